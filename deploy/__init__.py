@@ -1,0 +1,1 @@
+"""Deployment tooling: local service lifecycle (local/) and production manifests (k8s/)."""

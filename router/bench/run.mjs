@@ -1,0 +1,150 @@
+#!/usr/bin/env node
+// Router ceiling benchmark: Hive Gateway (Rust planner) in front of the trivial subgraph.
+//
+//   node bench/run.mjs [--duration 10] [--connections 32] [--warmup 2] [--dedupe] [--direct] [--json]
+//
+// Composes a one-subgraph supergraph at run time (in a temp dir, never under schema/),
+// starts bench/trivial-subgraph.mjs and the gateway as child processes on free ports,
+// drives POST { ping } with keep-alive through autocannon, prints rps, latency and the
+// gateway's RSS, then stops everything. De-duplication is OFF unless --dedupe.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'graphql';
+import autocannon from 'autocannon';
+import { compose } from '../compose.mjs';
+import { freePort, startGateway } from '../test/helpers.mjs';
+import { TRIVIAL_SDL } from './trivial-subgraph.mjs';
+
+function parseArgs(argv) {
+  const o = { duration: 10, connections: 32, warmup: 2, dedupe: false, direct: false, json: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--duration') o.duration = Number(argv[++i]);
+    else if (a === '--connections') o.connections = Number(argv[++i]);
+    else if (a === '--warmup') o.warmup = Number(argv[++i]);
+    else if (a === '--dedupe') o.dedupe = true;
+    else if (a === '--direct') o.direct = true;
+    else if (a === '--json') o.json = true;
+    else throw new Error(`unknown argument ${a}`);
+  }
+  return o;
+}
+
+function rssMiB(pid) {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Math.round(Number(m[1]) / 1024) : null;
+  } catch {
+    return null;
+  }
+}
+
+function load(url, { duration, connections }) {
+  return autocannon({
+    url,
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    body: JSON.stringify({ query: '{ ping }' }),
+    connections,
+    duration,
+    pipelining: 1,
+  });
+}
+
+function summary(r) {
+  return {
+    rps: Math.round(r.requests.average),
+    total: r.requests.total,
+    latencyMs: { p50: r.latency.p50, p90: r.latency.p90, p99: r.latency.p99, max: r.latency.max },
+    non2xx: r.non2xx,
+    errors: r.errors,
+    timeouts: r.timeouts,
+  };
+}
+
+async function main() {
+  const opts = parseArgs(process.argv.slice(2));
+  const dir = mkdtempSync(join(tmpdir(), 'router-bench-'));
+  const children = [];
+  const cleanup = () => {
+    for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  };
+  process.on('exit', cleanup);
+  let gateway;
+  try {
+    // 1. supergraph composed at run time
+    const composed = compose([{ name: 'trivial', url: 'http://127.0.0.1:9/graphql', typeDefs: parse(TRIVIAL_SDL) }]);
+    if (composed.errors) throw new Error(composed.errors.join('\n'));
+    const supergraph = join(dir, 'supergraph.graphql');
+    writeFileSync(supergraph, composed.supergraph);
+
+    // 2. trivial subgraph in its own process
+    const subPort = await freePort();
+    const sub = spawn(process.execPath, [fileURLToPath(new URL('./trivial-subgraph.mjs', import.meta.url)), String(subPort)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    children.push(sub);
+    await new Promise((resolve, reject) => {
+      sub.stdout.once('data', resolve);
+      sub.once('exit', (code) => reject(new Error(`trivial subgraph exited ${code}`)));
+    });
+    const subUrl = `http://127.0.0.1:${subPort}/graphql`;
+
+    // 3. gateway
+    gateway = await startGateway({
+      supergraph,
+      env: { TRIVIAL_URL: subUrl, ROUTER_DEDUPE: opts.dedupe ? '1' : '0', ROUTER_LOG_LEVEL: 'warn' },
+    });
+    const probe = await fetch(gateway.graphqlUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ ping }' }),
+    }).then((r) => r.json());
+    if (probe?.data?.ping !== 'pong') throw new Error(`probe through the router failed: ${JSON.stringify(probe)}`);
+    const rssIdle = rssMiB(gateway.pid);
+
+    const result = {
+      node: process.version,
+      connections: opts.connections,
+      durationS: opts.duration,
+      dedupe: opts.dedupe,
+      gatewayStartMs: Math.round(gateway.startMs),
+      gatewayRssIdleMiB: rssIdle,
+    };
+    if (opts.direct) {
+      if (opts.warmup) await load(subUrl, { ...opts, duration: opts.warmup });
+      result.direct = summary(await load(subUrl, opts));
+    }
+    if (opts.warmup) await load(gateway.graphqlUrl, { ...opts, duration: opts.warmup });
+    result.router = summary(await load(gateway.graphqlUrl, opts));
+    result.gatewayRssAfterMiB = rssMiB(gateway.pid);
+
+    if (opts.json) {
+      console.log(JSON.stringify(result, null, 2));
+    } else {
+      console.log(`node ${result.node}, ${opts.connections} connections, ${opts.duration}s, dedupe ${opts.dedupe ? 'on' : 'off'}`);
+      console.log(`gateway: ready in ${result.gatewayStartMs} ms, RSS idle ${rssIdle} MiB, after load ${result.gatewayRssAfterMiB} MiB`);
+      for (const k of ['direct', 'router']) {
+        const r = result[k];
+        if (!r) continue;
+        console.log(
+          `${k.padEnd(6)}: ${r.rps} rps  p50 ${r.latencyMs.p50} ms  p99 ${r.latencyMs.p99} ms  ` +
+            `(${r.total} requests, non-2xx ${r.non2xx}, errors ${r.errors}, timeouts ${r.timeouts})`,
+        );
+      }
+    }
+    if (result.router.non2xx || result.router.errors) process.exitCode = 1;
+  } finally {
+    await gateway?.stop();
+    cleanup();
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exitCode = 1;
+});

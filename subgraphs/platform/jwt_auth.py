@@ -1,0 +1,119 @@
+"""JWT verification against a JWKS (URL or file) with `kid` rotation.
+
+Only asymmetric algorithms are accepted, so `alg: none` and HMAC-with-public-key confusion
+are rejected before the signature is even looked at. An unknown `kid` triggers one JWKS
+refresh (rate-limited), which is how key rotation reaches running subgraphs.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import httpx
+import jwt
+from jwt import PyJWKSet
+
+from subgraphs.platform.errors import Unauthenticated
+from subgraphs.platform.identity import Principal
+from subgraphs.platform.settings import Settings
+
+ALLOWED_ALGORITHMS = ("ES256", "RS256", "EdDSA")
+_REFRESH_MIN_INTERVAL_S = 30.0
+
+
+class JwtVerifier:
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+        self._keys: dict[str, Any] = {}
+        self._loaded_at = 0.0
+
+    @property
+    def configured(self) -> bool:
+        return bool(self._settings.jwt_jwks_url or self._settings.jwt_jwks_file)
+
+    async def load(self) -> None:
+        raw = await self._fetch_jwks()
+        keyset = PyJWKSet.from_dict(raw)
+        self._keys = {k.key_id: k for k in keyset.keys if k.key_id}
+        self._loaded_at = time.monotonic()
+
+    async def _fetch_jwks(self) -> dict[str, Any]:
+        if self._settings.jwt_jwks_file:
+            import orjson
+
+            data: dict[str, Any] = orjson.loads(Path(self._settings.jwt_jwks_file).read_bytes())
+            return data
+        async with httpx.AsyncClient(timeout=5.0) as client:
+            response = await client.get(self._settings.jwt_jwks_url)
+            response.raise_for_status()
+            fetched: dict[str, Any] = response.json()
+            return fetched
+
+    async def _key_for(self, kid: str) -> Any:
+        key = self._keys.get(kid)
+        if key is None and time.monotonic() - self._loaded_at > _REFRESH_MIN_INTERVAL_S:
+            await self.load()
+            key = self._keys.get(kid)
+        if key is None:
+            raise Unauthenticated("Token signed with an unknown key.", reason="UNKNOWN_KID")
+        return key
+
+    async def verify(self, token: str) -> Principal:
+        if not self.configured:
+            raise Unauthenticated("Token verification is not configured.")
+        try:
+            header = jwt.get_unverified_header(token)
+        except jwt.PyJWTError as exc:
+            raise Unauthenticated("Malformed token.", reason="MALFORMED") from exc
+        alg = header.get("alg")
+        kid = header.get("kid")
+        if alg not in ALLOWED_ALGORITHMS or not isinstance(kid, str):
+            raise Unauthenticated("Token algorithm or key id not accepted.", reason="BAD_HEADER")
+        key = await self._key_for(kid)
+        if key.algorithm_name != alg:
+            raise Unauthenticated("Token algorithm does not match its key.", reason="BAD_HEADER")
+        try:
+            claims = jwt.decode(
+                token,
+                key=key,
+                algorithms=[alg],
+                audience=self._settings.jwt_audience,
+                issuer=self._settings.jwt_issuer,
+                options={"require": ["exp", "iat", "sub", "iss", "aud"]},
+                leeway=5,
+            )
+        except jwt.ExpiredSignatureError as exc:
+            raise Unauthenticated("Token has expired.", reason="EXPIRED") from exc
+        except jwt.PyJWTError as exc:
+            raise Unauthenticated("Invalid token.", reason="INVALID") from exc
+        return principal_from_claims(claims)
+
+
+def principal_from_claims(claims: dict[str, Any]) -> Principal:
+    try:
+        user_id = uuid.UUID(str(claims["sub"]))
+    except ValueError as exc:
+        raise Unauthenticated("Invalid token subject.", reason="INVALID") from exc
+    roles = claims.get("roles") or []
+    scope = claims.get("scope") or ""
+    if not isinstance(roles, list) or not isinstance(scope, str):
+        raise Unauthenticated("Invalid token claims.", reason="INVALID")
+    return Principal(
+        user_id=user_id,
+        roles=frozenset(str(r) for r in roles),
+        scopes=frozenset(scope.split()),
+        device_id=claims.get("did"),
+        token_id=claims.get("jti"),
+    )
+
+
+def bearer_token(authorization: str | None) -> str | None:
+    if not authorization:
+        return None
+    scheme, _, value = authorization.partition(" ")
+    if scheme.lower() != "bearer" or not value.strip():
+        raise Unauthenticated("Authorization header must be 'Bearer <token>'.", reason="MALFORMED")
+    return value.strip()

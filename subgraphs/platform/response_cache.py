@@ -1,0 +1,161 @@
+"""Whole-response cache for anonymous read-only operations, kept in Redis.
+
+Storefront listings and product pages are the same for every anonymous visitor, so their
+JSON responses are cached under a hash of (document, operation name, variables), inside a
+versioned namespace that domain-event consumers bump (see `cache.VersionedCache`).
+Operations are cacheable only when they are queries and select none of the fields the
+subgraph declares real-time (stock, inventory): those always execute. Responses with errors
+are never stored. A hit costs one Redis round trip and skips GraphQL execution entirely.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from collections.abc import Iterable
+
+import orjson
+from graphql import FieldNode, OperationDefinitionNode, OperationType, parse
+from graphql.error import GraphQLError
+from graphql.language import Visitor, visit
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from subgraphs.platform.cache import VersionedCache
+
+
+class _FieldNames(Visitor):
+    def __init__(self) -> None:
+        super().__init__()
+        self.names: set[str] = set()
+
+    def enter_field(self, node: FieldNode, *_: object) -> None:
+        self.names.add(node.name.value)
+
+
+class CachePolicy:
+    def __init__(self, uncacheable_fields: Iterable[str]) -> None:
+        self._uncacheable = frozenset(uncacheable_fields)
+        self.cacheable = functools.lru_cache(maxsize=4096)(self._cacheable)
+
+    def _cacheable(self, document: str, operation_name: str | None) -> bool:
+        try:
+            ast = parse(document)
+        except GraphQLError:
+            return False
+        operations = [d for d in ast.definitions if isinstance(d, OperationDefinitionNode)]
+        chosen = [
+            o for o in operations
+            if operation_name is None or (o.name is not None and o.name.value == operation_name)
+        ]
+        if len(chosen) != 1 or chosen[0].operation != OperationType.QUERY:
+            return False
+        visitor = _FieldNames()
+        visit(ast, visitor)
+        return not (visitor.names & self._uncacheable)
+
+
+def _has_header(scope: Scope, name: bytes) -> bool:
+    return any(k == name for k, _ in scope.get("headers", ()))
+
+
+class ResponseCache:
+    """ASGI wrapper around the GraphQL endpoint."""
+
+    def __init__(self, app: ASGIApp, cache: VersionedCache, policy: CachePolicy) -> None:
+        self.app = app
+        self.cache = cache
+        self.policy = policy
+        self.hits = 0
+        self.misses = 0
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "POST" or _has_header(scope, b"authorization"):
+            await self.app(scope, receive, send)
+            return
+        body = await _read_body(receive)
+        key = self._key(body)
+        if key is None:
+            await self.app(scope, _replay(body), send)
+            return
+        cached, version = await self.cache.get(key)
+        if cached is not None:
+            self.hits += 1
+            await _send_json(send, cached, b"HIT")
+            return
+        self.misses += 1
+        captured = _Capture(send)
+        await self.app(scope, _replay(body), captured)
+        if captured.status == 200 and captured.body and b'"errors"' not in captured.body:
+            await self.cache.set(key, bytes(captured.body), version)
+
+    def _key(self, body: bytes) -> str | None:
+        try:
+            payload = orjson.loads(body)
+        except orjson.JSONDecodeError:
+            return None
+        if not isinstance(payload, dict):
+            return None
+        query, name, variables = payload.get("query"), payload.get("operationName"), payload.get("variables")
+        if not isinstance(query, str) or not (name is None or isinstance(name, str)):
+            return None
+        if not self.policy.cacheable(query, name):
+            return None
+        digest = hashlib.sha256(query.encode())
+        digest.update(b"\x00" + (name or "").encode() + b"\x00")
+        digest.update(orjson.dumps(variables, option=orjson.OPT_SORT_KEYS))
+        return digest.hexdigest()
+
+
+async def _read_body(receive: Receive) -> bytes:
+    chunks = []
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks)
+
+
+def _replay(body: bytes) -> Receive:
+    sent = False
+
+    async def receive() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return {"type": "http.disconnect"}
+
+    return receive
+
+
+async def _send_json(send: Send, body: bytes, cache_status: bytes) -> None:
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 200,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+                (b"x-cache", cache_status),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+class _Capture:
+    def __init__(self, send: Send) -> None:
+        self._send = send
+        self.status = 0
+        self.body = bytearray()
+
+    async def __call__(self, message: Message) -> None:
+        if message["type"] == "http.response.start":
+            self.status = message["status"]
+            message["headers"] = [*message.get("headers", []), (b"x-cache", b"MISS")]
+        elif message["type"] == "http.response.body":
+            self.body.extend(message.get("body", b""))
+        await self._send(message)

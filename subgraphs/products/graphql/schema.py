@@ -1,0 +1,34 @@
+"""The products subgraph schema (Federation 2)."""
+
+from __future__ import annotations
+
+import strawberry
+
+from subgraphs.platform.auth_extension import RejectInvalidTokens
+from subgraphs.platform.graphql_errors import CodedErrors
+from subgraphs.platform.graphql_limits import limit_extensions
+from subgraphs.platform.schema import SubgraphSchema
+from subgraphs.platform.settings import Settings
+from subgraphs.products.graphql.mutations import CatalogMutation
+from subgraphs.products.graphql.queries import CatalogQuery
+from subgraphs.products.graphql.types import Brand, Category, Product, ProductImage, ProductVariant
+
+
+@strawberry.type
+class Query(CatalogQuery):
+    pass
+
+
+@strawberry.type
+class Mutation(CatalogMutation):
+    pass
+
+
+def build_schema(settings: Settings) -> SubgraphSchema:
+    return SubgraphSchema(
+        query=Query,
+        mutation=Mutation,
+        types=[Product, ProductVariant, ProductImage, Category, Brand],
+        federation_version="2.9",
+        extensions=[CodedErrors, RejectInvalidTokens, *limit_extensions(settings)],
+    )

@@ -1,0 +1,281 @@
+"""GraphQL object types of the catalogue (entities carry `@key(fields: "id")`)."""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from datetime import datetime
+from typing import Any, Self
+
+import strawberry
+
+from subgraphs.platform.context import Info
+from subgraphs.platform.ids import parse_id
+from subgraphs.products.graphql import dataloaders as dl
+from subgraphs.products.graphql.visibility import product_visible
+
+Row = Any
+
+
+@strawberry.enum(description="Lifecycle of a product; storefronts list ACTIVE ones.")
+class ProductStatus(enum.Enum):
+    DRAFT = "DRAFT"
+    ACTIVE = "ACTIVE"
+    ARCHIVED = "ARCHIVED"
+
+
+@strawberry.type(description="An amount in integer minor units (cents) of a currency.")
+class Money:
+    amount: int = strawberry.field(description="Minor units, e.g. 1999 for 19.99 USD.")
+    currency: str
+
+
+@strawberry.type
+class PriceRange:
+    min: Money
+    max: Money
+
+
+@strawberry.type
+class VariantOption:
+    name: str
+    value: str
+
+
+@strawberry.type(description="Real-time stock of a variant over all warehouses (never cached).")
+class StockSummary:
+    on_hand: int
+    reserved: int
+    available: int
+    in_stock: bool
+
+
+@strawberry.federation.type(keys=["id"], description="A sellable item listed by one seller.")
+class Product:
+    id: strawberry.ID
+    seller_id: strawberry.ID
+    title: str
+    slug: str
+    description: str
+    status: ProductStatus
+    currency: str
+    price_range: PriceRange
+    popularity: int
+    version: int
+    created_at: datetime
+    updated_at: datetime
+    category_id: strawberry.Private[uuid.UUID]
+    brand_id: strawberry.Private[uuid.UUID | None]
+
+    @classmethod
+    def from_row(cls, r: Row) -> Self:
+        return cls(
+            id=strawberry.ID(str(r.id)), seller_id=strawberry.ID(str(r.seller_id)), title=r.title,
+            slug=r.slug, description=r.description, status=ProductStatus(r.status),
+            currency=r.currency,
+            price_range=PriceRange(min=Money(amount=r.min_price, currency=r.currency), max=Money(amount=r.max_price, currency=r.currency)),
+            popularity=r.popularity, version=r.version, created_at=r.created_at,
+            updated_at=r.updated_at, category_id=r.category_id, brand_id=r.brand_id,
+        )
+
+    @classmethod
+    async def resolve_reference(cls, info: Info, id: strawberry.ID) -> Product | None:
+        key = parse_id(id)
+        row = await dl.ProductByIdLoader.of(info.context).load(key) if key else None
+        return cls.from_row(row) if row is not None and product_visible(info.context, row) else None
+
+    @strawberry.field
+    async def category(self, info: Info) -> Category:
+        row = await dl.CategoryByIdLoader.of(info.context).load(self.category_id)
+        return Category.from_row(row)
+
+    @strawberry.field
+    async def brand(self, info: Info) -> Brand | None:
+        if self.brand_id is None:
+            return None
+        row = await dl.BrandByIdLoader.of(info.context).load(self.brand_id)
+        return Brand.from_row(row) if row else None
+
+    @strawberry.field(description="Variants in display order (at most 100 per product).")
+    async def variants(self, info: Info) -> list[ProductVariant]:
+        rows = await dl.VariantsByProductIdLoader.of(info.context).load(uuid.UUID(self.id))
+        return [ProductVariant.from_row(r) for r in rows]
+
+    @strawberry.field(description="Images in display order (at most 50 per product).")
+    async def images(self, info: Info) -> list[ProductImage]:
+        rows = await dl.ImagesByProductIdLoader.of(info.context).load(uuid.UUID(self.id))
+        base = info.context.settings.cdn_base_url
+        return [ProductImage.from_row(r, base) for r in rows]
+
+    @strawberry.field
+    async def attributes(self, info: Info) -> list[ProductAttributeValue]:
+        rows = await dl.AttributeValuesByProductIdLoader.of(info.context).load(uuid.UUID(self.id))
+        return [
+            ProductAttributeValue(attribute=ProductAttribute(id=strawberry.ID(str(r.id)), name=r.name, slug=r.slug), value=r.value)
+            for r in rows
+        ]
+
+
+@strawberry.federation.type(keys=["id"], description="A purchasable version of a product (size, colour…).")
+class ProductVariant:
+    id: strawberry.ID
+    sku: str
+    title: str
+    price: Money
+    compare_at_price: Money | None
+    options: list[VariantOption]
+    position: int
+    product_id: strawberry.Private[uuid.UUID]
+
+    @classmethod
+    def from_row(cls, r: Row) -> Self:
+        return cls(
+            id=strawberry.ID(str(r.id)), sku=r.sku, title=r.title,
+            price=Money(amount=r.price, currency=r.currency),
+            compare_at_price=Money(amount=r.compare_at_price, currency=r.currency) if r.compare_at_price is not None else None,
+            options=[VariantOption(name=k, value=str(v)) for k, v in r.options.items()],
+            position=r.position, product_id=r.product_id,
+        )
+
+    @classmethod
+    async def resolve_reference(cls, info: Info, id: strawberry.ID) -> ProductVariant | None:
+        key = parse_id(id)
+        row = await dl.VariantByIdLoader.of(info.context).load(key) if key else None
+        if row is None:
+            return None
+        product = await dl.ProductByIdLoader.of(info.context).load(row.product_id)
+        return cls.from_row(row) if product is not None and product_visible(info.context, product) else None
+
+    @strawberry.field
+    async def product(self, info: Info) -> Product:
+        row = await dl.ProductByIdLoader.of(info.context).load(self.product_id)
+        return Product.from_row(row)
+
+    @strawberry.field(description="Real-time stock summed over warehouses; never cached.")
+    async def stock(self, info: Info) -> StockSummary:
+        rows = await dl.InventoryByVariantIdLoader.of(info.context).load(uuid.UUID(self.id))
+        on_hand = sum(r.on_hand for r in rows)
+        reserved = sum(r.reserved for r in rows)
+        return StockSummary(on_hand=on_hand, reserved=reserved, available=on_hand - reserved, in_stock=on_hand > reserved)
+
+
+@strawberry.federation.type(keys=["id"])
+class ProductImage:
+    id: strawberry.ID
+    url: str = strawberry.field(description="CDN URL of the image.")
+    alt: str
+    position: int
+    width: int | None
+    height: int | None
+    product_id: strawberry.Private[uuid.UUID]
+
+    @classmethod
+    def from_row(cls, r: Row, cdn_base: str) -> Self:
+        return cls(
+            id=strawberry.ID(str(r.id)), url=cdn_base.rstrip("/") + "/" + r.storage_key, alt=r.alt,
+            position=r.position, width=r.width, height=r.height, product_id=r.product_id,
+        )
+
+
+@strawberry.federation.type(keys=["id"], description="A node of the category tree.")
+class Category:
+    id: strawberry.ID
+    name: str
+    slug: str
+    depth: int
+    position: int
+    parent_id: strawberry.Private[uuid.UUID | None]
+    path: strawberry.Private[str]
+
+    @classmethod
+    def from_row(cls, r: Row) -> Self:
+        return cls(
+            id=strawberry.ID(str(r.id)), name=r.name, slug=r.slug, depth=r.depth, position=r.position,
+            parent_id=r.parent_id, path=r.path,
+        )
+
+    @classmethod
+    async def resolve_reference(cls, info: Info, id: strawberry.ID) -> Category | None:
+        key = parse_id(id)
+        row = await dl.CategoryByIdLoader.of(info.context).load(key) if key else None
+        return cls.from_row(row) if row else None
+
+    @strawberry.field
+    async def parent(self, info: Info) -> Category | None:
+        if self.parent_id is None:
+            return None
+        row = await dl.CategoryByIdLoader.of(info.context).load(self.parent_id)
+        return Category.from_row(row) if row else None
+
+    @strawberry.field
+    async def children(self, info: Info) -> list[Category]:
+        rows = await dl.ChildCategoriesLoader.of(info.context).load(uuid.UUID(self.id))
+        return [Category.from_row(r) for r in rows]
+
+    @strawberry.field(description="From the root down to the parent (a breadcrumb).")
+    async def ancestors(self, info: Info) -> list[Category]:
+        ids = [uuid.UUID(p) for p in self.path.strip("/").split("/")[:-1]]
+        rows = await dl.CategoryByIdLoader.of(info.context).load_many(ids)
+        return [Category.from_row(r) for r in rows if r is not None]
+
+    @strawberry.field(description="ACTIVE products in this category and its descendants.")
+    async def product_count(self, info: Info) -> int:
+        return await dl.ProductCountByCategoryLoader.of(info.context).load(uuid.UUID(self.id))
+
+
+@strawberry.federation.type(keys=["id"])
+class Brand:
+    id: strawberry.ID
+    name: str
+    slug: str
+    logo_url: str | None
+
+    @classmethod
+    def from_row(cls, r: Row, cdn_base: str = "") -> Self:
+        return cls(id=strawberry.ID(str(r.id)), name=r.name, slug=r.slug, logo_url=(cdn_base.rstrip("/") + "/" + r.logo_key) if r.logo_key else None)
+
+    @classmethod
+    async def resolve_reference(cls, info: Info, id: strawberry.ID) -> Brand | None:
+        key = parse_id(id)
+        row = await dl.BrandByIdLoader.of(info.context).load(key) if key else None
+        return cls.from_row(row) if row else None
+
+
+@strawberry.type(description="An attribute definition such as Colour or Material.")
+class ProductAttribute:
+    id: strawberry.ID
+    name: str
+    slug: str
+
+
+@strawberry.type
+class ProductAttributeValue:
+    attribute: ProductAttribute
+    value: str
+
+
+@strawberry.type(description="Stock of one variant in one warehouse (real time, never cached).")
+class InventoryItem:
+    id: strawberry.ID
+    warehouse: str
+    on_hand: int
+    reserved: int
+    available: int
+    low_stock_threshold: int
+    is_low_stock: bool
+    updated_at: datetime
+    variant_id: strawberry.Private[uuid.UUID]
+
+    @classmethod
+    def from_row(cls, r: Row) -> Self:
+        available = r.on_hand - r.reserved
+        return cls(
+            id=strawberry.ID(str(r.id)), warehouse=r.warehouse, on_hand=r.on_hand, reserved=r.reserved,
+            available=available, low_stock_threshold=r.low_stock_threshold,
+            is_low_stock=available <= r.low_stock_threshold, updated_at=r.updated_at, variant_id=r.variant_id,
+        )
+
+    @strawberry.field
+    async def variant(self, info: Info) -> ProductVariant:
+        row = await dl.VariantByIdLoader.of(info.context).load(self.variant_id)
+        return ProductVariant.from_row(row)
