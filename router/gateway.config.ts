@@ -4,7 +4,7 @@
 //   cd router && ./node_modules/.bin/hive-gateway supergraph ../schema/supergraph.graphql
 //
 // Every knob is an environment variable; README.md lists them.
-import { defineConfig, type GatewayPlugin } from '@graphql-hive/gateway';
+import { defineConfig, Logger, type GatewayPlugin } from '@graphql-hive/gateway';
 import { unifiedGraphHandler, useQueryPlan } from '@graphql-hive/router-runtime';
 
 const env = process.env;
@@ -145,7 +145,12 @@ export const gatewayConfig = defineConfig({
 
   host: env.ROUTER_HOST ?? '127.0.0.1',
   port,
-  logging: logLevel as LogLevel,
+  // Subgraph failures are logged with the upstream request body (query + variables, which
+  // may hold passwords or tokens): keep it out of the logs.
+  logging: new Logger({
+    level: logLevel as LogLevel,
+    redact: { paths: ['extensions.request.body', 'extensions.request.headers'], censor: '[redacted]' },
+  }),
 
   graphqlEndpoint: '/graphql',
   graphiql: { title: 'Marketplace supergraph' },

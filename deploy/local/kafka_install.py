@@ -20,7 +20,6 @@ from deploy.local.processes import StackError
 from deploy.local.profiles import cache_dir
 
 KAFKA_VERSION = "4.3.1"
-POM = Path(__file__).resolve().parent / "kafka" / "pom.xml"
 _MARKER = ".installed"
 
 
@@ -47,7 +46,11 @@ def _install_lock(home: Path) -> Iterator[None]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def ensure_kafka_libs(cache: Path | None = None, *, pom: Path = POM) -> Path:
+def default_pom() -> Path:
+    return Path(__file__).resolve().parent / "kafka" / "pom.xml"
+
+
+def ensure_kafka_libs(cache: Path | None = None, *, pom: Path | None = None) -> Path:
     """Return the directory of Kafka jars, downloading them first if the marker is missing."""
     home = kafka_home(cache)
     libs = home / "libs"
@@ -71,7 +74,7 @@ def ensure_kafka_libs(cache: Path | None = None, *, pom: Path = POM) -> Path:
             "-q",
             "-B",
             "-f",
-            str(pom),
+            str(pom or default_pom()),
             "dependency:copy-dependencies",
             f"-DoutputDirectory={partial}",
             "-DincludeScope=runtime",

@@ -25,7 +25,7 @@ from deploy.local.processes import (
     StackError,
     create_time,
     is_ours,
-    pid_alive,
+    owner_alive,
     port_open,
     port_owner,
     read_records,
@@ -75,11 +75,16 @@ async def start_profile(
 ) -> list[Started]:
     """Bring every service of the profile up; `owner_pid` None means "leave running"."""
     existing = {record.service: record for record in read_records(profile.run_dir)}
+    services = services_for(profile)
+    previous = [existing.pop(service.name, None) for service in services]
+    # Probing (and stopping leftovers) in parallel: a JVM takes seconds to stop.
+    reusable = await asyncio.gather(
+        *(_reusable(s, r, owner_pid, say) for s, r in zip(services, previous, strict=True))
+    )
     results: list[Started] = []
     to_start: list[Service] = []
-    for service in services_for(profile):
-        record = existing.pop(service.name, None)
-        if record is not None and await _reusable(service, record, owner_pid, say):
+    for service, record, reuse in zip(services, previous, reusable, strict=True):
+        if record is not None and reuse:
             results.append(Started(record, reused=True))
             continue
         remove_record(profile.run_dir, service.name)
@@ -104,11 +109,13 @@ async def start_profile(
     return results + [Started(task.result(), reused=False) for task in tasks]
 
 
-async def _reusable(service: Service, record: PidRecord, owner_pid: int | None, say: Say) -> bool:
-    if not is_ours(record):
+async def _reusable(
+    service: Service, record: PidRecord | None, owner_pid: int | None, say: Say
+) -> bool:
+    if record is None or not is_ours(record):
         return False  # dead, or the pid now belongs to someone else: just forget it
     if record.owner_pid is not None and record.owner_pid != owner_pid:
-        if pid_alive(record.owner_pid):
+        if owner_alive(record):
             raise StackError(
                 f"profile {service.profile.name} is in use by `stack run` (pid "
                 f"{record.owner_pid}); wait for it or `stack stop --profile {service.profile.name}`"
@@ -147,6 +154,7 @@ async def _start_one(
         stop_signal=service.stop_signal.name,
         stop_timeout=service.stop_timeout,
         owner_pid=owner_pid,
+        owner_create_time=None if owner_pid is None else create_time(owner_pid),
     )
     spawned.append(record)
     write_record(profile.run_dir, record)
@@ -196,7 +204,7 @@ def status_lines(profile: Profile) -> list[str]:
                 "left running by `stack start`"
                 if record.owner_pid is None
                 else f"owned by `stack run` pid {record.owner_pid}"
-                + ("" if pid_alive(record.owner_pid) else " (gone: stale)")
+                + ("" if owner_alive(record) else " (gone: stale)")
             )
             state = f"running  {where:<16} pid {record.pid:<7} {owner}"
         elif port_open(service.port, HOST):

@@ -15,7 +15,7 @@ import socket
 import subprocess
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import IO, Any, cast
 
@@ -38,8 +38,10 @@ class PidRecord:
     ports: tuple[int, ...]
     stop_signal: str
     stop_timeout: float
-    # pid of the `stack run` that owns it; None when `stack start` left it running on purpose.
+    # The `stack run` that owns it (pid and start time); None when `stack start` left it
+    # running on purpose.
     owner_pid: int | None
+    owner_create_time: float | None = None  # absent in pid files of older versions
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=2)
@@ -48,7 +50,8 @@ class PidRecord:
     def from_json(cls, text: str) -> PidRecord:
         raw: dict[str, Any] = json.loads(text)
         raw["ports"] = tuple(raw["ports"])
-        return cls(**raw)
+        known = {f.name for f in fields(cls)}  # tolerate pid files of other versions
+        return cls(**{k: v for k, v in raw.items() if k in known})
 
 
 def write_record(run_dir: Path, record: PidRecord) -> None:
@@ -79,27 +82,33 @@ def _process(pid: int) -> Any | None:
         return None
 
 
-def is_ours(record: PidRecord) -> bool:
-    """True when the pid still belongs to the process we started (not a recycled pid)."""
-    proc = _process(record.pid)
+def _cmdline_if_same(pid: int, created: float) -> str | None:
+    """The command line of a live pid, if it is the process started at `created`."""
+    proc = _process(pid)
     if proc is None:
-        return False
+        return None
     try:
         if proc.status() == psutil.STATUS_ZOMBIE:
-            return False
-        same_start = abs(float(proc.create_time()) - record.create_time) < 1.0
-        cmdline = " ".join(cast(list[str], proc.cmdline()))
+            return None
+        # pid + start time identify a process for good; pids alone get recycled.
+        if abs(float(proc.create_time()) - created) > 0.5:
+            return None
+        return " ".join(cast(list[str], proc.cmdline()))
     except (psutil.NoSuchProcess, psutil.AccessDenied):
-        return False
-    return same_start and record.marker in cmdline
+        return None
 
 
-def pid_alive(pid: int) -> bool:
-    proc = _process(pid)
-    try:
-        return proc is not None and proc.status() != psutil.STATUS_ZOMBIE
-    except psutil.NoSuchProcess:
+def is_ours(record: PidRecord) -> bool:
+    """True when the pid still belongs to the server we started."""
+    cmdline = _cmdline_if_same(record.pid, record.create_time)
+    return cmdline is not None and record.marker in cmdline
+
+
+def owner_alive(record: PidRecord) -> bool:
+    """True while the `stack run` that started this server is still running."""
+    if record.owner_pid is None or record.owner_create_time is None:
         return False
+    return _cmdline_if_same(record.owner_pid, record.owner_create_time) is not None
 
 
 def create_time(pid: int) -> float:

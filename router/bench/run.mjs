@@ -42,6 +42,16 @@ function rssMiB(pid) {
   }
 }
 
+/** CPU seconds (user + system) a process has used, from /proc (Linux only). */
+function cpuSeconds(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, USER_HZ = 100
+  } catch {
+    return null;
+  }
+}
+
 function load(url, { duration, connections }) {
   return autocannon({
     url,
@@ -120,8 +130,16 @@ async function main() {
       result.direct = summary(await load(subUrl, opts));
     }
     if (opts.warmup) await load(gateway.graphqlUrl, { ...opts, duration: opts.warmup });
+    const cpuBefore = cpuSeconds(gateway.pid);
     result.router = summary(await load(gateway.graphqlUrl, opts));
+    const cpuAfter = cpuSeconds(gateway.pid);
     result.gatewayRssAfterMiB = rssMiB(gateway.pid);
+    // Contention-independent figure: gateway CPU per request (the machine's 2 cores are
+    // shared with the load generator and the subgraph, so rps alone under-reports).
+    if (cpuBefore != null && cpuAfter != null && result.router.total) {
+      result.router.gatewayCpuUsPerRequest = Math.round(((cpuAfter - cpuBefore) * 1e6) / result.router.total);
+      result.router.gatewayCpuCores = Number(((cpuAfter - cpuBefore) / opts.duration).toFixed(2));
+    }
 
     if (opts.json) {
       console.log(JSON.stringify(result, null, 2));
@@ -133,7 +151,8 @@ async function main() {
         if (!r) continue;
         console.log(
           `${k.padEnd(6)}: ${r.rps} rps  p50 ${r.latencyMs.p50} ms  p99 ${r.latencyMs.p99} ms  ` +
-            `(${r.total} requests, non-2xx ${r.non2xx}, errors ${r.errors}, timeouts ${r.timeouts})`,
+            `(${r.total} requests, non-2xx ${r.non2xx}, errors ${r.errors}, timeouts ${r.timeouts})` +
+            (r.gatewayCpuUsPerRequest ? `  gateway CPU ${r.gatewayCpuUsPerRequest} µs/request, ${r.gatewayCpuCores} cores` : ''),
         );
       }
     }

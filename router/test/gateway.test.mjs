@@ -265,3 +265,31 @@ describe('router with ROUTER_DEDUPE=0', () => {
     assert.equal(subgraph.requests.filter((r) => r.body.query.includes('slow')).length, 2);
   });
 });
+
+describe('router without a subgraph URL override', () => {
+  let schema;
+  let gateway;
+
+  before(async () => {
+    schema = makeFixtureSchemaDir(); // composed URL points at a dead port
+    gateway = await startGateway({ supergraph: schema.supergraph, env: { PRODUCTS_URL: '' } });
+  });
+
+  after(async () => {
+    await gateway?.stop();
+    schema?.cleanup();
+  });
+
+  test('uses the composed URL; the failure is masked and the variables stay out of the log', async () => {
+    const { body } = await gql(gateway.graphqlUrl, 'query ($id: ID!) { product(id: $id) { id } }', {
+      variables: { id: 'hunter2-secret' },
+    });
+    assert.equal(body.data?.product ?? null, null);
+    assert.equal(body.errors?.[0]?.message, 'Unexpected error.');
+    // The error is logged (at error level) but its upstream request body is redacted.
+    const deadline = Date.now() + 2_000;
+    while (!gateway.output().includes('ECONNREFUSED') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    assert.match(gateway.output(), /ECONNREFUSED/);
+    assert.doesNotMatch(gateway.output(), /hunter2/);
+  });
+});

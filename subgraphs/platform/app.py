@@ -26,11 +26,14 @@ from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLHTTPResponse, process_result
+from strawberry.types import ExecutionResult
 
 from subgraphs.platform.asgi_middleware import BodyLimitMiddleware, RequestIdMiddleware
 from subgraphs.platform.context import Context
 from subgraphs.platform.db import create_engine
 from subgraphs.platform.errors import AppError
+from subgraphs.platform.graphql_errors import code_errors
 from subgraphs.platform.jwt_auth import JwtVerifier, bearer_token
 from subgraphs.platform.logs import request_id_var
 from subgraphs.platform.migrations import migrate
@@ -67,6 +70,11 @@ class SubgraphSpec:
 
 
 class SubgraphGraphQL(GraphQL[Context, None]):
+    async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
+        if result.errors:
+            result.errors = code_errors(result.errors)
+        return process_result(result)
+
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:

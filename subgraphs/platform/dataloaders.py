@@ -8,6 +8,7 @@ return results aligned with the keys (None or [] for missing ones).
 
 from __future__ import annotations
 
+import contextlib
 from abc import ABC, abstractmethod
 from collections.abc import Hashable
 from typing import Any, Generic, Self, TypeVar
@@ -34,6 +35,12 @@ class ContextLoader(DataLoader[K, V], ABC, Generic[K, V]):
             loader = cls(ctx)
             ctx.loaders[cls] = loader
         return loader  # type: ignore[no-any-return]
+
+    async def fresh(self, key: K) -> V:
+        """Load bypassing this request's memo (after a write in the same request)."""
+        with contextlib.suppress(KeyError):
+            self.clear(key)
+        return await self.load(key)
 
     async def _load(self, keys: list[K]) -> list[V]:
         return await self.fetch_many(keys)

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
-
 from graphql import GraphQLError
-from strawberry.extensions import SchemaExtension
 
 from subgraphs.platform.errors import INTERNAL_ERROR_CODE, AppError
 from subgraphs.platform.logs import request_id_var
@@ -42,8 +39,15 @@ def _coded(error: GraphQLError) -> GraphQLError:
             path=error.path,
             extensions={"code": code},
         )
-    if isinstance(original, GraphQLError) and original.extensions:
-        return error
+    if isinstance(original, GraphQLError):
+        # graphql-core wraps variable-coercion failures (a bad enum value, a wrong type).
+        return GraphQLError(
+            error.message,
+            nodes=error.nodes,
+            positions=error.positions,
+            path=error.path,
+            extensions={"code": "BAD_USER_INPUT", **(original.extensions or {})},
+        )
     logger.error(
         "unexpected error in resolver",
         exc_info=(type(original), original, original.__traceback__),
@@ -58,13 +62,23 @@ def _coded(error: GraphQLError) -> GraphQLError:
     )
 
 
-class CodedErrors(SchemaExtension):
-    """Runs after each operation: maps AppError to its code and masks everything else."""
 
-    def on_operation(self) -> Iterator[None]:
-        yield
-        result = self.execution_context.result
-        errors = getattr(result, "errors", None)
-        if result is not None and errors:
-            result.errors = [_coded(e) for e in errors]
 
+def _is_limit(error: GraphQLError) -> bool:
+    message = error.message.lower()
+    if "exceeds maximum operation depth" in message or "aliases found. allowed" in message:
+        return True
+    return "document contains more than" in message and "tokens" in message
+
+
+def code_errors(errors: list[GraphQLError]) -> list[GraphQLError]:
+    """Applied to every response at the HTTP layer, the one place all errors pass."""
+    coded = []
+    for error in errors:
+        if _is_limit(error):
+            coded.append(
+                GraphQLError(error.message, nodes=error.nodes, positions=error.positions, extensions={"code": "QUERY_TOO_COMPLEX"})
+            )
+        else:
+            coded.append(_coded(error))
+    return coded

@@ -89,9 +89,7 @@ async def _guarded(make: Any) -> tuple[Any, list[UserError]]:
 
 
 async def _fresh_product(info: Info, product_id: uuid.UUID) -> Product:
-    loader = dl.ProductByIdLoader.of(info.context)
-    loader.clear(product_id)
-    return Product.from_row(await loader.load(product_id))
+    return Product.from_row(await dl.ProductByIdLoader.of(info.context).fresh(product_id))
 
 
 def _variant_spec(v: ProductVariantCreateInput) -> VariantSpec:
@@ -312,10 +310,9 @@ class CatalogMutation:
         outcome, errors = await _guarded(make)
         if outcome is None:
             return InventoryAdjustPayload(inventory_item=None, replayed=False, user_errors=errors)
-        loader = dl.InventoryByIdLoader.of(info.context)
-        loader.clear(outcome.item.id)
+        row = await dl.InventoryByIdLoader.of(info.context).fresh(outcome.item.id)
         return InventoryAdjustPayload(
-            inventory_item=InventoryItem.from_row(await loader.load(outcome.item.id)),
+            inventory_item=InventoryItem.from_row(row),
             replayed=outcome.replayed, user_errors=[],
         )
 
@@ -361,6 +358,5 @@ class CatalogMutation:
 
 async def _fresh_variants(info: Info, ids: list[uuid.UUID]) -> list[ProductVariant]:
     loader = dl.VariantByIdLoader.of(info.context)
-    for i in ids:
-        loader.clear(i)
-    return [ProductVariant.from_row(r) for r in await loader.load_many(ids) if r is not None]
+    rows = [await loader.fresh(i) for i in ids]
+    return [ProductVariant.from_row(r) for r in rows if r is not None]

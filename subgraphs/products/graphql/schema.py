@@ -5,7 +5,6 @@ from __future__ import annotations
 import strawberry
 
 from subgraphs.platform.auth_extension import RejectInvalidTokens
-from subgraphs.platform.graphql_errors import CodedErrors
 from subgraphs.platform.graphql_limits import limit_extensions
 from subgraphs.platform.schema import SubgraphSchema
 from subgraphs.platform.settings import Settings
@@ -30,5 +29,5 @@ def build_schema(settings: Settings) -> SubgraphSchema:
         mutation=Mutation,
         types=[Product, ProductVariant, ProductImage, Category, Brand],
         federation_version="2.9",
-        extensions=[CodedErrors, RejectInvalidTokens, *limit_extensions(settings)],
+        extensions=[RejectInvalidTokens, *limit_extensions(settings)],
     )

@@ -176,6 +176,22 @@ class ProductImage:
             position=r.position, width=r.width, height=r.height, product_id=r.product_id,
         )
 
+    @classmethod
+    async def resolve_reference(cls, info: Info, id: strawberry.ID) -> ProductImage | None:
+        key = parse_id(id)
+        row = await dl.ImageByIdLoader.of(info.context).load(key) if key else None
+        if row is None:
+            return None
+        product = await dl.ProductByIdLoader.of(info.context).load(row.product_id)
+        if product is None or not product_visible(info.context, product):
+            return None
+        return cls.from_row(row, info.context.settings.cdn_base_url)
+
+    @strawberry.field
+    async def product(self, info: Info) -> Product:
+        row = await dl.ProductByIdLoader.of(info.context).load(self.product_id)
+        return Product.from_row(row)
+
 
 @strawberry.federation.type(keys=["id"], description="A node of the category tree.")
 class Category:

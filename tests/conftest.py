@@ -1,0 +1,106 @@
+"""Shared fixtures: settings for the running test stack, a signing key, an in-process app."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from asgi_lifespan import LifespanManager
+
+from subgraphs.platform.ids import new_id
+from subgraphs.platform.settings import Settings
+from subgraphs.platform.testing import TestSigner
+
+
+def stack_env_present() -> bool:
+    return all(k in os.environ for k in ("DATABASE_URL", "REDIS_URL", "KAFKA_BOOTSTRAP_SERVERS"))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # Service-backed tests need the stack `make test` starts; running them without it is an
+    # error, never a silent skip.
+    if not stack_env_present() and any("unit" not in str(i.fspath) for i in items):
+        raise pytest.UsageError(
+            "DATABASE_URL/REDIS_URL/KAFKA_BOOTSTRAP_SERVERS are not set: run `make test` "
+            "(or `uv run pytest tests/unit` for the service-free tests)."
+        )
+
+
+@pytest.fixture(scope="session")
+def signer() -> TestSigner:
+    return TestSigner()
+
+
+@pytest.fixture(scope="session")
+def jwks_file(signer: TestSigner, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return signer.write_jwks(tmp_path_factory.mktemp("jwks") / "jwks.json")
+
+
+@pytest.fixture(scope="session")
+def settings(jwks_file: Path) -> Settings:
+    env = {**os.environ, "JWT_JWKS_FILE": str(jwks_file), "RUN_OUTBOX_RELAY": "0", "RUN_CONSUMERS": "0"}
+    return Settings.from_env("products", env=env)
+
+
+@dataclass
+class Caller:
+    """A user of the API in a test: an id, roles, and the bearer token that says so."""
+
+    user_id: uuid.UUID
+    token: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"authorization": f"Bearer {self.token}"}
+
+
+@pytest.fixture
+def make_caller(signer: TestSigner) -> Any:
+    def make(*roles: str) -> Caller:
+        user_id = new_id()
+        return Caller(user_id, signer.token(user_id, roles=list(roles) or ["buyer"]))
+
+    return make
+
+
+class GraphQLClient:
+    def __init__(self, http: httpx.AsyncClient, path: str = "/graphql") -> None:
+        self.http = http
+        self.path = path
+
+    async def __call__(
+        self, query: str, variables: dict[str, Any] | None = None, caller: Caller | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> dict[str, Any]:
+        all_headers = {**(caller.headers if caller else {}), **(headers or {})}
+        response = await self.http.post(self.path, json={"query": query, "variables": variables or {}}, headers=all_headers)
+        assert response.status_code == 200, response.text
+        body: dict[str, Any] = response.json()
+        return body
+
+
+@pytest.fixture(scope="session")
+async def products_app(settings: Settings) -> AsyncIterator[Any]:
+    from subgraphs.products.entrypoints.asgi import create
+
+    app = create(settings)
+    async with LifespanManager(app) as manager:
+        yield manager.app
+
+
+@pytest.fixture(scope="session")
+async def products_http(products_app: Any) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=products_app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://products.test") as client:
+        yield client
+
+
+@pytest.fixture(scope="session")
+def gql(products_http: httpx.AsyncClient) -> GraphQLClient:
+    return GraphQLClient(products_http)
