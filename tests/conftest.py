@@ -44,7 +44,12 @@ def jwks_file(signer: TestSigner, tmp_path_factory: pytest.TempPathFactory) -> P
 
 @pytest.fixture(scope="session")
 def settings(jwks_file: Path) -> Settings:
-    env = {**os.environ, "JWT_JWKS_FILE": str(jwks_file), "RUN_OUTBOX_RELAY": "0", "RUN_CONSUMERS": "0"}
+    # Background workers and the anonymous response cache have their own tests; here every
+    # request executes, so tests see their own writes at once.
+    env = {
+        **os.environ, "JWT_JWKS_FILE": str(jwks_file), "RUN_OUTBOX_RELAY": "0", "RUN_CONSUMERS": "0",
+        "RESPONSE_CACHE": "0",
+    }
     return Settings.from_env("products", env=env)
 
 

@@ -134,7 +134,8 @@ async def _start_one(
     began = time.monotonic()
     profile = service.profile
     if profile.wipe_on_start:
-        shutil.rmtree(service.data_dir, ignore_errors=True)
+        # In a thread: deleting a cluster's files must not hold up the other services' start.
+        await asyncio.to_thread(shutil.rmtree, service.data_dir, ignore_errors=True)
     profile.logs_dir.mkdir(parents=True, exist_ok=True)
     # A fresh log per run for wiped profiles; dev and bench keep their history.
     with service.log_path.open("wb" if profile.wipe_on_start else "ab") as log:

@@ -83,6 +83,12 @@ def build_taxonomy(ids: Ids, rng: random.Random) -> Catalogue:
     return cat
 
 
+def demo_seller_ids(seed_value: int = 42) -> list[uuid.UUID]:
+    """The sellers the demo catalogue belongs to (same ids on every machine)."""
+    rng = random.Random(seed_value)
+    return build_taxonomy(Ids(rng), rng).sellers
+
+
 @dataclass
 class Batch:
     products: list[tuple[Any, ...]] = field(default_factory=list)

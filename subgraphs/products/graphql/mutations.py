@@ -162,7 +162,7 @@ _AUTH: dict[str, Any] = {"authenticated": True}
 class CatalogMutation:
     @strawberry.federation.mutation(**_AUTH)
     async def product_create(self, info: Info, input: ProductCreateInput) -> ProductPayload:
-        actor = info.context.require_principal()
+        actor = info.context.require_role("seller")
 
         def make() -> Awaitable[Any]:
             cmd = CreateProduct(
@@ -182,7 +182,7 @@ class CatalogMutation:
 
     @strawberry.federation.mutation(**_AUTH)
     async def product_update(self, info: Info, id: strawberry.ID, input: ProductUpdateInput) -> ProductPayload:
-        actor = info.context.require_principal()
+        actor = info.context.require_role("seller")
 
         def make() -> Awaitable[Any]:
             cmd = UpdateProduct(
@@ -200,7 +200,7 @@ class CatalogMutation:
 
     @strawberry.federation.mutation(**_AUTH)
     async def product_delete(self, info: Info, id: strawberry.ID) -> DeletePayload:
-        actor = info.context.require_principal()
+        actor = info.context.require_role("seller")
         deleted, errors = await _guarded(
             lambda: catalog.delete_product(SqlUnitOfWork(info.context.engine), actor, _uuid(id, "id"))
         )
@@ -210,7 +210,7 @@ class CatalogMutation:
     async def product_variants_bulk_create(
         self, info: Info, product_id: strawberry.ID, variants: list[ProductVariantCreateInput]
     ) -> ProductVariantsPayload:
-        actor = info.context.require_principal()
+        actor = info.context.require_role("seller")
         created, errors = await _guarded(
             lambda: catalog.create_variants(
                 SqlUnitOfWork(info.context.engine), actor, _uuid(product_id, "productId"), [_variant_spec(v) for v in variants]
@@ -227,7 +227,7 @@ class CatalogMutation:
     async def product_variants_bulk_update(
         self, info: Info, product_id: strawberry.ID, variants: list[ProductVariantUpdateInput]
     ) -> ProductVariantsPayload:
-        actor = info.context.require_principal()
+        actor = info.context.require_role("seller")
 
         def make() -> Awaitable[Any]:
             patches = [
@@ -250,7 +250,7 @@ class CatalogMutation:
 
     @strawberry.federation.mutation(**_AUTH)
     async def product_variant_delete(self, info: Info, id: strawberry.ID) -> DeletePayload:
-        actor = info.context.require_principal()
+        actor = info.context.require_role("seller")
         deleted, errors = await _guarded(
             lambda: catalog.delete_variant(SqlUnitOfWork(info.context.engine), actor, _uuid(id, "id"))
         )
@@ -260,7 +260,7 @@ class CatalogMutation:
     async def product_images_bulk_create(
         self, info: Info, product_id: strawberry.ID, images: list[ProductImageInput]
     ) -> ProductImagesPayload:
-        actor = info.context.require_principal()
+        actor = info.context.require_role("seller")
         ids, errors = await _guarded(
             lambda: catalog.add_images(
                 SqlUnitOfWork(info.context.engine), actor, _uuid(product_id, "productId"),
@@ -278,7 +278,7 @@ class CatalogMutation:
 
     @strawberry.federation.mutation(**_AUTH)
     async def product_image_delete(self, info: Info, id: strawberry.ID) -> DeletePayload:
-        actor = info.context.require_principal()
+        actor = info.context.require_role("seller")
         deleted, errors = await _guarded(
             lambda: catalog.delete_image(SqlUnitOfWork(info.context.engine), actor, _uuid(id, "id"))
         )
@@ -288,7 +288,7 @@ class CatalogMutation:
     async def product_attribute_values_set(
         self, info: Info, product_id: strawberry.ID, values: list[AttributeValueInput]
     ) -> ProductPayload:
-        actor = info.context.require_principal()
+        actor = info.context.require_role("seller")
         product, errors = await _guarded(
             lambda: catalog.set_attribute_values(
                 SqlUnitOfWork(info.context.engine), actor, _uuid(product_id, "productId"), _attrs(values, "values")
@@ -298,7 +298,7 @@ class CatalogMutation:
 
     @strawberry.federation.mutation(**_AUTH)
     async def inventory_adjust(self, info: Info, input: InventoryAdjustInput) -> InventoryAdjustPayload:
-        actor = info.context.require_principal()
+        actor = info.context.require_role("seller")
 
         def make() -> Awaitable[Any]:
             cmd = AdjustInventory(
@@ -318,7 +318,7 @@ class CatalogMutation:
 
     @strawberry.federation.mutation(**_AUTH, description="Admins only. Parents may be created earlier in the same list.")
     async def categories_bulk_create(self, info: Info, categories: list[CategoryCreateInput]) -> CategoriesPayload:
-        actor = info.context.require_principal()
+        actor = info.context.require_role("admin")
 
         def make() -> Awaitable[Any]:
             specs = [
@@ -336,7 +336,7 @@ class CatalogMutation:
 
     @strawberry.federation.mutation(**_AUTH, description="Admins only.")
     async def brands_bulk_create(self, info: Info, brands: list[NamedCreateInput]) -> BrandsPayload:
-        actor = info.context.require_principal()
+        actor = info.context.require_role("admin")
         ids, errors = await _guarded(
             lambda: taxonomy.create_brands(SqlUnitOfWork(info.context.engine), actor, [NamedSpec(b.name, b.slug) for b in brands])
         )
@@ -345,7 +345,7 @@ class CatalogMutation:
 
     @strawberry.federation.mutation(**_AUTH, description="Admins only.")
     async def attributes_bulk_create(self, info: Info, attributes: list[NamedCreateInput]) -> AttributesPayload:
-        actor = info.context.require_principal()
+        actor = info.context.require_role("admin")
         ids, errors = await _guarded(
             lambda: taxonomy.create_attributes(SqlUnitOfWork(info.context.engine), actor, [NamedSpec(a.name, a.slug) for a in attributes])
         )

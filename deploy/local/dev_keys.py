@@ -1,0 +1,50 @@
+"""A local signing key for `make dev`, kept under .data/dev so tokens survive restarts.
+
+Accounts will mint real tokens; until then `make dev` prints demo tokens signed with this
+key so GraphiQL users can try seller and admin mutations. Never used outside dev.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from pathlib import Path
+
+import jwt
+import orjson
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from jwt.algorithms import ECAlgorithm
+
+KID = "dev-1"
+
+
+def _load_or_create(key_path: Path) -> ec.EllipticCurvePrivateKey:
+    if key_path.exists():
+        key = serialization.load_pem_private_key(key_path.read_bytes(), password=None)
+        assert isinstance(key, ec.EllipticCurvePrivateKey)
+        return key
+    key = ec.generate_private_key(ec.SECP256R1())
+    key_path.parent.mkdir(parents=True, exist_ok=True)
+    key_path.write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
+    key_path.chmod(0o600)
+    return key
+
+
+def ensure_jwks(directory: Path) -> tuple[Path, ec.EllipticCurvePrivateKey]:
+    key = _load_or_create(directory / "signing-key.pem")
+    public = orjson.loads(ECAlgorithm.to_jwk(key.public_key()))
+    jwks_path = directory / "jwks.json"
+    jwks_path.write_bytes(orjson.dumps({"keys": [{**public, "kid": KID, "alg": "ES256", "use": "sig"}]}))
+    return jwks_path, key
+
+
+def demo_token(key: ec.EllipticCurvePrivateKey, user_id: uuid.UUID, roles: list[str], ttl_hours: int = 24) -> str:
+    now = int(time.time())
+    claims = {
+        "sub": str(user_id), "iss": "marketplace-accounts", "aud": "marketplace", "iat": now,
+        "exp": now + ttl_hours * 3600, "roles": roles, "scope": "", "jti": uuid.uuid4().hex,
+    }
+    return jwt.encode(claims, key, algorithm="ES256", headers={"kid": KID})

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Runs inside the test stack (`make test`): every Python test, then the router's own tests.
+# Any failure, and pytest collecting no test at all (exit 5), fails the run.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+uv_bin="${UV:-$(command -v uv || echo .cache/tools/bin/uv)}"
+status=0
+"$uv_bin" run --frozen pytest -q -p no:cacheprovider "$@" || status=$?
+npm --prefix router test || status=$((status == 0 ? $? : status))
+exit "$status"

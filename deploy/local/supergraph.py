@@ -1,0 +1,120 @@
+"""Start the supergraph's own processes (subgraphs and router) on top of a running stack.
+
+Used by `make dev`, the end-to-end tests and the benchmark, so all three run the same
+commands: uvicorn per subgraph and Hive Gateway in front, each in its own process group.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from deploy.local.profiles import repo_root
+from subgraphs.registry import SUBGRAPHS
+
+ROUTER_DIR = repo_root() / "router"
+SUPERGRAPH = repo_root() / "schema" / "supergraph.graphql"
+
+
+@dataclass(frozen=True)
+class Ports:
+    router: int = 4000
+    subgraph_offset: int = 0  # added to each subgraph's default port (4001, …)
+
+    def subgraph(self, default_port: int) -> int:
+        return default_port + self.subgraph_offset
+
+
+@dataclass
+class Running:
+    processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    urls: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def router_url(self) -> str:
+        return self.urls["router"]
+
+
+def _spawn(name: str, command: list[str], env: Mapping[str, str], log_dir: Path, cwd: Path) -> subprocess.Popen[bytes]:
+    log_dir.mkdir(parents=True, exist_ok=True)
+    log = (log_dir / f"{name}.log").open("ab")
+    return subprocess.Popen(  # noqa: S603 — fixed argv, no shell
+        command, cwd=cwd, env=dict(env), stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+    )
+
+
+def wait_http(url: str, process: subprocess.Popen[bytes], name: str, log_dir: Path, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            tail = (log_dir / f"{name}.log").read_text(errors="replace")[-3000:]
+            raise RuntimeError(f"{name} exited with {process.returncode}:\n{tail}")
+        with contextlib.suppress(httpx.HTTPError):
+            if httpx.get(url, timeout=1.0).status_code == 200:
+                return
+        time.sleep(0.2)
+    raise RuntimeError(f"{name} not ready at {url} after {timeout:.0f}s (log: {log_dir / (name + '.log')})")
+
+
+def stop(running: Running, timeout: float = 10.0) -> None:
+    for process in running.processes.values():
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+    deadline = time.monotonic() + timeout
+    for process in running.processes.values():
+        try:
+            process.wait(max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def start(env: Mapping[str, str], log_dir: Path, ports: Ports = Ports(), *, workers: int = 1, router_env: Mapping[str, str] | None = None) -> Running:
+    """Subgraphs first (they migrate on start), then the router pointed at them."""
+    running = Running()
+    try:
+        router_vars = {"ROUTER_PORT": str(ports.router)}
+        for entry in SUBGRAPHS:
+            port = ports.subgraph(entry.port)
+            host, module = "127.0.0.1", entry.module
+            command = [
+                sys.executable, "-m", "uvicorn", module, "--factory", "--host", host, "--port", str(port),
+                "--loop", "uvloop", "--http", "httptools", "--no-access-log", "--log-level", "warning",
+                "--workers", str(workers),
+            ]
+            process = _spawn(entry.name, command, {**env, "PYTHONPATH": str(repo_root())}, log_dir, repo_root())
+            running.processes[entry.name] = process
+            running.urls[entry.name] = f"http://{host}:{port}/graphql"
+            router_vars[f"{entry.name.upper()}_URL"] = running.urls[entry.name]
+            wait_http(f"http://{host}:{port}/ready", process, entry.name, log_dir)
+        gateway = ROUTER_DIR / "node_modules" / ".bin" / "hive-gateway"
+        command = [str(gateway), "supergraph", str(SUPERGRAPH)]
+        # The gateway reads LOG_LEVEL itself (with other values): it gets ROUTER_LOG_LEVEL instead.
+        gateway_env = {k: v for k, v in env.items() if k != "LOG_LEVEL"}
+        process = _spawn("router", command, {**gateway_env, **router_vars, **(router_env or {})}, log_dir, ROUTER_DIR)
+        running.processes["router"] = process
+        running.urls["router"] = f"http://127.0.0.1:{ports.router}/graphql"
+        wait_http(f"http://127.0.0.1:{ports.router}/healthcheck", process, "router", log_dir)
+    except BaseException:
+        stop(running)
+        raise
+    return running
+
+
+@contextlib.contextmanager
+def running_supergraph(env: Mapping[str, str], log_dir: Path, ports: Ports = Ports(), **kwargs: object) -> Iterator[Running]:
+    running = start(env, log_dir, ports, **kwargs)  # type: ignore[arg-type]
+    try:
+        yield running
+    finally:
+        stop(running)

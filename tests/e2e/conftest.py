@@ -1,0 +1,34 @@
+"""The real processes: uvicorn subgraphs and Hive Gateway, on the test ports."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from deploy.local.profiles import get_profile
+from deploy.local.supergraph import Ports, Running, running_supergraph
+from tests.conftest import GraphQLClient
+
+TEST_PORTS = Ports(router=14000, subgraph_offset=10000)
+
+
+@pytest.fixture(scope="session")
+def supergraph(jwks_file: Path) -> Iterator[Running]:
+    env = {**os.environ, "JWT_JWKS_FILE": str(jwks_file), "LOG_LEVEL": "WARNING"}
+    with running_supergraph(env, get_profile("test").logs_dir, TEST_PORTS) as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+async def router_http(supergraph: Running) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(base_url=supergraph.router_url.removesuffix("/graphql"), timeout=30) as client:
+        yield client
+
+
+@pytest.fixture(scope="session")
+def router(router_http: httpx.AsyncClient) -> GraphQLClient:
+    return GraphQLClient(router_http)

@@ -1,0 +1,80 @@
+"""Journeys through Hive Gateway on the real subgraph processes."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import httpx
+
+from tests.conftest import Caller, GraphQLClient
+from tests.graphql.catalog import ADJUST, CatalogBuilder, Taxonomy
+
+STOREFRONT = """
+query($filter: ProductFilter, $after: String) {
+  products(filter: $filter, first: 2, after: $after, sort: {field: PRICE}) {
+    nodes { id title priceRange { min { amount currency } } brand { name } category { name ancestors { name } }
+            variants { sku price { amount } } images { url } }
+    pageInfo { hasNextPage endCursor }
+  }
+}"""
+
+
+async def test_a_seller_builds_a_listing_and_a_shopper_pages_through_it(router: GraphQLClient, make_caller: Any) -> None:
+    admin: Caller = make_caller("admin")
+    seller: Caller = make_caller("seller")
+    builder = CatalogBuilder(router, admin)
+    tax: Taxonomy = await builder.taxonomy()
+    for i, price in enumerate([300, 100, 200]):
+        await builder.product(seller, tax, title=f"Router item {i}", variants=[{"sku": f"{seller.user_id.hex[-8:]}-{i}", "price": price}])
+    mine = {"sellerId": str(seller.user_id)}
+    first = await router(STOREFRONT, {"filter": mine})
+    assert "errors" not in first, first
+    page = first["data"]["products"]
+    assert [n["priceRange"]["min"]["amount"] for n in page["nodes"]] == [100, 200]
+    assert page["nodes"][0]["category"]["ancestors"][0]["name"].startswith("Root-")
+    second = await router(STOREFRONT, {"filter": mine, "after": page["pageInfo"]["endCursor"]})
+    assert [n["title"] for n in second["data"]["products"]["nodes"]] == ["Router item 0"]
+    assert second["data"]["products"]["pageInfo"]["hasNextPage"] is False
+
+
+async def test_errors_keep_their_codes_through_the_router(router: GraphQLClient, make_caller: Any) -> None:
+    bad_cursor = await router("{ products(first: 1, after: \"junk\") { nodes { id } } }")
+    assert bad_cursor["errors"][0]["extensions"]["code"] == "INVALID_CURSOR"
+    anonymous_write = await router("mutation { productDelete(id: \"x\") { deletedId } }")
+    assert anonymous_write["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    buyer_write = await router("mutation { productDelete(id: \"x\") { deletedId } }", caller=make_caller("buyer"))
+    assert buyer_write["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+async def test_inventory_is_real_time_through_the_router(router: GraphQLClient, make_caller: Any) -> None:
+    admin: Caller = make_caller("admin")
+    seller: Caller = make_caller("seller")
+    builder = CatalogBuilder(router, admin)
+    product = await builder.product(seller, await builder.taxonomy())
+    variant_id = product["variants"][0]["id"]
+    query = "query($id: ID) { variant(id: $id) { stock { available } } }"
+    assert (await router(query, {"id": variant_id}))["data"]["variant"]["stock"]["available"] == 5
+    sale = {"input": {"variantId": variant_id, "warehouse": "EU-1", "delta": -3, "reason": "SALE", "idempotencyKey": "e2e-1"}}
+    results = await asyncio.gather(*(router(ADJUST, sale, seller) for _ in range(3)))
+    assert sorted(r["data"]["inventoryAdjust"]["replayed"] for r in results) == [False, True, True]
+    assert (await router(query, {"id": variant_id}))["data"]["variant"]["stock"]["available"] == 2
+
+
+async def test_the_request_id_travels_to_the_subgraph_and_back(router_http: httpx.AsyncClient) -> None:
+    response = await router_http.post("/graphql", json={"query": "{ brands(first: 1) { nodes { id } } }"}, headers={"x-request-id": "trace-me-123"})
+    assert response.status_code == 200
+    assert response.headers.get("x-request-id") == "trace-me-123"
+
+
+async def test_graphiql_is_served_on_the_graphql_url(router_http: httpx.AsyncClient) -> None:
+    response = await router_http.get("/graphql", headers={"accept": "text/html"})
+    assert response.status_code == 200
+    assert "<html" in response.text.lower()
+
+
+async def test_oversized_operations_are_refused_through_the_router(router: GraphQLClient) -> None:
+    flood = "{ " + " ".join(f"a{i}: brands(first: 1) {{ nodes {{ id }} }}" for i in range(40)) + " }"
+    body = await router(flood)
+    assert body.get("data") is None
+    assert body["errors"]

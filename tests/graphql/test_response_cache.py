@@ -1,0 +1,81 @@
+"""The anonymous response cache: hits skip execution; real-time and private data never cached."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+from asgi_lifespan import LifespanManager
+from redis.asyncio import Redis
+
+from subgraphs.platform.cache import VersionedCache
+
+from subgraphs.platform.settings import Settings
+from subgraphs.products.entrypoints.workers import CATALOG_CACHE
+from tests.conftest import Caller
+
+LISTING = "query($s: ID) { products(filter: {sellerId: $s}, first: 5) { nodes { id title } } }"
+WITH_STOCK = "query($s: ID) { products(filter: {sellerId: $s}, first: 5) { nodes { variants { stock { available } } } } }"
+
+
+@pytest.fixture(scope="module")
+async def cached_http(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    from subgraphs.products.entrypoints.asgi import create
+
+    app = create(dataclasses.replace(settings, response_cache=True))
+    async with LifespanManager(app) as manager:
+        transport = httpx.ASGITransport(app=manager.app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://products.test") as client:
+            yield client
+
+
+async def post(http: httpx.AsyncClient, query: str, variables: dict[str, Any], headers: dict[str, str] | None = None) -> httpx.Response:
+    response = await http.post("/graphql", json={"query": query, "variables": variables}, headers=headers or {})
+    assert response.status_code == 200
+    return response
+
+
+async def test_the_second_anonymous_request_is_a_hit_with_the_same_body(cached_http: httpx.AsyncClient, seller: Caller) -> None:
+    variables = {"s": str(seller.user_id)}
+    first = await post(cached_http, LISTING, variables)
+    second = await post(cached_http, LISTING, variables)
+    assert (first.headers["x-cache"], second.headers["x-cache"]) == ("MISS", "HIT")
+    assert first.json() == second.json()
+
+
+async def test_authenticated_requests_bypass_the_cache(cached_http: httpx.AsyncClient, seller: Caller) -> None:
+    response = await post(cached_http, LISTING, {"s": str(seller.user_id)}, seller.headers)
+    assert "x-cache" not in response.headers
+
+
+async def test_real_time_stock_is_never_cached(cached_http: httpx.AsyncClient, seller: Caller) -> None:
+    for _ in range(2):
+        response = await post(cached_http, WITH_STOCK, {"s": str(seller.user_id)})
+        assert "x-cache" not in response.headers
+
+
+async def test_errors_are_not_stored(cached_http: httpx.AsyncClient) -> None:
+    query = "query($a: String) { products(first: 1, after: $a) { nodes { id } } }"
+    for _ in range(2):
+        response = await post(cached_http, query, {"a": "garbage"})
+        assert response.headers["x-cache"] == "MISS"
+
+
+async def test_bumping_the_catalogue_version_invalidates_every_entry(cached_http: httpx.AsyncClient, seller: Caller, settings: Settings) -> None:
+    variables = {"s": str(seller.user_id)}
+    await post(cached_http, LISTING, variables)
+    assert (await post(cached_http, LISTING, variables)).headers["x-cache"] == "HIT"
+    redis = Redis.from_url(settings.redis_url)
+    try:
+        await VersionedCache(redis, CATALOG_CACHE).invalidate()
+    finally:
+        await redis.aclose()
+    assert (await post(cached_http, LISTING, variables)).headers["x-cache"] == "MISS"
+
+
+async def test_mutations_are_never_cached(cached_http: httpx.AsyncClient) -> None:
+    response = await post(cached_http, "mutation { productDelete(id: \"x\") { deletedId } }", {})
+    assert "x-cache" not in response.headers
