@@ -18,6 +18,4 @@ class SubgraphEntry:
     module: str  # the ASGI factory, for uvicorn
 
 
-SUBGRAPHS = (
-    SubgraphEntry("products", build_products, 4001, "subgraphs.products.entrypoints.asgi:create"),
-)
+SUBGRAPHS = (SubgraphEntry("products", build_products, 4001, "subgraphs.products.entrypoints.asgi:create"),)

@@ -47,7 +47,10 @@ def settings(jwks_file: Path) -> Settings:
     # Background workers and the anonymous response cache have their own tests; here every
     # request executes, so tests see their own writes at once.
     env = {
-        **os.environ, "JWT_JWKS_FILE": str(jwks_file), "RUN_OUTBOX_RELAY": "0", "RUN_CONSUMERS": "0",
+        **os.environ,
+        "JWT_JWKS_FILE": str(jwks_file),
+        "RUN_OUTBOX_RELAY": "0",
+        "RUN_CONSUMERS": "0",
         "RESPONSE_CACHE": "0",
     }
     return Settings.from_env("products", env=env)
@@ -80,11 +83,16 @@ class GraphQLClient:
         self.path = path
 
     async def __call__(
-        self, query: str, variables: dict[str, Any] | None = None, caller: Caller | None = None,
+        self,
+        query: str,
+        variables: dict[str, Any] | None = None,
+        caller: Caller | None = None,
         headers: dict[str, str] | None = None,
     ) -> dict[str, Any]:
         all_headers = {**(caller.headers if caller else {}), **(headers or {})}
-        response = await self.http.post(self.path, json={"query": query, "variables": variables or {}}, headers=all_headers)
+        response = await self.http.post(
+            self.path, json={"query": query, "variables": variables or {}}, headers=all_headers
+        )
         assert response.status_code == 200, response.text
         body: dict[str, Any] = response.json()
         return body

@@ -21,7 +21,7 @@ from subgraphs.platform.migrations import migrate
 from subgraphs.platform.settings import Settings
 from subgraphs.products.adapters.tables import SCHEMA
 from subgraphs.products.entrypoints.asgi import MIGRATIONS
-from subgraphs.products.entrypoints.seed import demo_seller_ids, seed
+from subgraphs.products.entrypoints.seed import demo_seller_ids, invalidate_cached_listings, seed
 
 DEMO_SIZE = int(os.environ.get("DEMO_SIZE", "10000"))
 ADMIN_ID = "019b0000-0000-7000-8000-00000000ad01"
@@ -33,7 +33,9 @@ async def prepare(settings: Settings) -> None:
         await migrate(engine, MIGRATIONS, SCHEMA)
     finally:
         await engine.dispose()
-    await seed(settings.asyncpg_dsn, DEMO_SIZE)
+    loaded = await seed(settings.asyncpg_dsn, DEMO_SIZE)
+    if loaded["seconds"]:
+        await invalidate_cached_listings(settings.redis_url)
 
 
 def main() -> int:
@@ -56,27 +58,33 @@ def main() -> int:
 
         seller = demo_seller_ids()[0]
         print(
-            "\n".join([
-                "",
-                f"Supergraph ready in {time.monotonic() - started:.1f}s.",
-                f"  GraphiQL (router):   {running.router_url}",
-                f"  products subgraph:   {running.urls['products']}",
-                f"  logs:                {profile.logs_dir}",
-                "",
-                "Try:  { products(first: 5, sort: {field: PRICE}) { nodes { title priceRange { min { amount currency } } } } }",
-                "",
-                "Demo tokens (dev only; send as `Authorization: Bearer <token>`):",
-                f"  seller {seller}: {demo_token(key, seller, ['seller'])}",
-                f"  admin:  {demo_token(key, uuid.UUID(ADMIN_ID), ['admin'])}",
-                "",
-                "Press Ctrl-C to stop everything.",
-            ]),
+            "\n".join(
+                [
+                    "",
+                    f"Supergraph ready in {time.monotonic() - started:.1f}s.",
+                    f"  GraphiQL (router):   {running.router_url}",
+                    f"  products subgraph:   {running.urls['products']}",
+                    f"  logs:                {profile.logs_dir}",
+                    "",
+                    "Try:  { products(first: 5, sort: {field: PRICE}) "
+                    "{ nodes { title priceRange { min { amount currency } } } } }",
+                    "",
+                    "Demo tokens (dev only; send as `Authorization: Bearer <token>`):",
+                    f"  seller {seller}: {demo_token(key, seller, ['seller'])}",
+                    f"  admin:  {demo_token(key, uuid.UUID(ADMIN_ID), ['admin'])}",
+                    "",
+                    "Press Ctrl-C to stop everything.",
+                ]
+            ),
             flush=True,
         )
         while not stop_requested:
             for name, process in running.processes.items():
                 if process.poll() is not None:
-                    print(f"{name} exited with {process.returncode}; see {profile.logs_dir}/{name}.log", file=sys.stderr)
+                    print(
+                        f"{name} exited with {process.returncode}; see {profile.logs_dir}/{name}.log",
+                        file=sys.stderr,
+                    )
                     return 1
             time.sleep(0.5)
     print("stopped.", flush=True)

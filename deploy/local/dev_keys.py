@@ -27,7 +27,9 @@ def _load_or_create(key_path: Path) -> ec.EllipticCurvePrivateKey:
     key = ec.generate_private_key(ec.SECP256R1())
     key_path.parent.mkdir(parents=True, exist_ok=True)
     key_path.write_bytes(
-        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+        key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
     )
     key_path.chmod(0o600)
     return key
@@ -41,10 +43,18 @@ def ensure_jwks(directory: Path) -> tuple[Path, ec.EllipticCurvePrivateKey]:
     return jwks_path, key
 
 
-def demo_token(key: ec.EllipticCurvePrivateKey, user_id: uuid.UUID, roles: list[str], ttl_hours: int = 24) -> str:
+def demo_token(
+    key: ec.EllipticCurvePrivateKey, user_id: uuid.UUID, roles: list[str], ttl_hours: int = 24
+) -> str:
     now = int(time.time())
     claims = {
-        "sub": str(user_id), "iss": "marketplace-accounts", "aud": "marketplace", "iat": now,
-        "exp": now + ttl_hours * 3600, "roles": roles, "scope": "", "jti": uuid.uuid4().hex,
+        "sub": str(user_id),
+        "iss": "marketplace-accounts",
+        "aud": "marketplace",
+        "iat": now,
+        "exp": now + ttl_hours * 3600,
+        "roles": roles,
+        "scope": "",
+        "jti": uuid.uuid4().hex,
     }
     return jwt.encode(claims, key, algorithm="ES256", headers={"kid": KID})

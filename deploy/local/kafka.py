@@ -73,9 +73,7 @@ async def metadata_ready(port: int) -> bool:
     """True when a metadata request answers and lists at least one broker."""
     from aiokafka.client import AIOKafkaClient
 
-    client = AIOKafkaClient(
-        bootstrap_servers=f"{HOST}:{port}", request_timeout_ms=3000, retry_backoff_ms=100
-    )
+    client = AIOKafkaClient(bootstrap_servers=f"{HOST}:{port}", request_timeout_ms=3000, retry_backoff_ms=100)
     with _quiet("aiokafka"):
         try:
             await client.bootstrap()

@@ -87,17 +87,13 @@ def ensure_kafka_libs(cache: Path | None = None, *, pom: Path | None = None) -> 
                 + "\n".join(f"    | {line}" for line in output)
             )
         if not (partial / f"kafka_2.13-{KAFKA_VERSION}.jar").exists():
-            raise StackError(
-                f"Maven finished but kafka_2.13-{KAFKA_VERSION}.jar is not in {partial}"
-            )
+            raise StackError(f"Maven finished but kafka_2.13-{KAFKA_VERSION}.jar is not in {partial}")
         shutil.rmtree(libs, ignore_errors=True)
         partial.replace(libs)  # atomic: a crash never leaves a half-filled libs/ marked done
         jars = sorted(p.name for p in libs.glob("*.jar"))
         (home / _MARKER).write_text("\n".join(jars) + "\n")
         took = time.monotonic() - started
-        print(
-            f"  kafka    fetched {KAFKA_VERSION}: {len(jars)} jars in {took:.1f}s", file=sys.stderr
-        )
+        print(f"  kafka    fetched {KAFKA_VERSION}: {len(jars)} jars in {took:.1f}s", file=sys.stderr)
     return libs
 
 

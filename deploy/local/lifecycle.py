@@ -109,9 +109,7 @@ async def start_profile(
     return results + [Started(task.result(), reused=False) for task in tasks]
 
 
-async def _reusable(
-    service: Service, record: PidRecord | None, owner_pid: int | None, say: Say
-) -> bool:
+async def _reusable(service: Service, record: PidRecord | None, owner_pid: int | None, say: Say) -> bool:
     if record is None or not is_ours(record):
         return False  # dead, or the pid now belongs to someone else: just forget it
     if record.owner_pid is not None and record.owner_pid != owner_pid:

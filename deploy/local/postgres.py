@@ -136,9 +136,7 @@ class PostgresService(Service):
     async def _connect(self, database: str) -> Any:
         import asyncpg
 
-        return await asyncpg.connect(
-            host=HOST, port=self.port, user=SUPERUSER, database=database, timeout=2
-        )
+        return await asyncpg.connect(host=HOST, port=self.port, user=SUPERUSER, database=database, timeout=2)
 
     async def probe(self) -> bool:
         if not await self.port_accepts():

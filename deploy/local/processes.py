@@ -253,7 +253,6 @@ async def wait_until(
             return
         if time.monotonic() > deadline:
             raise StackError(
-                f"{what} not ready after {within:.0f}s; log {log_path}:\n"
-                f"{log_tail(log_path, log_offset)}"
+                f"{what} not ready after {within:.0f}s; log {log_path}:\n{log_tail(log_path, log_offset)}"
             )
         await asyncio.sleep(interval)

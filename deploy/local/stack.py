@@ -172,9 +172,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     for name, text in (("start", "start and leave running"), ("stop", "stop what is running")):
         sub.add_parser(name, help=text).add_argument("--profile", required=True, choices=choices)
     sub.add_parser("status", help="what runs where").add_argument("--profile", choices=choices)
-    sub.add_parser("env", help="print export lines").add_argument(
-        "--profile", required=True, choices=choices
-    )
+    sub.add_parser("env", help="print export lines").add_argument("--profile", required=True, choices=choices)
     args = parser.parse_args(argv)
     if args.action == "run":
         args.command = args.command[1:] if args.command[:1] == ["--"] else args.command

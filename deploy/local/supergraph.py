@@ -44,7 +44,9 @@ class Running:
         return self.urls["router"]
 
 
-def _spawn(name: str, command: list[str], env: Mapping[str, str], log_dir: Path, cwd: Path) -> subprocess.Popen[bytes]:
+def _spawn(
+    name: str, command: list[str], env: Mapping[str, str], log_dir: Path, cwd: Path
+) -> subprocess.Popen[bytes]:
     log_dir.mkdir(parents=True, exist_ok=True)
     log = (log_dir / f"{name}.log").open("ab")
     return subprocess.Popen(  # noqa: S603 — fixed argv, no shell
@@ -52,7 +54,9 @@ def _spawn(name: str, command: list[str], env: Mapping[str, str], log_dir: Path,
     )
 
 
-def wait_http(url: str, process: subprocess.Popen[bytes], name: str, log_dir: Path, timeout: float = 60.0) -> None:
+def wait_http(
+    url: str, process: subprocess.Popen[bytes], name: str, log_dir: Path, timeout: float = 60.0
+) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -79,7 +83,14 @@ def stop(running: Running, timeout: float = 10.0) -> None:
             process.wait()
 
 
-def start(env: Mapping[str, str], log_dir: Path, ports: Ports = Ports(), *, workers: int = 1, router_env: Mapping[str, str] | None = None) -> Running:
+def start(
+    env: Mapping[str, str],
+    log_dir: Path,
+    ports: Ports = Ports(),
+    *,
+    workers: int = 1,
+    router_env: Mapping[str, str] | None = None,
+) -> Running:
     """Subgraphs first (they migrate on start), then the router pointed at them."""
     running = Running()
     try:
@@ -88,11 +99,28 @@ def start(env: Mapping[str, str], log_dir: Path, ports: Ports = Ports(), *, work
             port = ports.subgraph(entry.port)
             host, module = "127.0.0.1", entry.module
             command = [
-                sys.executable, "-m", "uvicorn", module, "--factory", "--host", host, "--port", str(port),
-                "--loop", "uvloop", "--http", "httptools", "--no-access-log", "--log-level", "warning",
-                "--workers", str(workers),
+                sys.executable,
+                "-m",
+                "uvicorn",
+                module,
+                "--factory",
+                "--host",
+                host,
+                "--port",
+                str(port),
+                "--loop",
+                "uvloop",
+                "--http",
+                "httptools",
+                "--no-access-log",
+                "--log-level",
+                "warning",
+                "--workers",
+                str(workers),
             ]
-            process = _spawn(entry.name, command, {**env, "PYTHONPATH": str(repo_root())}, log_dir, repo_root())
+            process = _spawn(
+                entry.name, command, {**env, "PYTHONPATH": str(repo_root())}, log_dir, repo_root()
+            )
             running.processes[entry.name] = process
             running.urls[entry.name] = f"http://{host}:{port}/graphql"
             router_vars[f"{entry.name.upper()}_URL"] = running.urls[entry.name]
@@ -101,7 +129,9 @@ def start(env: Mapping[str, str], log_dir: Path, ports: Ports = Ports(), *, work
         command = [str(gateway), "supergraph", str(SUPERGRAPH)]
         # The gateway reads LOG_LEVEL itself (with other values): it gets ROUTER_LOG_LEVEL instead.
         gateway_env = {k: v for k, v in env.items() if k != "LOG_LEVEL"}
-        process = _spawn("router", command, {**gateway_env, **router_vars, **(router_env or {})}, log_dir, ROUTER_DIR)
+        process = _spawn(
+            "router", command, {**gateway_env, **router_vars, **(router_env or {})}, log_dir, ROUTER_DIR
+        )
         running.processes["router"] = process
         running.urls["router"] = f"http://127.0.0.1:{ports.router}/graphql"
         wait_http(f"http://127.0.0.1:{ports.router}/healthcheck", process, "router", log_dir)
@@ -112,7 +142,9 @@ def start(env: Mapping[str, str], log_dir: Path, ports: Ports = Ports(), *, work
 
 
 @contextlib.contextmanager
-def running_supergraph(env: Mapping[str, str], log_dir: Path, ports: Ports = Ports(), **kwargs: object) -> Iterator[Running]:
+def running_supergraph(
+    env: Mapping[str, str], log_dir: Path, ports: Ports = Ports(), **kwargs: object
+) -> Iterator[Running]:
     running = start(env, log_dir, ports, **kwargs)  # type: ignore[arg-type]
     try:
         yield running

@@ -49,9 +49,7 @@ class ValkeyService(Service):
     async def prepare(self) -> Launch:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         lines = [f"{key} {value}" for key, value in self.config().items()]
-        self.config_path.write_text(
-            "# written by deploy/local/valkey.py\n" + "\n".join(lines) + "\n"
-        )
+        self.config_path.write_text("# written by deploy/local/valkey.py\n" + "\n".join(lines) + "\n")
         return Launch(
             argv=[str(server_binary()), str(self.config_path)],
             # Valkey retitles itself "<binary> 127.0.0.1:<port>": the config path vanishes.
@@ -62,9 +60,7 @@ class ValkeyService(Service):
     async def probe(self) -> bool:
         # A real PING: a server that opened its port but is still loading answers -LOADING.
         try:
-            reader, writer = await asyncio.wait_for(
-                asyncio.open_connection(HOST, self.port), timeout=1
-            )
+            reader, writer = await asyncio.wait_for(asyncio.open_connection(HOST, self.port), timeout=1)
         except (TimeoutError, OSError):
             return False
         try:

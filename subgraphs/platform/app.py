@@ -70,14 +70,12 @@ class SubgraphSpec:
 
 
 class SubgraphGraphQL(GraphQL[Context, None]):
-    async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
+    async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:  # noqa: ARG002
         if result.errors:
             result.errors = code_errors(result.errors)
         return process_result(result)
 
-    async def get_context(
-        self, request: Request | WebSocket, response: Response | WebSocket
-    ) -> Context:
+    async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
         resources: Resources = request.state.resources
         ctx = Context(
             request=request,
@@ -137,9 +135,7 @@ def create_app(spec: SubgraphSpec, settings: Settings, *, migrate_on_start: bool
             asyncio.create_task(w, name=f"{spec.name}-worker")
             for w in (spec.workers(resources, stop) if spec.workers else [])
         ]
-        graphql_endpoint = (
-            spec.wrap_graphql(graphql_app, resources) if spec.wrap_graphql else graphql_app
-        )
+        graphql_endpoint = spec.wrap_graphql(graphql_app, resources) if spec.wrap_graphql else graphql_app
         try:
             yield {"resources": resources, "graphql": graphql_endpoint}
         finally:
@@ -148,7 +144,6 @@ def create_app(spec: SubgraphSpec, settings: Settings, *, migrate_on_start: bool
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
             await close_resources(resources)
-
 
     async def health(_request: Request) -> Response:
         return JSONResponse({"status": "ok", "service": spec.name})
@@ -168,7 +163,9 @@ def create_app(spec: SubgraphSpec, settings: Settings, *, migrate_on_start: bool
         except Exception as exc:
             checks["redis"] = f"error: {type(exc).__name__}"
         ok = all(v == "ok" for v in checks.values())
-        return JSONResponse({"status": "ok" if ok else "unavailable", **checks}, status_code=200 if ok else 503)
+        return JSONResponse(
+            {"status": "ok" if ok else "unavailable", **checks}, status_code=200 if ok else 503
+        )
 
     return Starlette(
         routes=[

@@ -70,7 +70,9 @@ class BodyLimitMiddleware:
             return
         length = _header(scope, b"content-length")
         if length is not None and length.isdigit() and int(length) > self.max_bytes:
-            await send_json_error(send, 413, "REQUEST_TOO_LARGE", f"Request body over {self.max_bytes} bytes.")
+            await send_json_error(
+                send, 413, "REQUEST_TOO_LARGE", f"Request body over {self.max_bytes} bytes."
+            )
             return
         received = 0
 
@@ -86,7 +88,9 @@ class BodyLimitMiddleware:
         try:
             await self.app(scope, limited_receive, send)
         except _TooLarge:
-            await send_json_error(send, 413, "REQUEST_TOO_LARGE", f"Request body over {self.max_bytes} bytes.")
+            await send_json_error(
+                send, 413, "REQUEST_TOO_LARGE", f"Request body over {self.max_bytes} bytes."
+            )
 
 
 class _TooLarge(Exception):

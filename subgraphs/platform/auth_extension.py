@@ -19,8 +19,6 @@ class RejectInvalidTokens(SchemaExtension):
         if isinstance(ctx, Context) and ctx.auth_error is not None:
             self.execution_context.result = ExecutionResult(
                 data=None,
-                errors=[
-                    GraphQLError(ctx.auth_error.message, extensions=ctx.auth_error.as_extensions())
-                ],
+                errors=[GraphQLError(ctx.auth_error.message, extensions=ctx.auth_error.as_extensions())],
             )
         yield

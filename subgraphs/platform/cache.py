@@ -7,6 +7,8 @@ domain events bump the version, which invalidates every entry of the namespace a
 
 from __future__ import annotations
 
+from typing import cast
+
 from redis.asyncio import Redis
 
 _SEP = b"|"
@@ -24,7 +26,7 @@ class VersionedCache:
 
     async def get(self, key: str) -> tuple[bytes | None, bytes]:
         """(value or None, current version) — pass the version back to `set`."""
-        version, entry = await self._redis.mget(self._version_key, self._key(key))
+        version, entry = cast(list[bytes | None], await self._redis.mget(self._version_key, self._key(key)))
         current = version or b"0"
         if entry is None:
             return None, current

@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import strawberry
-
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.requests import Request

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+
 from graphql import GraphQLError
 
 from subgraphs.platform.errors import INTERNAL_ERROR_CODE, AppError
@@ -62,8 +63,6 @@ def _coded(error: GraphQLError) -> GraphQLError:
     )
 
 
-
-
 def _is_limit(error: GraphQLError) -> bool:
     message = error.message.lower()
     if "exceeds maximum operation depth" in message or "aliases found. allowed" in message:
@@ -77,7 +76,12 @@ def code_errors(errors: list[GraphQLError]) -> list[GraphQLError]:
     for error in errors:
         if _is_limit(error):
             coded.append(
-                GraphQLError(error.message, nodes=error.nodes, positions=error.positions, extensions={"code": "QUERY_TOO_COMPLEX"})
+                GraphQLError(
+                    error.message,
+                    nodes=error.nodes,
+                    positions=error.positions,
+                    extensions={"code": "QUERY_TOO_COMPLEX"},
+                )
             )
         else:
             coded.append(_coded(error))

@@ -35,9 +35,7 @@ class Connection(Generic[NodeT]):
     page_info: PageInfo
 
     @classmethod
-    def from_page(
-        cls, page: Page[RowT], to_node: Callable[[RowT], NodeT]
-    ) -> Connection[NodeT]:
+    def from_page(cls, page: Page[RowT], to_node: Callable[[RowT], NodeT]) -> Connection[NodeT]:
         nodes = [to_node(r) for r in page.rows]
         return cls(
             edges=[Edge(cursor=c, node=n) for c, n in zip(page.cursors, nodes, strict=True)],
@@ -60,8 +58,6 @@ class UserError:
 
 def user_errors_from(errors: Sequence[AppError]) -> list[UserError]:
     return [
-        UserError(
-            field=e.field.split(".") if e.field else None, message=e.message, code=e.code
-        )
+        UserError(field=e.field.split(".") if e.field else None, message=e.message, code=e.code)
         for e in errors
     ]

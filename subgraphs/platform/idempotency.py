@@ -23,9 +23,7 @@ def processed_events_table(metadata: MetaData) -> Table:
     )
 
 
-async def claim_event(
-    conn: AsyncConnection, table: Table, consumer: str, event_id: uuid.UUID
-) -> bool:
+async def claim_event(conn: AsyncConnection, table: Table, consumer: str, event_id: uuid.UUID) -> bool:
     """True the first time `consumer` sees `event_id` (in this transaction), False after."""
     result = await conn.execute(
         insert(table)

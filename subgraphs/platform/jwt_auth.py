@@ -7,6 +7,7 @@ refresh (rate-limited), which is how key rotation reaches running subgraphs.
 
 from __future__ import annotations
 
+import asyncio
 import time
 import uuid
 from pathlib import Path
@@ -14,6 +15,7 @@ from typing import Any
 
 import httpx
 import jwt
+import orjson
 from jwt import PyJWKSet
 
 from subgraphs.platform.errors import Unauthenticated
@@ -42,9 +44,8 @@ class JwtVerifier:
 
     async def _fetch_jwks(self) -> dict[str, Any]:
         if self._settings.jwt_jwks_file:
-            import orjson
-
-            data: dict[str, Any] = orjson.loads(Path(self._settings.jwt_jwks_file).read_bytes())
+            raw = await asyncio.to_thread(Path(self._settings.jwt_jwks_file).read_bytes)
+            data: dict[str, Any] = orjson.loads(raw)
             return data
         async with httpx.AsyncClient(timeout=5.0) as client:
             response = await client.get(self._settings.jwt_jwks_url)

@@ -126,9 +126,7 @@ def decode_cursor(order: KeysetOrder, cursor: str, field: str = "after") -> tupl
     if not isinstance(values, list) or len(values) != len(order.keys):
         raise InvalidCursor("Malformed cursor.", field=field)
     try:
-        return tuple(
-            _DECODERS[k.python_type](v) for k, v in zip(order.keys, values, strict=True)
-        )
+        return tuple(_DECODERS[k.python_type](v) for k, v in zip(order.keys, values, strict=True))
     except (ValueError, TypeError) as exc:
         raise InvalidCursor("Malformed cursor.", field=field) from exc
 

@@ -44,7 +44,8 @@ class CachePolicy:
             return False
         operations = [d for d in ast.definitions if isinstance(d, OperationDefinitionNode)]
         chosen = [
-            o for o in operations
+            o
+            for o in operations
             if operation_name is None or (o.name is not None and o.name.value == operation_name)
         ]
         if len(chosen) != 1 or chosen[0].operation != OperationType.QUERY:

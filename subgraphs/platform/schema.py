@@ -9,7 +9,7 @@ from graphql import GraphQLError
 
 
 class SubgraphSchema(strawberry.federation.Schema):
-    def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
+    def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:  # noqa: ARG002
         # Strawberry logs every error by default, user mistakes included; `CodedErrors`
         # already logs the unexpected ones with the request id.
         return None

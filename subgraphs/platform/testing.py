@@ -22,7 +22,9 @@ from subgraphs.platform.ids import new_id
 class TestSigner:
     __test__ = False  # not a pytest test class
 
-    def __init__(self, issuer: str = "marketplace-accounts", audience: str = "marketplace", kid: str | None = None) -> None:
+    def __init__(
+        self, issuer: str = "marketplace-accounts", audience: str = "marketplace", kid: str | None = None
+    ) -> None:
         self.issuer = issuer
         self.audience = audience
         self.kid = kid or f"test-{uuid.uuid4().hex[:8]}"

@@ -25,7 +25,9 @@ def supergraph(jwks_file: Path) -> Iterator[Running]:
 
 @pytest.fixture(scope="session")
 async def router_http(supergraph: Running) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(base_url=supergraph.router_url.removesuffix("/graphql"), timeout=30) as client:
+    async with httpx.AsyncClient(
+        base_url=supergraph.router_url.removesuffix("/graphql"), timeout=30
+    ) as client:
         yield client
 
 

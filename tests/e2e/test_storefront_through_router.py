@@ -20,13 +20,20 @@ query($filter: ProductFilter, $after: String) {
 }"""
 
 
-async def test_a_seller_builds_a_listing_and_a_shopper_pages_through_it(router: GraphQLClient, make_caller: Any) -> None:
+async def test_a_seller_builds_a_listing_and_a_shopper_pages_through_it(
+    router: GraphQLClient, make_caller: Any
+) -> None:
     admin: Caller = make_caller("admin")
     seller: Caller = make_caller("seller")
     builder = CatalogBuilder(router, admin)
     tax: Taxonomy = await builder.taxonomy()
     for i, price in enumerate([300, 100, 200]):
-        await builder.product(seller, tax, title=f"Router item {i}", variants=[{"sku": f"{seller.user_id.hex[-8:]}-{i}", "price": price}])
+        await builder.product(
+            seller,
+            tax,
+            title=f"Router item {i}",
+            variants=[{"sku": f"{seller.user_id.hex[-8:]}-{i}", "price": price}],
+        )
     mine = {"sellerId": str(seller.user_id)}
     first = await router(STOREFRONT, {"filter": mine})
     assert "errors" not in first, first
@@ -39,11 +46,13 @@ async def test_a_seller_builds_a_listing_and_a_shopper_pages_through_it(router: 
 
 
 async def test_errors_keep_their_codes_through_the_router(router: GraphQLClient, make_caller: Any) -> None:
-    bad_cursor = await router("{ products(first: 1, after: \"junk\") { nodes { id } } }")
+    bad_cursor = await router('{ products(first: 1, after: "junk") { nodes { id } } }')
     assert bad_cursor["errors"][0]["extensions"]["code"] == "INVALID_CURSOR"
-    anonymous_write = await router("mutation { productDelete(id: \"x\") { deletedId } }")
+    anonymous_write = await router('mutation { productDelete(id: "x") { deletedId } }')
     assert anonymous_write["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
-    buyer_write = await router("mutation { productDelete(id: \"x\") { deletedId } }", caller=make_caller("buyer"))
+    buyer_write = await router(
+        'mutation { productDelete(id: "x") { deletedId } }', caller=make_caller("buyer")
+    )
     assert buyer_write["errors"][0]["extensions"]["code"] == "FORBIDDEN"
 
 
@@ -55,14 +64,26 @@ async def test_inventory_is_real_time_through_the_router(router: GraphQLClient, 
     variant_id = product["variants"][0]["id"]
     query = "query($id: ID) { variant(id: $id) { stock { available } } }"
     assert (await router(query, {"id": variant_id}))["data"]["variant"]["stock"]["available"] == 5
-    sale = {"input": {"variantId": variant_id, "warehouse": "EU-1", "delta": -3, "reason": "SALE", "idempotencyKey": "e2e-1"}}
+    sale = {
+        "input": {
+            "variantId": variant_id,
+            "warehouse": "EU-1",
+            "delta": -3,
+            "reason": "SALE",
+            "idempotencyKey": "e2e-1",
+        }
+    }
     results = await asyncio.gather(*(router(ADJUST, sale, seller) for _ in range(3)))
     assert sorted(r["data"]["inventoryAdjust"]["replayed"] for r in results) == [False, True, True]
     assert (await router(query, {"id": variant_id}))["data"]["variant"]["stock"]["available"] == 2
 
 
 async def test_the_request_id_travels_to_the_subgraph_and_back(router_http: httpx.AsyncClient) -> None:
-    response = await router_http.post("/graphql", json={"query": "{ brands(first: 1) { nodes { id } } }"}, headers={"x-request-id": "trace-me-123"})
+    response = await router_http.post(
+        "/graphql",
+        json={"query": "{ brands(first: 1) { nodes { id } } }"},
+        headers={"x-request-id": "trace-me-123"},
+    )
     assert response.status_code == 200
     assert response.headers.get("x-request-id") == "trace-me-123"
 

@@ -61,7 +61,9 @@ class CatalogBuilder:
         root = unique("Root")
         body = await self.gql(CREATE_CATEGORIES, {"categories": [{"name": root}]}, self.admin)
         root_id = body["data"]["categoriesBulkCreate"]["categories"][0]["id"]
-        body = await self.gql(CREATE_CATEGORIES, {"categories": [{"name": unique("Leaf"), "parentId": root_id}]}, self.admin)
+        body = await self.gql(
+            CREATE_CATEGORIES, {"categories": [{"name": unique("Leaf"), "parentId": root_id}]}, self.admin
+        )
         leaf_id = body["data"]["categoriesBulkCreate"]["categories"][0]["id"]
         body = await self.gql(CREATE_BRANDS, {"brands": [{"name": unique("Brand")}]}, self.admin)
         brand_id = body["data"]["brandsBulkCreate"]["brands"][0]["id"]

@@ -33,20 +33,38 @@ def _b64(data: dict[str, Any]) -> str:
 
 async def test_an_unsigned_alg_none_token_is_rejected(gql: GraphQLClient, signer: TestSigner) -> None:
     now = int(time.time())
-    claims = {"sub": str(new_id()), "iss": signer.issuer, "aud": signer.audience, "iat": now, "exp": now + 60, "roles": ["admin"]}
+    claims = {
+        "sub": str(new_id()),
+        "iss": signer.issuer,
+        "aud": signer.audience,
+        "iat": now,
+        "exp": now + 60,
+        "roles": ["admin"],
+    }
     forged = f"{_b64({'alg': 'none', 'kid': signer.kid})}.{_b64(claims)}."
     assert await code_for(gql, forged) == "UNAUTHENTICATED"
 
 
-async def test_a_token_signed_by_another_key_with_our_kid_is_rejected(gql: GraphQLClient, signer: TestSigner) -> None:
+async def test_a_token_signed_by_another_key_with_our_kid_is_rejected(
+    gql: GraphQLClient, signer: TestSigner
+) -> None:
     other = ec.generate_private_key(ec.SECP256R1())
     now = int(time.time())
-    claims = {"sub": str(new_id()), "iss": signer.issuer, "aud": signer.audience, "iat": now, "exp": now + 60, "roles": ["admin"]}
+    claims = {
+        "sub": str(new_id()),
+        "iss": signer.issuer,
+        "aud": signer.audience,
+        "iat": now,
+        "exp": now + 60,
+        "roles": ["admin"],
+    }
     forged = jwt.encode(claims, other, algorithm="ES256", headers={"kid": signer.kid})
     assert await code_for(gql, forged) == "UNAUTHENTICATED"
 
 
-async def test_an_hmac_token_using_the_public_key_as_secret_is_rejected(gql: GraphQLClient, signer: TestSigner) -> None:
+async def test_an_hmac_token_using_the_public_key_as_secret_is_rejected(
+    gql: GraphQLClient, signer: TestSigner
+) -> None:
     now = int(time.time())
     claims = {"sub": str(new_id()), "iss": signer.issuer, "aud": signer.audience, "iat": now, "exp": now + 60}
     header = _b64({"alg": "HS256", "kid": signer.kid, "typ": "JWT"})
@@ -54,7 +72,9 @@ async def test_an_hmac_token_using_the_public_key_as_secret_is_rejected(gql: Gra
     assert await code_for(gql, forged) == "UNAUTHENTICATED"
 
 
-async def test_expired_wrong_audience_and_wrong_issuer_tokens_are_rejected(gql: GraphQLClient, signer: TestSigner) -> None:
+async def test_expired_wrong_audience_and_wrong_issuer_tokens_are_rejected(
+    gql: GraphQLClient, signer: TestSigner
+) -> None:
     assert await code_for(gql, signer.token(roles=["admin"], ttl=-60)) == "UNAUTHENTICATED"
     assert await code_for(gql, signer.token(roles=["admin"], aud="another-api")) == "UNAUTHENTICATED"
     assert await code_for(gql, signer.token(roles=["admin"], iss="someone-else")) == "UNAUTHENTICATED"
@@ -96,13 +116,19 @@ async def test_token_floods_are_refused(gql: GraphQLClient) -> None:
 
 
 async def test_oversized_bodies_are_refused_with_413(gql: GraphQLClient) -> None:
-    response = await gql.http.post("/graphql", content=b'{"query": "' + b" " * 300_000 + b'{ brands { nodes { id } } }"}', headers={"content-type": "application/json"})
+    response = await gql.http.post(
+        "/graphql",
+        content=b'{"query": "' + b" " * 300_000 + b'{ brands { nodes { id } } }"}',
+        headers={"content-type": "application/json"},
+    )
     assert response.status_code == 413
     assert response.json()["errors"][0]["extensions"]["code"] == "REQUEST_TOO_LARGE"
 
 
 async def test_malformed_json_and_syntax_errors_are_client_errors_not_500s(gql: GraphQLClient) -> None:
-    response = await gql.http.post("/graphql", content=b"{not json", headers={"content-type": "application/json"})
+    response = await gql.http.post(
+        "/graphql", content=b"{not json", headers={"content-type": "application/json"}
+    )
     assert 400 <= response.status_code < 500
     body = await gql("{ brands(first: 1 { id }")
     assert body["errors"][0]["extensions"]["code"] == "GRAPHQL_PARSE_FAILED"

@@ -8,7 +8,9 @@ from tests.conftest import Caller, GraphQLClient
 from tests.graphql.catalog import CatalogBuilder, Taxonomy
 
 
-async def test_a_product_is_found_by_id_and_by_slug(gql: GraphQLClient, builder: CatalogBuilder, seller: Caller, taxonomy: Taxonomy) -> None:
+async def test_a_product_is_found_by_id_and_by_slug(
+    gql: GraphQLClient, builder: CatalogBuilder, seller: Caller, taxonomy: Taxonomy
+) -> None:
     product = await builder.product(seller, taxonomy)
     query = "query($id: ID, $slug: String) { product(id: $id, slug: $slug) { id title brand { id } category { id } } }"
     by_id = await gql(query, {"id": product["id"]})
@@ -18,18 +20,31 @@ async def test_a_product_is_found_by_id_and_by_slug(gql: GraphQLClient, builder:
 
 
 async def test_unknown_ids_are_simply_not_found(gql: GraphQLClient) -> None:
-    body = await gql('{ a: product(id: "not-a-uuid") { id } b: product(slug: "nothing-here") { id } c: variant(sku: "NOPE-0") { id } }')
+    body = await gql(
+        '{ a: product(id: "not-a-uuid") { id } b: product(slug: "nothing-here") { id } c: variant(sku: "NOPE-0") { id } }'
+    )
     assert body["data"] == {"a": None, "b": None, "c": None}
 
 
-async def test_a_variant_is_found_by_sku_with_its_product(gql: GraphQLClient, builder: CatalogBuilder, seller: Caller, taxonomy: Taxonomy) -> None:
+async def test_a_variant_is_found_by_sku_with_its_product(
+    gql: GraphQLClient, builder: CatalogBuilder, seller: Caller, taxonomy: Taxonomy
+) -> None:
     product = await builder.product(seller, taxonomy)
     sku = product["variants"][0]["sku"]
-    body = await gql("query($sku: String) { variant(sku: $sku) { sku price { amount currency } product { id } } }", {"sku": sku})
-    assert body["data"]["variant"] == {"sku": sku, "price": {"amount": 1999, "currency": "USD"}, "product": {"id": product["id"]}}
+    body = await gql(
+        "query($sku: String) { variant(sku: $sku) { sku price { amount currency } product { id } } }",
+        {"sku": sku},
+    )
+    assert body["data"]["variant"] == {
+        "sku": sku,
+        "price": {"amount": 1999, "currency": "USD"},
+        "product": {"id": product["id"]},
+    }
 
 
-async def test_the_category_tree_has_breadcrumbs_and_counts(gql: GraphQLClient, builder: CatalogBuilder, seller: Caller, taxonomy: Taxonomy) -> None:
+async def test_the_category_tree_has_breadcrumbs_and_counts(
+    gql: GraphQLClient, builder: CatalogBuilder, seller: Caller, taxonomy: Taxonomy
+) -> None:
     await builder.product(seller, taxonomy)
     await builder.product(seller, taxonomy, status="DRAFT")
     body = await gql(
@@ -40,34 +55,59 @@ async def test_the_category_tree_has_breadcrumbs_and_counts(gql: GraphQLClient, 
     assert leaf["parent"]["id"] == taxonomy.root_id
     assert [a["id"] for a in leaf["ancestors"]] == [taxonomy.root_id]
     assert leaf["productCount"] == 1
-    root = await gql("query($id: ID) { category(id: $id) { productCount children { id } } }", {"id": taxonomy.root_id})
+    root = await gql(
+        "query($id: ID) { category(id: $id) { productCount children { id } } }", {"id": taxonomy.root_id}
+    )
     assert root["data"]["category"] == {"productCount": 1, "children": [{"id": taxonomy.leaf_id}]}
 
 
-async def test_stock_is_summed_over_warehouses(gql: GraphQLClient, builder: CatalogBuilder, seller: Caller, taxonomy: Taxonomy) -> None:
+async def test_stock_is_summed_over_warehouses(
+    gql: GraphQLClient, builder: CatalogBuilder, seller: Caller, taxonomy: Taxonomy
+) -> None:
     product = await builder.product(seller, taxonomy)
-    body = await gql("query($id: ID) { product(id: $id) { variants { stock { onHand available inStock } } } }", {"id": product["id"]})
+    body = await gql(
+        "query($id: ID) { product(id: $id) { variants { stock { onHand available inStock } } } }",
+        {"id": product["id"]},
+    )
     stocks = [v["stock"] for v in body["data"]["product"]["variants"]]
-    assert stocks == [{"onHand": 5, "available": 5, "inStock": True}, {"onHand": 0, "available": 0, "inStock": False}]
+    assert stocks == [
+        {"onHand": 5, "available": 5, "inStock": True},
+        {"onHand": 0, "available": 0, "inStock": False},
+    ]
 
 
-async def test_sellers_see_their_own_inventory_rows_only(gql: GraphQLClient, builder: CatalogBuilder, seller: Caller, make_caller: Any, taxonomy: Taxonomy) -> None:
+async def test_sellers_see_their_own_inventory_rows_only(
+    gql: GraphQLClient, builder: CatalogBuilder, seller: Caller, make_caller: Any, taxonomy: Taxonomy
+) -> None:
     product = await builder.product(seller, taxonomy)
     variant_id = product["variants"][0]["id"]
-    query = "query($v: ID) { inventory(filter: {variantId: $v}) { nodes { id warehouse onHand isLowStock } } }"
+    query = (
+        "query($v: ID) { inventory(filter: {variantId: $v}) { nodes { id warehouse onHand isLowStock } } }"
+    )
     mine = await gql(query, {"v": variant_id}, seller)
     assert [n["warehouse"] for n in mine["data"]["inventory"]["nodes"]] == ["EU-1"]
     item_id = mine["data"]["inventory"]["nodes"][0]["id"]
     theirs = await gql(query, {"v": variant_id}, make_caller("seller"))
     assert theirs["data"]["inventory"]["nodes"] == []
-    other = await gql("query($id: ID!) { inventoryItem(id: $id) { id } }", {"id": item_id}, make_caller("seller"))
+    other = await gql(
+        "query($id: ID!) { inventoryItem(id: $id) { id } }", {"id": item_id}, make_caller("seller")
+    )
     assert other["data"]["inventoryItem"] is None
     anonymous = await gql(query, {"v": variant_id})
     assert anonymous["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
 
 
-async def test_images_have_cdn_urls_in_order(gql: GraphQLClient, builder: CatalogBuilder, seller: Caller, taxonomy: Taxonomy, settings: Any) -> None:
-    product = await builder.product(seller, taxonomy, images=[{"storageKey": "p/1.jpg"}, {"storageKey": "p/2.jpg"}])
-    body = await gql("query($id: ID!) { productImages(productId: $id) { nodes { url position } } }", {"id": product["id"]})
+async def test_images_have_cdn_urls_in_order(
+    gql: GraphQLClient, builder: CatalogBuilder, seller: Caller, taxonomy: Taxonomy, settings: Any
+) -> None:
+    product = await builder.product(
+        seller, taxonomy, images=[{"storageKey": "p/1.jpg"}, {"storageKey": "p/2.jpg"}]
+    )
+    body = await gql(
+        "query($id: ID!) { productImages(productId: $id) { nodes { url position } } }", {"id": product["id"]}
+    )
     base = settings.cdn_base_url.rstrip("/")
-    assert body["data"]["productImages"]["nodes"] == [{"url": f"{base}/p/1.jpg", "position": 0}, {"url": f"{base}/p/2.jpg", "position": 1}]
+    assert body["data"]["productImages"]["nodes"] == [
+        {"url": f"{base}/p/1.jpg", "position": 0},
+        {"url": f"{base}/p/2.jpg", "position": 1},
+    ]

@@ -25,12 +25,16 @@ async def titles(gql: GraphQLClient, variables: dict[str, Any], caller: Caller |
 async def five_products(builder: CatalogBuilder, seller: Caller, tax: Taxonomy) -> None:
     for i, price in enumerate([500, 100, 300, 200, 400]):
         await builder.product(
-            seller, tax, title=f"Item {chr(ord('A') + i)}",
+            seller,
+            tax,
+            title=f"Item {chr(ord('A') + i)}",
             variants=[{"sku": f"{seller.user_id.hex[-8:]}-{i}", "price": price}],
         )
 
 
-async def test_pages_forward_by_price_without_gaps_or_repeats(gql: GraphQLClient, builder: CatalogBuilder, seller: Caller, taxonomy: Taxonomy) -> None:
+async def test_pages_forward_by_price_without_gaps_or_repeats(
+    gql: GraphQLClient, builder: CatalogBuilder, seller: Caller, taxonomy: Taxonomy
+) -> None:
     await five_products(builder, seller, taxonomy)
     base = {"filter": {"sellerId": str(seller.user_id)}, "sort": {"field": "PRICE"}}
     first = await gql(LIST, {**base, "first": 2})
@@ -42,7 +46,9 @@ async def test_pages_forward_by_price_without_gaps_or_repeats(gql: GraphQLClient
     assert rest == ["Item C", "Item E", "Item A"]
 
 
-async def test_pages_backward_from_a_cursor(gql: GraphQLClient, builder: CatalogBuilder, seller: Caller, taxonomy: Taxonomy) -> None:
+async def test_pages_backward_from_a_cursor(
+    gql: GraphQLClient, builder: CatalogBuilder, seller: Caller, taxonomy: Taxonomy
+) -> None:
     await five_products(builder, seller, taxonomy)
     base = {"filter": {"sellerId": str(seller.user_id)}, "sort": {"field": "TITLE"}}
     everything = await gql(LIST, {**base, "first": 5})
@@ -54,56 +60,90 @@ async def test_pages_backward_from_a_cursor(gql: GraphQLClient, builder: Catalog
     assert conn["pageInfo"]["hasNextPage"] is True
 
 
-async def test_a_product_added_while_paging_does_not_shift_the_next_page(gql: GraphQLClient, builder: CatalogBuilder, seller: Caller, taxonomy: Taxonomy) -> None:
+async def test_a_product_added_while_paging_does_not_shift_the_next_page(
+    gql: GraphQLClient, builder: CatalogBuilder, seller: Caller, taxonomy: Taxonomy
+) -> None:
     await five_products(builder, seller, taxonomy)
     base = {"filter": {"sellerId": str(seller.user_id)}, "sort": {"field": "NEWEST"}}
     first = await gql(LIST, {**base, "first": 2})
-    await builder.product(seller, taxonomy, title="Newcomer", variants=[{"sku": f"{seller.user_id.hex[-8:]}-new", "price": 1}])
+    await builder.product(
+        seller, taxonomy, title="Newcomer", variants=[{"sku": f"{seller.user_id.hex[-8:]}-new", "price": 1}]
+    )
     after = first["data"]["products"]["pageInfo"]["endCursor"]
     assert await titles(gql, {**base, "first": 10, "after": after}) == ["Item C", "Item B", "Item A"]
 
 
-async def test_descending_price_sort(gql: GraphQLClient, builder: CatalogBuilder, seller: Caller, taxonomy: Taxonomy) -> None:
+async def test_descending_price_sort(
+    gql: GraphQLClient, builder: CatalogBuilder, seller: Caller, taxonomy: Taxonomy
+) -> None:
     await five_products(builder, seller, taxonomy)
-    got = await titles(gql, {"filter": {"sellerId": str(seller.user_id)}, "sort": {"field": "PRICE", "direction": "DESC"}, "first": 3})
+    got = await titles(
+        gql,
+        {
+            "filter": {"sellerId": str(seller.user_id)},
+            "sort": {"field": "PRICE", "direction": "DESC"},
+            "first": 3,
+        },
+    )
     assert got == ["Item A", "Item E", "Item C"]
 
 
-async def test_filters_by_price_range(gql: GraphQLClient, builder: CatalogBuilder, seller: Caller, taxonomy: Taxonomy) -> None:
+async def test_filters_by_price_range(
+    gql: GraphQLClient, builder: CatalogBuilder, seller: Caller, taxonomy: Taxonomy
+) -> None:
     await five_products(builder, seller, taxonomy)
-    got = await titles(gql, {"filter": {"sellerId": str(seller.user_id), "price": {"min": 200, "max": 400}}, "sort": {"field": "PRICE"}})
+    got = await titles(
+        gql,
+        {
+            "filter": {"sellerId": str(seller.user_id), "price": {"min": 200, "max": 400}},
+            "sort": {"field": "PRICE"},
+        },
+    )
     assert got == ["Item D", "Item C", "Item E"]
 
 
-async def test_a_category_filter_includes_descendants(gql: GraphQLClient, builder: CatalogBuilder, seller: Caller, taxonomy: Taxonomy) -> None:
+async def test_a_category_filter_includes_descendants(
+    gql: GraphQLClient, builder: CatalogBuilder, seller: Caller, taxonomy: Taxonomy
+) -> None:
     await builder.product(seller, taxonomy, title="In the leaf")
     assert await titles(gql, {"filter": {"categoryId": taxonomy.root_id}}) == ["In the leaf"]
     assert await titles(gql, {"filter": {"categoryId": taxonomy.leaf_id}}) == ["In the leaf"]
 
 
-async def test_filters_by_brand_attribute_and_stock(gql: GraphQLClient, builder: CatalogBuilder, seller: Caller, taxonomy: Taxonomy) -> None:
+async def test_filters_by_brand_attribute_and_stock(
+    gql: GraphQLClient, builder: CatalogBuilder, seller: Caller, taxonomy: Taxonomy
+) -> None:
     sku = seller.user_id.hex[-8:]
     await builder.product(seller, taxonomy, title="Red stocked")
     await builder.product(
-        seller, taxonomy, title="Blue empty", brandId=None,
+        seller,
+        taxonomy,
+        title="Blue empty",
+        brandId=None,
         attributes=[{"attributeId": taxonomy.color_id, "value": "Blue"}],
         variants=[{"sku": f"{sku}-empty", "price": 100}],
     )
     mine = {"sellerId": str(seller.user_id)}
     assert await titles(gql, {"filter": {**mine, "brandIds": [taxonomy.brand_id]}}) == ["Red stocked"]
-    assert await titles(gql, {"filter": {**mine, "attributes": [{"attributeId": taxonomy.color_id, "values": ["Blue"]}]}}) == ["Blue empty"]
+    assert await titles(
+        gql, {"filter": {**mine, "attributes": [{"attributeId": taxonomy.color_id, "values": ["Blue"]}]}}
+    ) == ["Blue empty"]
     assert await titles(gql, {"filter": {**mine, "inStock": True}}) == ["Red stocked"]
     assert await titles(gql, {"filter": {**mine, "inStock": False}}) == ["Blue empty"]
 
 
-async def test_full_text_search_matches_title_words(gql: GraphQLClient, builder: CatalogBuilder, seller: Caller, taxonomy: Taxonomy) -> None:
+async def test_full_text_search_matches_title_words(
+    gql: GraphQLClient, builder: CatalogBuilder, seller: Caller, taxonomy: Taxonomy
+) -> None:
     word = f"zebra{seller.user_id.hex[-6:]}"
     await builder.product(seller, taxonomy, title=f"Striped {word} mug")
     await builder.product(seller, taxonomy, title="Plain mug")
     assert await titles(gql, {"filter": {"search": word}}) == [f"Striped {word} mug"]
 
 
-async def test_drafts_are_visible_to_their_seller_only(gql: GraphQLClient, builder: CatalogBuilder, seller: Caller, make_caller: Any, taxonomy: Taxonomy) -> None:
+async def test_drafts_are_visible_to_their_seller_only(
+    gql: GraphQLClient, builder: CatalogBuilder, seller: Caller, make_caller: Any, taxonomy: Taxonomy
+) -> None:
     await builder.product(seller, taxonomy, title="Secret draft", status="DRAFT")
     mine = {"filter": {"sellerId": str(seller.user_id), "status": "DRAFT"}}
     assert await titles(gql, mine, seller) == ["Secret draft"]
@@ -111,7 +151,9 @@ async def test_drafts_are_visible_to_their_seller_only(gql: GraphQLClient, build
     assert await titles(gql, mine) == []
 
 
-async def test_malformed_and_foreign_cursors_get_a_code(gql: GraphQLClient, builder: CatalogBuilder, seller: Caller, taxonomy: Taxonomy) -> None:
+async def test_malformed_and_foreign_cursors_get_a_code(
+    gql: GraphQLClient, builder: CatalogBuilder, seller: Caller, taxonomy: Taxonomy
+) -> None:
     await five_products(builder, seller, taxonomy)
     brands = await gql("{ brands(first: 1) { pageInfo { endCursor } } }")
     foreign = brands["data"]["brands"]["pageInfo"]["endCursor"]

@@ -12,7 +12,6 @@ from asgi_lifespan import LifespanManager
 from redis.asyncio import Redis
 
 from subgraphs.platform.cache import VersionedCache
-
 from subgraphs.platform.settings import Settings
 from subgraphs.products.entrypoints.workers import CATALOG_CACHE
 from tests.conftest import Caller
@@ -32,13 +31,19 @@ async def cached_http(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
             yield client
 
 
-async def post(http: httpx.AsyncClient, query: str, variables: dict[str, Any], headers: dict[str, str] | None = None) -> httpx.Response:
-    response = await http.post("/graphql", json={"query": query, "variables": variables}, headers=headers or {})
+async def post(
+    http: httpx.AsyncClient, query: str, variables: dict[str, Any], headers: dict[str, str] | None = None
+) -> httpx.Response:
+    response = await http.post(
+        "/graphql", json={"query": query, "variables": variables}, headers=headers or {}
+    )
     assert response.status_code == 200
     return response
 
 
-async def test_the_second_anonymous_request_is_a_hit_with_the_same_body(cached_http: httpx.AsyncClient, seller: Caller) -> None:
+async def test_the_second_anonymous_request_is_a_hit_with_the_same_body(
+    cached_http: httpx.AsyncClient, seller: Caller
+) -> None:
     variables = {"s": str(seller.user_id)}
     first = await post(cached_http, LISTING, variables)
     second = await post(cached_http, LISTING, variables)
@@ -46,7 +51,9 @@ async def test_the_second_anonymous_request_is_a_hit_with_the_same_body(cached_h
     assert first.json() == second.json()
 
 
-async def test_authenticated_requests_bypass_the_cache(cached_http: httpx.AsyncClient, seller: Caller) -> None:
+async def test_authenticated_requests_bypass_the_cache(
+    cached_http: httpx.AsyncClient, seller: Caller
+) -> None:
     response = await post(cached_http, LISTING, {"s": str(seller.user_id)}, seller.headers)
     assert "x-cache" not in response.headers
 
@@ -64,7 +71,9 @@ async def test_errors_are_not_stored(cached_http: httpx.AsyncClient) -> None:
         assert response.headers["x-cache"] == "MISS"
 
 
-async def test_bumping_the_catalogue_version_invalidates_every_entry(cached_http: httpx.AsyncClient, seller: Caller, settings: Settings) -> None:
+async def test_bumping_the_catalogue_version_invalidates_every_entry(
+    cached_http: httpx.AsyncClient, seller: Caller, settings: Settings
+) -> None:
     variables = {"s": str(seller.user_id)}
     await post(cached_http, LISTING, variables)
     assert (await post(cached_http, LISTING, variables)).headers["x-cache"] == "HIT"
@@ -77,5 +86,5 @@ async def test_bumping_the_catalogue_version_invalidates_every_entry(cached_http
 
 
 async def test_mutations_are_never_cached(cached_http: httpx.AsyncClient) -> None:
-    response = await post(cached_http, "mutation { productDelete(id: \"x\") { deletedId } }", {})
+    response = await post(cached_http, 'mutation { productDelete(id: "x") { deletedId } }', {})
     assert "x-cache" not in response.headers

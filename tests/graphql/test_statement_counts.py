@@ -22,7 +22,9 @@ query($filter: ProductFilter, $first: Int) {
 }"""
 
 
-async def statements(gql: GraphQLClient, variables: dict[str, Any], caller: Caller) -> tuple[int, dict[str, Any]]:
+async def statements(
+    gql: GraphQLClient, variables: dict[str, Any], caller: Caller
+) -> tuple[int, dict[str, Any]]:
     counter = StatementCounter()
     token = statement_counter_var.set(counter)
     try:
@@ -33,12 +35,23 @@ async def statements(gql: GraphQLClient, variables: dict[str, Any], caller: Call
     return counter.count, body
 
 
-async def test_a_page_of_100_costs_the_same_statements_as_a_page_of_20(gql: GraphQLClient, builder: CatalogBuilder, seller: Caller, make_caller: Any, taxonomy: Taxonomy) -> None:
+async def test_a_page_of_100_costs_the_same_statements_as_a_page_of_20(
+    gql: GraphQLClient, builder: CatalogBuilder, seller: Caller, make_caller: Any, taxonomy: Taxonomy
+) -> None:
     for i in range(100):
-        await builder.product(seller, taxonomy, title=f"Bulk {i}", variants=[
-            {"sku": f"{seller.user_id.hex[-8:]}-{i}-a", "price": 100 + i, "stock": [{"warehouse": "EU-1", "quantity": 1}]},
-            {"sku": f"{seller.user_id.hex[-8:]}-{i}-b", "price": 200 + i},
-        ])
+        await builder.product(
+            seller,
+            taxonomy,
+            title=f"Bulk {i}",
+            variants=[
+                {
+                    "sku": f"{seller.user_id.hex[-8:]}-{i}-a",
+                    "price": 100 + i,
+                    "stock": [{"warehouse": "EU-1", "quantity": 1}],
+                },
+                {"sku": f"{seller.user_id.hex[-8:]}-{i}-b", "price": 200 + i},
+            ],
+        )
     buyer = make_caller("buyer")  # authenticated: the anonymous response cache is not in play
     mine = {"sellerId": str(seller.user_id)}
     small, small_body = await statements(gql, {"filter": mine, "first": 20}, buyer)

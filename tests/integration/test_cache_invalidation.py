@@ -36,14 +36,20 @@ async def cache_version(redis: Redis) -> int:
     return int(await redis.get(f"cachever:{CATALOG_CACHE}") or 0)
 
 
-async def test_a_catalogue_change_invalidates_cached_listings(live_http: httpx.AsyncClient, settings: Settings, make_caller: Any) -> None:
+async def test_a_catalogue_change_invalidates_cached_listings(
+    live_http: httpx.AsyncClient, settings: Settings, make_caller: Any
+) -> None:
     admin: Caller = make_caller("admin")
     redis = Redis.from_url(settings.redis_url)
     try:
         await live_http.post("/graphql", json={"query": LISTING})
         assert (await live_http.post("/graphql", json={"query": LISTING})).headers["x-cache"] == "HIT"
         before = await cache_version(redis)
-        created = await live_http.post("/graphql", json={"query": CREATE_BRANDS, "variables": {"brands": [{"name": unique("Fresh")}]}}, headers=admin.headers)
+        created = await live_http.post(
+            "/graphql",
+            json={"query": CREATE_BRANDS, "variables": {"brands": [{"name": unique("Fresh")}]}},
+            headers=admin.headers,
+        )
         assert created.json()["data"]["brandsBulkCreate"]["userErrors"] == []
         for _ in range(300):
             if await cache_version(redis) > before:

@@ -55,16 +55,21 @@ async def drain(relay: OutboxRelay) -> None:
         pass
 
 
-async def read_topic(settings: Settings, topic: str, wanted: set[str], expected: int, timeout: float = 20.0) -> list[Any]:
+async def read_topic(
+    settings: Settings, topic: str, wanted: set[str], expected: int, within: float = 20.0
+) -> list[Any]:
     """Every message on `topic` whose event id is in `wanted`, once `expected` have arrived."""
     consumer = AIOKafkaConsumer(
-        topic, bootstrap_servers=settings.kafka_bootstrap_servers, group_id=f"test-{uuid.uuid4().hex}",
-        auto_offset_reset="earliest", enable_auto_commit=False,
+        topic,
+        bootstrap_servers=settings.kafka_bootstrap_servers,
+        group_id=f"test-{uuid.uuid4().hex}",
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
     )
     await consumer.start()
     found: list[Any] = []
     try:
-        deadline = asyncio.get_running_loop().time() + timeout
+        deadline = asyncio.get_running_loop().time() + within
         while len(found) < expected and asyncio.get_running_loop().time() < deadline:
             batches = await consumer.getmany(timeout_ms=500)
             for messages in batches.values():
@@ -75,13 +80,17 @@ async def read_topic(settings: Settings, topic: str, wanted: set[str], expected:
 
 
 async def a_category_change(engine: AsyncEngine) -> uuid.UUID:
-    [category_id] = await taxonomy.create_categories(SqlUnitOfWork(engine), ADMIN, [CategorySpec(name=f"Outbox {new_id()}")])
+    [category_id] = await taxonomy.create_categories(
+        SqlUnitOfWork(engine), ADMIN, [CategorySpec(name=f"Outbox {new_id()}")]
+    )
     return category_id
 
 
 async def outbox_ids_for(engine: AsyncEngine, aggregate_id: uuid.UUID) -> list[uuid.UUID]:
     async with engine.connect() as conn:
-        return list(await conn.scalars(select(tables.outbox.c.id).where(tables.outbox.c.aggregate_id == aggregate_id)))
+        return list(
+            await conn.scalars(select(tables.outbox.c.id).where(tables.outbox.c.aggregate_id == aggregate_id))
+        )
 
 
 async def test_a_change_and_its_event_commit_together(engine: AsyncEngine) -> None:
@@ -92,14 +101,20 @@ async def test_a_change_and_its_event_commit_together(engine: AsyncEngine) -> No
 async def test_a_rolled_back_change_leaves_no_event(engine: AsyncEngine) -> None:
     uow = SqlUnitOfWork(engine)
     event = Event(type="catalog.changed", aggregate_type="category", aggregate_id=new_id(), data={})
-    with pytest.raises(RuntimeError):
+
+    async def failing_use_case() -> None:
         async with uow:
             uow.events.append(event)
             raise RuntimeError("use case failed before commit")
+
+    with pytest.raises(RuntimeError):
+        await failing_use_case()
     assert await outbox_ids_for(engine, event.aggregate_id) == []
 
 
-async def test_the_relay_publishes_keyed_by_aggregate_and_marks_rows_sent(engine: AsyncEngine, producer: AIOKafkaProducer, settings: Settings) -> None:
+async def test_the_relay_publishes_keyed_by_aggregate_and_marks_rows_sent(
+    engine: AsyncEngine, producer: AIOKafkaProducer, settings: Settings
+) -> None:
     category_id = await a_category_change(engine)
     [event_id] = await outbox_ids_for(engine, category_id)
     await drain(relay(engine, producer, settings))
@@ -111,13 +126,17 @@ async def test_the_relay_publishes_keyed_by_aggregate_and_marks_rows_sent(engine
     assert sent is not None
 
 
-async def test_a_relay_crash_after_publishing_sends_again_and_consumers_apply_once(engine: AsyncEngine, producer: AIOKafkaProducer, settings: Settings) -> None:
+async def test_a_relay_crash_after_publishing_sends_again_and_consumers_apply_once(
+    engine: AsyncEngine, producer: AIOKafkaProducer, settings: Settings
+) -> None:
     category_id = await a_category_change(engine)
     [event_id] = await outbox_ids_for(engine, category_id)
     await drain(relay(engine, producer, settings))
     # The relay died between Kafka's ack and its UPDATE: the row still looks unsent.
     async with engine.begin() as conn:
-        await conn.execute(update(tables.outbox).where(tables.outbox.c.id == event_id).values(published_at=None))
+        await conn.execute(
+            update(tables.outbox).where(tables.outbox.c.id == event_id).values(published_at=None)
+        )
     await drain(relay(engine, producer, settings))
     copies = await read_topic(settings, CATALOG_TOPIC, {str(event_id)}, expected=2)
     assert len(copies) == 2
@@ -128,15 +147,21 @@ async def test_a_relay_crash_after_publishing_sends_again_and_consumers_apply_on
         applied.append(event.id)
 
     consumer = IdempotentConsumer(
-        bootstrap_servers=settings.kafka_bootstrap_servers, group_id=f"test-{uuid.uuid4().hex}",
-        topics=[CATALOG_TOPIC], engine=engine, processed_table=tables.processed_events, handler=handler,
+        bootstrap_servers=settings.kafka_bootstrap_servers,
+        group_id=f"test-{uuid.uuid4().hex}",
+        topics=[CATALOG_TOPIC],
+        engine=engine,
+        processed_table=tables.processed_events,
+        handler=handler,
     )
     results = [await consumer.handle(m.value) for m in copies]
     assert results == [True, False]
     assert applied == [event_id]
 
 
-async def test_a_failing_handler_rolls_back_its_claim_so_the_event_is_retried(engine: AsyncEngine, settings: Settings) -> None:
+async def test_a_failing_handler_rolls_back_its_claim_so_the_event_is_retried(
+    engine: AsyncEngine, settings: Settings
+) -> None:
     event = Event(type="catalog.changed", aggregate_type="category", aggregate_id=new_id(), data={})
     calls = 0
 
@@ -148,8 +173,12 @@ async def test_a_failing_handler_rolls_back_its_claim_so_the_event_is_retried(en
             raise ConnectionError("cache unreachable")
 
     consumer = IdempotentConsumer(
-        bootstrap_servers=settings.kafka_bootstrap_servers, group_id=f"test-{uuid.uuid4().hex}",
-        topics=[CATALOG_TOPIC], engine=engine, processed_table=tables.processed_events, handler=flaky,
+        bootstrap_servers=settings.kafka_bootstrap_servers,
+        group_id=f"test-{uuid.uuid4().hex}",
+        topics=[CATALOG_TOPIC],
+        engine=engine,
+        processed_table=tables.processed_events,
+        handler=flaky,
     )
     with pytest.raises(ConnectionError):
         await consumer.handle(event.to_json())
@@ -158,7 +187,9 @@ async def test_a_failing_handler_rolls_back_its_claim_so_the_event_is_retried(en
     assert calls == 2
 
 
-async def test_the_consumer_loop_reads_from_kafka_and_survives_a_restart(engine: AsyncEngine, producer: AIOKafkaProducer, settings: Settings) -> None:
+async def test_the_consumer_loop_reads_from_kafka_and_survives_a_restart(
+    engine: AsyncEngine, producer: AIOKafkaProducer, settings: Settings
+) -> None:
     group = f"test-{uuid.uuid4().hex}"
     seen: list[uuid.UUID] = []
 
@@ -170,8 +201,12 @@ async def test_the_consumer_loop_reads_from_kafka_and_survives_a_restart(engine:
 
     async def run_until(predicate: Any) -> None:
         consumer = IdempotentConsumer(
-            bootstrap_servers=settings.kafka_bootstrap_servers, group_id=group, topics=[CATALOG_TOPIC],
-            engine=engine, processed_table=tables.processed_events, handler=handler,
+            bootstrap_servers=settings.kafka_bootstrap_servers,
+            group_id=group,
+            topics=[CATALOG_TOPIC],
+            engine=engine,
+            processed_table=tables.processed_events,
+            handler=handler,
         )
         stop = asyncio.Event()
         task = asyncio.create_task(consumer.run(stop))

@@ -99,9 +99,7 @@ def test_stopping_a_process_that_ignores_sigterm_kills_it() -> None:
         os.kill(proc.pid, 0)
 
 
-def test_kafka_install_is_skipped_once_marked_done(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_kafka_install_is_skipped_once_marked_done(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     home = kafka_install.kafka_home(tmp_path)
     (home / "libs").mkdir(parents=True)
     (home / ".installed").write_text("kafka_2.13-4.3.1.jar\n")
@@ -109,9 +107,7 @@ def test_kafka_install_is_skipped_once_marked_done(
     assert kafka_install.ensure_kafka_libs(tmp_path) == home / "libs"
 
 
-def test_kafka_install_without_maven_says_so(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_kafka_install_without_maven_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(shutil, "which", lambda name: None)
     with pytest.raises(StackError, match="Maven"):
         kafka_install.ensure_kafka_libs(tmp_path)

@@ -84,10 +84,14 @@ class FakeCatalogRepository:
     async def delete_image(self, image_id: uuid.UUID) -> None:
         del self.images[image_id]
 
-    async def set_attribute_values(self, product_id: uuid.UUID, values: Sequence[tuple[uuid.UUID, str]]) -> None:
+    async def set_attribute_values(
+        self, product_id: uuid.UUID, values: Sequence[tuple[uuid.UUID, str]]
+    ) -> None:
         self.attribute_values[product_id] = list(values)
 
-    async def lock_inventory(self, product_id: uuid.UUID, variant_id: uuid.UUID, warehouse: str) -> InventoryItem:
+    async def lock_inventory(
+        self, product_id: uuid.UUID, variant_id: uuid.UUID, warehouse: str
+    ) -> InventoryItem:
         key = (variant_id, warehouse)
         if key not in self.inventory:
             self.inventory[key] = InventoryItem(new_id(), product_id, variant_id, warehouse, on_hand=0)
@@ -96,10 +100,14 @@ class FakeCatalogRepository:
     async def save_inventory(self, item: InventoryItem) -> None:
         self.inventory[(item.variant_id, item.warehouse)] = copy.deepcopy(item)
 
-    async def find_adjustment(self, product_id: uuid.UUID, actor_id: uuid.UUID, key: str) -> Adjustment | None:
+    async def find_adjustment(
+        self, product_id: uuid.UUID, actor_id: uuid.UUID, key: str
+    ) -> Adjustment | None:
         return self.adjustments.get((product_id, actor_id, key))
 
-    async def add_adjustment(self, item: InventoryItem, actor_id: uuid.UUID, key: str, delta: int, reason: str) -> None:
+    async def add_adjustment(
+        self, item: InventoryItem, actor_id: uuid.UUID, key: str, delta: int, reason: str
+    ) -> None:
         self.adjustments[(item.product_id, actor_id, key)] = Adjustment(item.id, delta, reason, item.on_hand)
 
     async def add_categories(self, rows: Sequence[dict[str, object]]) -> None:
@@ -139,7 +147,9 @@ class FakeUnitOfWork:
         self.events = []
         return self
 
-    async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.repo = self.store
 
     async def commit(self) -> None:

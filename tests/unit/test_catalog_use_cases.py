@@ -39,7 +39,9 @@ async def a_category(uow: FakeUnitOfWork) -> uuid.UUID:
 
 
 async def a_product(uow: FakeUnitOfWork, owner: Principal, *variants: VariantSpec) -> uuid.UUID:
-    cmd = CreateProduct(title="Red shoes", category_id=await a_category(uow), currency="USD", variants=list(variants))
+    cmd = CreateProduct(
+        title="Red shoes", category_id=await a_category(uow), currency="USD", variants=list(variants)
+    )
     return (await catalog.create_product(uow, owner, cmd)).id
 
 
@@ -55,7 +57,9 @@ async def test_creating_a_product_records_a_created_event_and_its_price_range(uo
 async def test_a_bad_row_writes_nothing_and_reports_every_problem(uow: FakeUnitOfWork) -> None:
     category_id = await a_category(uow)
     cmd = CreateProduct(
-        title="", category_id=category_id, currency="usd",
+        title="",
+        category_id=category_id,
+        currency="usd",
         variants=[VariantSpec("OK-1", 100), VariantSpec("OK-1", -5)],
     )
     with pytest.raises(InputErrors) as err:
@@ -68,7 +72,9 @@ async def test_a_bad_row_writes_nothing_and_reports_every_problem(uow: FakeUnitO
 async def test_a_buyer_cannot_create_products(uow: FakeUnitOfWork) -> None:
     buyer = Principal(new_id(), roles=frozenset({"buyer"}))
     with pytest.raises(Forbidden):
-        await catalog.create_product(uow, buyer, CreateProduct(title="x", category_id=new_id(), currency="USD"))
+        await catalog.create_product(
+            uow, buyer, CreateProduct(title="x", category_id=new_id(), currency="USD")
+        )
 
 
 async def test_another_sellers_product_looks_missing(uow: FakeUnitOfWork) -> None:
@@ -95,8 +101,12 @@ async def test_duplicate_skus_across_products_are_refused(uow: FakeUnitOfWork) -
     assert err.value.errors[0].code == "DUPLICATE_SKU"
 
 
-async def adjust(uow: FakeUnitOfWork, actor: Principal, variant_id: uuid.UUID, delta: int, key: str) -> inventory.AdjustOutcome:
-    return await inventory.adjust_inventory(uow, actor, AdjustInventory(variant_id, "EU-1", delta, "RESTOCK", key))
+async def adjust(
+    uow: FakeUnitOfWork, actor: Principal, variant_id: uuid.UUID, delta: int, key: str
+) -> inventory.AdjustOutcome:
+    return await inventory.adjust_inventory(
+        uow, actor, AdjustInventory(variant_id, "EU-1", delta, "RESTOCK", key)
+    )
 
 
 async def test_an_adjustment_retried_with_its_key_applies_once(uow: FakeUnitOfWork) -> None:

@@ -34,7 +34,15 @@ def test_a_cursor_round_trips_its_sort_values() -> None:
     assert decode_cursor(BY_PRICE, encode_cursor(BY_PRICE, [1999, key])) == (1999, key)
 
 
-@pytest.mark.parametrize("cursor", ["", "not base64!", base64.urlsafe_b64encode(b"[1,2]").decode(), base64.urlsafe_b64encode(b"{}").decode()])
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        "",
+        "not base64!",
+        base64.urlsafe_b64encode(b"[1,2]").decode(),
+        base64.urlsafe_b64encode(b"{}").decode(),
+    ],
+)
 def test_malformed_cursors_are_rejected_with_a_code(cursor: str) -> None:
     with pytest.raises(InvalidCursor) as err:
         decode_cursor(BY_PRICE, cursor)

@@ -11,7 +11,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, exists, func, literal_column, select, text
+from sqlalchemy import Select, and_, exists, func, literal_column, select, text
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.types import String, Uuid
 
@@ -88,7 +88,7 @@ def visible_status(principal: Principal | None, f: ProductFilter) -> ProductStat
 
 
 def filtered_products(f: ProductFilter, principal: Principal | None) -> Select[Any]:
-    conditions: list[ColumnElement[bool]] = []
+    conditions: list[Any] = []  # column expressions and literal SQL text
     status = visible_status(principal, f)
     if status is not None:
         if f.status is not None and f.status != status:
@@ -96,12 +96,9 @@ def filtered_products(f: ProductFilter, principal: Principal | None) -> Select[A
         # A literal, not a bind parameter, so the planner can use the partial indexes.
         conditions.append(text(f"products.products.status = '{status.value}'"))
     if f.category_id is not None:
-        subtree = (
-            select(t.categories.c.id)
-            .where(
-                t.categories.c.path.like(
-                    select(t.categories.c.path).where(t.categories.c.id == f.category_id).scalar_subquery() + "%"
-                )
+        subtree = select(t.categories.c.id).where(
+            t.categories.c.path.like(
+                select(t.categories.c.path).where(t.categories.c.id == f.category_id).scalar_subquery() + "%"
             )
         )
         conditions.append(p.c.category_id.in_(subtree))

@@ -19,8 +19,21 @@ from subgraphs.products.service_layer.ports import Adjustment
 from subgraphs.products.service_layer.results import InputErrors
 
 _PRODUCT_COLUMNS = [
-    "id", "seller_id", "title", "slug", "description", "status", "category_id", "brand_id",
-    "currency", "min_price", "max_price", "popularity", "version", "created_at", "updated_at",
+    "id",
+    "seller_id",
+    "title",
+    "slug",
+    "description",
+    "status",
+    "category_id",
+    "brand_id",
+    "currency",
+    "min_price",
+    "max_price",
+    "popularity",
+    "version",
+    "created_at",
+    "updated_at",
 ]
 
 
@@ -32,18 +45,32 @@ def product_from_row(row: Any) -> Product:
 def variant_from_row(row: Any) -> Variant:
     m = row._mapping
     return Variant(
-        id=m["id"], product_id=m["product_id"], sku=m["sku"], title=m["title"], price=m["price"],
-        currency=m["currency"], compare_at_price=m["compare_at_price"], options=dict(m["options"]),
+        id=m["id"],
+        product_id=m["product_id"],
+        sku=m["sku"],
+        title=m["title"],
+        price=m["price"],
+        currency=m["currency"],
+        compare_at_price=m["compare_at_price"],
+        options=dict(m["options"]),
         position=m["position"],
     )
 
 
 def _product_values(p: Product) -> dict[str, Any]:
     return {
-        "seller_id": p.seller_id, "title": p.title, "slug": p.slug, "description": p.description,
-        "status": p.status.value, "category_id": p.category_id, "brand_id": p.brand_id,
-        "currency": p.currency, "min_price": p.min_price, "max_price": p.max_price,
-        "popularity": p.popularity, "version": p.version,
+        "seller_id": p.seller_id,
+        "title": p.title,
+        "slug": p.slug,
+        "description": p.description,
+        "status": p.status.value,
+        "category_id": p.category_id,
+        "brand_id": p.brand_id,
+        "currency": p.currency,
+        "min_price": p.min_price,
+        "max_price": p.max_price,
+        "popularity": p.popularity,
+        "version": p.version,
     }
 
 
@@ -63,12 +90,20 @@ class SqlCatalogRepository:
 
     async def save_product(self, product: Product) -> None:
         await self.conn.execute(
-            update(t.products).where(t.products.c.id == product.id)
+            update(t.products)
+            .where(t.products.c.id == product.id)
             .values(**_product_values(product), updated_at=func.now())
         )
 
     async def delete_product(self, product_id: uuid.UUID) -> None:
-        for table in (t.inventory, t.inventory_adjustments, t.images, t.attribute_values, t.variant_skus, t.variants):
+        for table in (
+            t.inventory,
+            t.inventory_adjustments,
+            t.images,
+            t.attribute_values,
+            t.variant_skus,
+            t.variants,
+        ):
             await self.conn.execute(delete(table).where(table.c.product_id == product_id))
         await self.conn.execute(delete(t.products).where(t.products.c.id == product_id))
 
@@ -81,12 +116,16 @@ class SqlCatalogRepository:
     async def missing_attributes(self, attribute_ids: Sequence[uuid.UUID]) -> set[uuid.UUID]:
         if not attribute_ids:
             return set()
-        found = await self.conn.scalars(select(t.attributes.c.id).where(t.attributes.c.id.in_(set(attribute_ids))))
+        found = await self.conn.scalars(
+            select(t.attributes.c.id).where(t.attributes.c.id.in_(set(attribute_ids)))
+        )
         return set(attribute_ids) - set(found)
 
     async def variants_of(self, product_id: uuid.UUID) -> list[Variant]:
         rows = await self.conn.execute(
-            select(t.variants).where(t.variants.c.product_id == product_id).order_by(t.variants.c.position, t.variants.c.id)
+            select(t.variants)
+            .where(t.variants.c.product_id == product_id)
+            .order_by(t.variants.c.position, t.variants.c.id)
         )
         return [variant_from_row(r) for r in rows]
 
@@ -97,12 +136,20 @@ class SqlCatalogRepository:
     async def taken_skus(self, skus: Sequence[str]) -> set[str]:
         if not skus:
             return set()
-        return set(await self.conn.scalars(select(t.variant_skus.c.sku).where(t.variant_skus.c.sku.in_(set(skus)))))
+        return set(
+            await self.conn.scalars(select(t.variant_skus.c.sku).where(t.variant_skus.c.sku.in_(set(skus))))
+        )
 
     def _variant_row(self, v: Variant) -> dict[str, Any]:
         return {
-            "id": v.id, "product_id": v.product_id, "sku": v.sku, "title": v.title, "price": v.price,
-            "compare_at_price": v.compare_at_price, "currency": v.currency, "options": v.options,
+            "id": v.id,
+            "product_id": v.product_id,
+            "sku": v.sku,
+            "title": v.title,
+            "price": v.price,
+            "compare_at_price": v.compare_at_price,
+            "currency": v.currency,
+            "options": v.options,
             "position": v.position,
         }
 
@@ -115,7 +162,9 @@ class SqlCatalogRepository:
                     [{"sku": v.sku, "variant_id": v.id, "product_id": v.product_id} for v in variants],
                 )
         except IntegrityError as exc:
-            raise InputErrors([DuplicateSku("A SKU in this request is already used.", field="variants")]) from exc
+            raise InputErrors(
+                [DuplicateSku("A SKU in this request is already used.", field="variants")]
+            ) from exc
 
     async def add_variants(self, variants: Sequence[Variant]) -> None:
         if not variants:
@@ -125,15 +174,23 @@ class SqlCatalogRepository:
 
     async def save_variants(self, variants: Sequence[Variant], old_skus: dict[uuid.UUID, str]) -> None:
         if old_skus:
-            await self.conn.execute(delete(t.variant_skus).where(t.variant_skus.c.sku.in_(list(old_skus.values()))))
+            await self.conn.execute(
+                delete(t.variant_skus).where(t.variant_skus.c.sku.in_(list(old_skus.values())))
+            )
             await self._claim_skus([v for v in variants if v.id in old_skus])
         for v in variants:
             row = self._variant_row(v)
             row.pop("id")
-            await self.conn.execute(update(t.variants).where(t.variants.c.id == v.id).values(**row, updated_at=func.now()))
+            await self.conn.execute(
+                update(t.variants).where(t.variants.c.id == v.id).values(**row, updated_at=func.now())
+            )
 
     async def delete_variant(self, variant: Variant) -> None:
-        await self.conn.execute(delete(t.inventory).where(t.inventory.c.product_id == variant.product_id, t.inventory.c.variant_id == variant.id))
+        await self.conn.execute(
+            delete(t.inventory).where(
+                t.inventory.c.product_id == variant.product_id, t.inventory.c.variant_id == variant.id
+            )
+        )
         await self.conn.execute(delete(t.variant_skus).where(t.variant_skus.c.sku == variant.sku))
         await self.conn.execute(delete(t.variants).where(t.variants.c.id == variant.id))
 
@@ -141,12 +198,19 @@ class SqlCatalogRepository:
         if not images:
             return []
         base = await self.conn.scalar(
-            select(t.images.c.position).where(t.images.c.product_id == product_id).order_by(t.images.c.position.desc()).limit(1)
+            select(t.images.c.position)
+            .where(t.images.c.product_id == product_id)
+            .order_by(t.images.c.position.desc())
+            .limit(1)
         )
         offset = 0 if base is None else base + 1
-        rows = [{**img, "id": new_id(), "product_id": product_id, "position": offset + int(img["position"])} for img in images]  # type: ignore[call-overload]
+        ids = [new_id() for _ in images]
+        rows = [
+            {**img, "id": i, "product_id": product_id, "position": offset + int(str(img["position"]))}
+            for i, img in zip(ids, images, strict=True)
+        ]
         await self.conn.execute(insert(t.images), rows)
-        return [r["id"] for r in rows]
+        return ids
 
     async def get_image_product(self, image_id: uuid.UUID) -> uuid.UUID | None:
         return await self.conn.scalar(select(t.images.c.product_id).where(t.images.c.id == image_id))
@@ -154,14 +218,17 @@ class SqlCatalogRepository:
     async def delete_image(self, image_id: uuid.UUID) -> None:
         await self.conn.execute(delete(t.images).where(t.images.c.id == image_id))
 
-    async def set_attribute_values(self, product_id: uuid.UUID, values: Sequence[tuple[uuid.UUID, str]]) -> None:
+    async def set_attribute_values(
+        self, product_id: uuid.UUID, values: Sequence[tuple[uuid.UUID, str]]
+    ) -> None:
         attribute_ids = {a for a, _ in values}
         if not attribute_ids:
             return
         # Setting an attribute replaces its values on this product.
         await self.conn.execute(
             delete(t.attribute_values).where(
-                t.attribute_values.c.product_id == product_id, t.attribute_values.c.attribute_id.in_(attribute_ids)
+                t.attribute_values.c.product_id == product_id,
+                t.attribute_values.c.attribute_id.in_(attribute_ids),
             )
         )
         await self.conn.execute(
@@ -169,7 +236,9 @@ class SqlCatalogRepository:
             [{"id": new_id(), "product_id": product_id, "attribute_id": a, "value": v} for a, v in values],
         )
 
-    async def lock_inventory(self, product_id: uuid.UUID, variant_id: uuid.UUID, warehouse: str) -> InventoryItem:
+    async def lock_inventory(
+        self, product_id: uuid.UUID, variant_id: uuid.UUID, warehouse: str
+    ) -> InventoryItem:
         inv = t.inventory
         await self.conn.execute(
             pg_insert(inv)
@@ -178,23 +247,36 @@ class SqlCatalogRepository:
         )
         row = (
             await self.conn.execute(
-                select(inv).where(inv.c.product_id == product_id, inv.c.variant_id == variant_id, inv.c.warehouse == warehouse)
+                select(inv)
+                .where(
+                    inv.c.product_id == product_id,
+                    inv.c.variant_id == variant_id,
+                    inv.c.warehouse == warehouse,
+                )
                 .with_for_update()
             )
         ).one()
         m = row._mapping
         return InventoryItem(
-            id=m["id"], product_id=m["product_id"], variant_id=m["variant_id"], warehouse=m["warehouse"],
-            on_hand=m["on_hand"], reserved=m["reserved"], low_stock_threshold=m["low_stock_threshold"],
+            id=m["id"],
+            product_id=m["product_id"],
+            variant_id=m["variant_id"],
+            warehouse=m["warehouse"],
+            on_hand=m["on_hand"],
+            reserved=m["reserved"],
+            low_stock_threshold=m["low_stock_threshold"],
         )
 
     async def save_inventory(self, item: InventoryItem) -> None:
         await self.conn.execute(
-            update(t.inventory).where(t.inventory.c.id == item.id)
+            update(t.inventory)
+            .where(t.inventory.c.id == item.id)
             .values(on_hand=item.on_hand, reserved=item.reserved, updated_at=func.now())
         )
 
-    async def find_adjustment(self, product_id: uuid.UUID, actor_id: uuid.UUID, key: str) -> Adjustment | None:
+    async def find_adjustment(
+        self, product_id: uuid.UUID, actor_id: uuid.UUID, key: str
+    ) -> Adjustment | None:
         a = t.inventory_adjustments
         row = (
             await self.conn.execute(
@@ -205,23 +287,41 @@ class SqlCatalogRepository:
         ).first()
         return Adjustment(*row) if row else None
 
-    async def add_adjustment(self, item: InventoryItem, actor_id: uuid.UUID, key: str, delta: int, reason: str) -> None:
+    async def add_adjustment(
+        self, item: InventoryItem, actor_id: uuid.UUID, key: str, delta: int, reason: str
+    ) -> None:
         try:
             async with self.conn.begin_nested():
                 await self.conn.execute(
                     insert(t.inventory_adjustments).values(
-                        id=new_id(), product_id=item.product_id, inventory_id=item.id, actor_id=actor_id,
-                        idempotency_key=key, delta=delta, reason=reason, on_hand_after=item.on_hand,
+                        id=new_id(),
+                        product_id=item.product_id,
+                        inventory_id=item.id,
+                        actor_id=actor_id,
+                        idempotency_key=key,
+                        delta=delta,
+                        reason=reason,
+                        on_hand_after=item.on_hand,
                     )
                 )
         except IntegrityError as exc:
-            raise InputErrors([IdempotencyKeyReused("This idempotency key was used with a different request.", field="idempotencyKey")]) from exc
+            raise InputErrors(
+                [
+                    IdempotencyKeyReused(
+                        "This idempotency key was used with a different request.", field="idempotencyKey"
+                    )
+                ]
+            ) from exc
 
     async def add_categories(self, rows: Sequence[dict[str, object]]) -> None:
         await self.conn.execute(insert(t.categories), list(rows))
 
     async def get_category_path(self, category_id: uuid.UUID) -> tuple[str, int] | None:
-        row = (await self.conn.execute(select(t.categories.c.path, t.categories.c.depth).where(t.categories.c.id == category_id))).first()
+        row = (
+            await self.conn.execute(
+                select(t.categories.c.path, t.categories.c.depth).where(t.categories.c.id == category_id)
+            )
+        ).first()
         return (row[0], row[1]) if row else None
 
     async def taken_slugs(self, table: str, slugs: Sequence[str]) -> set[str]:

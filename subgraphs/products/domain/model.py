@@ -74,7 +74,7 @@ def validate_title(title: str, field: str = "title") -> str:
 def validate_sku(sku: str, field: str = "sku") -> str:
     if not SKU_PATTERN.match(sku):
         raise BadUserInput(
-            "SKU must be 1–100 letters, digits or . _ - / and start with a letter or digit.",
+            "SKU must be 1 to 100 letters, digits or . _ - / and start with a letter or digit.",
             field=field,
         )
     return sku

@@ -10,7 +10,18 @@ from subgraphs.platform.errors import BadUserInput
 # GraphQL Int is 32-bit; prices stay well inside it (≈ 10 million in a 2-decimal currency).
 MAX_AMOUNT = 1_000_000_000
 # Currencies whose minor unit is not 1/100 (ISO 4217 exponents).
-_EXPONENTS = {"JPY": 0, "KRW": 0, "VND": 0, "CLP": 0, "ISK": 0, "BHD": 3, "KWD": 3, "JOD": 3, "OMR": 3, "TND": 3}
+_EXPONENTS = {
+    "JPY": 0,
+    "KRW": 0,
+    "VND": 0,
+    "CLP": 0,
+    "ISK": 0,
+    "BHD": 3,
+    "KWD": 3,
+    "JOD": 3,
+    "OMR": 3,
+    "TND": 3,
+}
 
 
 def exponent(currency: str) -> int:

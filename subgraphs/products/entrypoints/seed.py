@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import random
 import time
 import uuid
@@ -19,13 +18,63 @@ from typing import Any
 
 import asyncpg
 import orjson
+from redis.asyncio import Redis
 from tqdm import tqdm
 
+from subgraphs.platform.cache import VersionedCache
+from subgraphs.platform.settings import Settings
 from subgraphs.products.domain.model import product_slug, slugify
 
-ROOTS = ["Electronics", "Home & Garden", "Fashion", "Sports & Outdoors", "Beauty & Health", "Toys & Hobbies", "Automotive", "Books & Media"]
-ADJECTIVES = ["Smart", "Classic", "Ultra", "Eco", "Pro", "Mini", "Deluxe", "Portable", "Wireless", "Vintage", "Premium", "Compact", "Rugged", "Silk", "Bamboo", "Carbon"]
-NOUNS = ["Headphones", "Lamp", "Backpack", "Sneakers", "Watch", "Kettle", "Jacket", "Speaker", "Blender", "Tent", "Camera", "Chair", "Mug", "Drone", "Keyboard", "Scarf", "Bottle", "Charger", "Bicycle", "Perfume"]
+ROOTS = [
+    "Electronics",
+    "Home & Garden",
+    "Fashion",
+    "Sports & Outdoors",
+    "Beauty & Health",
+    "Toys & Hobbies",
+    "Automotive",
+    "Books & Media",
+]
+ADJECTIVES = [
+    "Smart",
+    "Classic",
+    "Ultra",
+    "Eco",
+    "Pro",
+    "Mini",
+    "Deluxe",
+    "Portable",
+    "Wireless",
+    "Vintage",
+    "Premium",
+    "Compact",
+    "Rugged",
+    "Silk",
+    "Bamboo",
+    "Carbon",
+]
+NOUNS = [
+    "Headphones",
+    "Lamp",
+    "Backpack",
+    "Sneakers",
+    "Watch",
+    "Kettle",
+    "Jacket",
+    "Speaker",
+    "Blender",
+    "Tent",
+    "Camera",
+    "Chair",
+    "Mug",
+    "Drone",
+    "Keyboard",
+    "Scarf",
+    "Bottle",
+    "Charger",
+    "Bicycle",
+    "Perfume",
+]
 COLORS = ["Black", "White", "Red", "Blue", "Green", "Grey", "Pink", "Yellow"]
 SIZES = ["XS", "S", "M", "L", "XL"]
 MATERIALS = ["Cotton", "Steel", "Plastic", "Wood", "Leather", "Glass"]
@@ -72,7 +121,9 @@ def build_taxonomy(ids: Ids, rng: random.Random) -> Catalogue:
             for g in range(5):
                 leaf_id = ids.next()
                 leaf = f"{child} {NOUNS[(r * 5 + c + g) % len(NOUNS)]}"
-                cat.categories.append((leaf_id, child_id, leaf, slugify(f"{leaf}-{g}"), f"{child_path}{leaf_id}/", 2, g))
+                cat.categories.append(
+                    (leaf_id, child_id, leaf, slugify(f"{leaf}-{g}"), f"{child_path}{leaf_id}/", 2, g)
+                )
                 cat.leaf_ids.append(leaf_id)
     for b in range(BRANDS):
         name = f"{rng.choice(ADJECTIVES)}{rng.choice(NOUNS).lower()} {b + 1}"
@@ -99,10 +150,15 @@ class Batch:
     inventory: list[tuple[Any, ...]] = field(default_factory=list)
 
     def rows(self) -> int:
-        return sum(len(x) for x in (self.products, self.variants, self.skus, self.images, self.values, self.inventory))
+        return sum(
+            len(x)
+            for x in (self.products, self.variants, self.skus, self.images, self.values, self.inventory)
+        )
 
 
-def generate(cat: Catalogue, ids: Ids, rng: random.Random, size: int, batch_size: int) -> Iterator[tuple[int, Batch]]:
+def generate(
+    cat: Catalogue, ids: Ids, rng: random.Random, size: int, batch_size: int
+) -> Iterator[tuple[int, Batch]]:
     batch, in_batch = Batch(), 0
     for n in range(size):
         pid = ids.next()
@@ -112,22 +168,48 @@ def generate(cat: Catalogue, ids: Ids, rng: random.Random, size: int, batch_size
         prices = [base_price + 100 * v for v in range(count)]
         seller = cat.sellers[n % SELLERS]
         status = "ACTIVE" if n % 20 else "DRAFT"
-        batch.products.append((
-            pid, seller, title, product_slug(title, pid), f"{title}: a demo product for the marketplace.",
-            status, rng.choice(cat.leaf_ids), rng.choice(cat.brands)[0], CURRENCY,
-            min(prices), max(prices), rng.randrange(0, 100_000), 1,
-        ))
+        batch.products.append(
+            (
+                pid,
+                seller,
+                title,
+                product_slug(title, pid),
+                f"{title}: a demo product for the marketplace.",
+                status,
+                rng.choice(cat.leaf_ids),
+                rng.choice(cat.brands)[0],
+                CURRENCY,
+                min(prices),
+                max(prices),
+                rng.randrange(0, 100_000),
+                1,
+            )
+        )
         color = rng.choice(COLORS)
         for v in range(count):
             vid = ids.next()
             sku = f"SKU-{n + 1:07d}-{v + 1}"
             options = {"Color": color, "Size": SIZES[v % len(SIZES)]}
-            batch.variants.append((vid, pid, sku, f"{color} / {SIZES[v % len(SIZES)]}", prices[v], None, CURRENCY, orjson.dumps(options).decode(), v))
+            batch.variants.append(
+                (
+                    vid,
+                    pid,
+                    sku,
+                    f"{color} / {SIZES[v % len(SIZES)]}",
+                    prices[v],
+                    None,
+                    CURRENCY,
+                    orjson.dumps(options).decode(),
+                    v,
+                )
+            )
             batch.skus.append((sku, vid, pid))
             for w in WAREHOUSES:
                 batch.inventory.append((ids.next(), pid, vid, w, rng.randrange(0, 50), 0, 5))
         for i in range(3):
-            batch.images.append((ids.next(), pid, f"products/{n + 1}/{i + 1}.jpg", f"{title} image {i + 1}", i, 800, 800))
+            batch.images.append(
+                (ids.next(), pid, f"products/{n + 1}/{i + 1}.jpg", f"{title} image {i + 1}", i, 800, 800)
+            )
         batch.values.append((ids.next(), pid, cat.attributes["Color"], color))
         batch.values.append((ids.next(), pid, cat.attributes["Material"], rng.choice(MATERIALS)))
         in_batch += 1
@@ -139,26 +221,65 @@ def generate(cat: Catalogue, ids: Ids, rng: random.Random, size: int, batch_size
 
 
 COLUMNS = {
-    "products": ["id", "seller_id", "title", "slug", "description", "status", "category_id", "brand_id", "currency", "min_price", "max_price", "popularity", "version"],
-    "variants": ["id", "product_id", "sku", "title", "price", "compare_at_price", "currency", "options", "position"],
+    "products": [
+        "id",
+        "seller_id",
+        "title",
+        "slug",
+        "description",
+        "status",
+        "category_id",
+        "brand_id",
+        "currency",
+        "min_price",
+        "max_price",
+        "popularity",
+        "version",
+    ],
+    "variants": [
+        "id",
+        "product_id",
+        "sku",
+        "title",
+        "price",
+        "compare_at_price",
+        "currency",
+        "options",
+        "position",
+    ],
     "variant_skus": ["sku", "variant_id", "product_id"],
     "images": ["id", "product_id", "storage_key", "alt", "position", "width", "height"],
     "attribute_values": ["id", "product_id", "attribute_id", "value"],
-    "inventory": ["id", "product_id", "variant_id", "warehouse", "on_hand", "reserved", "low_stock_threshold"],
+    "inventory": [
+        "id",
+        "product_id",
+        "variant_id",
+        "warehouse",
+        "on_hand",
+        "reserved",
+        "low_stock_threshold",
+    ],
 }
 
 
-async def copy(conn: asyncpg.Connection, table: str, rows: list[tuple[Any, ...]], columns: list[str] | None = None) -> None:
+async def copy(
+    conn: asyncpg.Connection, table: str, rows: list[tuple[Any, ...]], columns: list[str] | None = None
+) -> None:
     if rows:
-        await conn.copy_records_to_table(table, records=rows, columns=columns or COLUMNS[table], schema_name="products")
+        await conn.copy_records_to_table(
+            table, records=rows, columns=columns or COLUMNS[table], schema_name="products"
+        )
 
 
 async def seed(dsn: str, size: int, seed_value: int = 42, batch_size: int = 2000) -> dict[str, float]:
     conn = await asyncpg.connect(dsn)
     # Binary COPY needs jsonb in its wire format: a version byte, then the JSON text.
     await conn.set_type_codec(
-        "jsonb", encoder=lambda v: b"\x01" + v.encode(), decoder=lambda b: b[1:].decode(),
-        schema="pg_catalog", format="binary",
+        "jsonb",
+        encoder=lambda v: b"\x01" + v.encode(),
+        decoder=lambda b: b[1:].decode(),
+        schema="pg_catalog",
+        format="binary",
     )
     try:
         existing = await conn.fetchval("SELECT count(*) FROM products.products")
@@ -177,9 +298,19 @@ async def seed(dsn: str, size: int, seed_value: int = 42, batch_size: int = 2000
                 "products.attribute_values, products.inventory, products.inventory_adjustments, "
                 "products.categories, products.brands, products.attributes"
             )
-            await copy(conn, "categories", cat.categories, ["id", "parent_id", "name", "slug", "path", "depth", "position"])
+            await copy(
+                conn,
+                "categories",
+                cat.categories,
+                ["id", "parent_id", "name", "slug", "path", "depth", "position"],
+            )
             await copy(conn, "brands", cat.brands, ["id", "name", "slug", "logo_key"])
-            await copy(conn, "attributes", [(i, n, slugify(n)) for n, i in cat.attributes.items()], ["id", "name", "slug"])
+            await copy(
+                conn,
+                "attributes",
+                [(i, n, slugify(n)) for n, i in cat.attributes.items()],
+                ["id", "name", "slug"],
+            )
             total_rows += len(cat.categories) + len(cat.brands) + len(cat.attributes)
             with tqdm(total=size, unit="product", desc="seeding catalogue", mininterval=0.5) as bar:
                 for count, batch in generate(cat, ids, rng, size, batch_size):
@@ -191,8 +322,10 @@ async def seed(dsn: str, size: int, seed_value: int = 42, batch_size: int = 2000
                     await copy(conn, "inventory", batch.inventory)
                     total_rows += batch.rows()
                     bar.update(count)
-        await conn.execute("ANALYZE products.products, products.variants, products.images, products.inventory, products.categories, products.brands")
-        # Cached listings predate the new catalogue.
+        await conn.execute(
+            "ANALYZE products.products, products.variants, products.images, products.inventory, "
+            "products.categories, products.brands"
+        )
         elapsed = time.perf_counter() - started
         rate = total_rows / elapsed if elapsed else 0.0
         print(f"loaded {size} products, {total_rows} rows in {elapsed:.1f}s ({rate:,.0f} rows/s)")
@@ -206,8 +339,19 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=42)
     args = parser.parse_args()
-    dsn = os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:54320/marketplace")
-    asyncio.run(seed(dsn.replace("postgresql+asyncpg://", "postgresql://"), args.size, args.seed))
+    settings = Settings.from_env("products")
+    result = asyncio.run(seed(settings.asyncpg_dsn, args.size, args.seed))
+    if result["seconds"]:
+        asyncio.run(invalidate_cached_listings(settings.redis_url))
+
+
+async def invalidate_cached_listings(redis_url: str) -> None:
+    """Cached responses predate the new catalogue (COPY bypasses the outbox on purpose)."""
+    redis = Redis.from_url(redis_url)
+    try:
+        await VersionedCache(redis, "catalog").invalidate()
+    finally:
+        await redis.aclose()
 
 
 if __name__ == "__main__":

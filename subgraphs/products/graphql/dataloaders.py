@@ -25,7 +25,9 @@ class _ByIdLoader(_SqlLoader):
     table = t.products
 
     async def fetch_many(self, keys: list[uuid.UUID]) -> list[Row | None]:
-        found = {r.id: r for r in await self.rows(select(self.table).where(self.table.c.id == ids_param(keys)))}
+        found = {
+            r.id: r for r in await self.rows(select(self.table).where(self.table.c.id == ids_param(keys)))
+        }
         return [found.get(k) for k in keys]
 
 
@@ -109,7 +111,9 @@ class VariantBySkuLoader(ContextLoader[str, Any]):
         from sqlalchemy.dialects.postgresql import ARRAY
         from sqlalchemy.types import String
 
-        query = select(v).join(s, s.c.variant_id == v.c.id).where(s.c.sku == any_(literal(keys, ARRAY(String))))
+        query = (
+            select(v).join(s, s.c.variant_id == v.c.id).where(s.c.sku == any_(literal(keys, ARRAY(String))))
+        )
         async with self.ctx.engine.connect() as conn:
             found = {r.sku: r for r in (await conn.execute(query)).all()}
         return [found.get(k) for k in keys]

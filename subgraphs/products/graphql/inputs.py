@@ -54,7 +54,9 @@ class ProductFilter:
     status: ProductStatus | None = strawberry.field(
         default=None, description="Non-ACTIVE statuses are visible to their seller and admins only."
     )
-    search: str | None = strawberry.field(default=None, description="Full-text search in title and description.")
+    search: str | None = strawberry.field(
+        default=None, description="Full-text search in title and description."
+    )
 
 
 @strawberry.input

@@ -28,7 +28,9 @@ class ProductVariantCreateInput:
     title: str | None = None
     compare_at_price: int | None = None
     options: list[VariantOptionInput] | None = None
-    stock: list[WarehouseStockInput] | None = strawberry.field(default=None, description="Initial stock per warehouse.")
+    stock: list[WarehouseStockInput] | None = strawberry.field(
+        default=None, description="Initial stock per warehouse."
+    )
 
 
 @strawberry.input
@@ -74,10 +76,14 @@ class ProductUpdateInput:
     title: str | None = None
     description: str | None = None
     category_id: strawberry.ID | None = None
-    brand_id: strawberry.ID | None = strawberry.field(default=None, description="Set `clearBrand` to remove it.")
+    brand_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Set `clearBrand` to remove it."
+    )
     clear_brand: bool = False
     status: ProductStatus | None = None
-    expected_version: int | None = strawberry.field(default=None, description="Optimistic lock: fail if the product moved on.")
+    expected_version: int | None = strawberry.field(
+        default=None, description="Optimistic lock: fail if the product moved on."
+    )
 
 
 @strawberry.enum
@@ -110,5 +116,3 @@ class CategoryCreateInput:
 class NamedCreateInput:
     name: str
     slug: str | None = None
-
-

@@ -94,7 +94,10 @@ async def _fresh_product(info: Info, product_id: uuid.UUID) -> Product:
 
 def _variant_spec(v: ProductVariantCreateInput) -> VariantSpec:
     return VariantSpec(
-        sku=v.sku, price=v.price, title=v.title, compare_at_price=v.compare_at_price,
+        sku=v.sku,
+        price=v.price,
+        title=v.title,
+        compare_at_price=v.compare_at_price,
         options={o.name: o.value for o in v.options or []},
         stock={s.warehouse: s.quantity for s in v.stock or []},
     )
@@ -166,7 +169,9 @@ class CatalogMutation:
 
         def make() -> Awaitable[Any]:
             cmd = CreateProduct(
-                title=input.title, category_id=_uuid(input.category_id, "categoryId"), currency=input.currency,
+                title=input.title,
+                category_id=_uuid(input.category_id, "categoryId"),
+                currency=input.currency,
                 description=input.description,
                 brand_id=_uuid(input.brand_id, "brandId") if input.brand_id is not None else None,
                 status=DomainStatus(input.status.value),
@@ -178,15 +183,21 @@ class CatalogMutation:
             return catalog.create_product(SqlUnitOfWork(info.context.engine), actor, cmd)
 
         product, errors = await _guarded(make)
-        return ProductPayload(product=await _fresh_product(info, product.id) if product else None, user_errors=errors)
+        return ProductPayload(
+            product=await _fresh_product(info, product.id) if product else None, user_errors=errors
+        )
 
     @strawberry.federation.mutation(**_AUTH)
-    async def product_update(self, info: Info, id: strawberry.ID, input: ProductUpdateInput) -> ProductPayload:
+    async def product_update(
+        self, info: Info, id: strawberry.ID, input: ProductUpdateInput
+    ) -> ProductPayload:
         actor = info.context.require_role("seller")
 
         def make() -> Awaitable[Any]:
             cmd = UpdateProduct(
-                id=_uuid(id, "id"), title=input.title, description=input.description,
+                id=_uuid(id, "id"),
+                title=input.title,
+                description=input.description,
                 category_id=_uuid(input.category_id, "categoryId") if input.category_id is not None else None,
                 brand_id=_uuid(input.brand_id, "brandId") if input.brand_id is not None else None,
                 clear_brand=input.clear_brand,
@@ -196,7 +207,9 @@ class CatalogMutation:
             return catalog.update_product(SqlUnitOfWork(info.context.engine), actor, cmd)
 
         product, errors = await _guarded(make)
-        return ProductPayload(product=await _fresh_product(info, product.id) if product else None, user_errors=errors)
+        return ProductPayload(
+            product=await _fresh_product(info, product.id) if product else None, user_errors=errors
+        )
 
     @strawberry.federation.mutation(**_AUTH)
     async def product_delete(self, info: Info, id: strawberry.ID) -> DeletePayload:
@@ -213,14 +226,18 @@ class CatalogMutation:
         actor = info.context.require_role("seller")
         created, errors = await _guarded(
             lambda: catalog.create_variants(
-                SqlUnitOfWork(info.context.engine), actor, _uuid(product_id, "productId"), [_variant_spec(v) for v in variants]
+                SqlUnitOfWork(info.context.engine),
+                actor,
+                _uuid(product_id, "productId"),
+                [_variant_spec(v) for v in variants],
             )
         )
         if not created:
             return ProductVariantsPayload(product=None, product_variants=[], user_errors=errors)
         return ProductVariantsPayload(
             product=await _fresh_product(info, created[0].product_id),
-            product_variants=await _fresh_variants(info, [v.id for v in created]), user_errors=[],
+            product_variants=await _fresh_variants(info, [v.id for v in created]),
+            user_errors=[],
         )
 
     @strawberry.federation.mutation(**_AUTH, description="All-or-nothing: one bad row writes nothing.")
@@ -232,20 +249,26 @@ class CatalogMutation:
         def make() -> Awaitable[Any]:
             patches = [
                 VariantPatch(
-                    id=_uuid(v.id, f"variants.{i}.id"), sku=v.sku, price=v.price, title=v.title,
+                    id=_uuid(v.id, f"variants.{i}.id"),
+                    sku=v.sku,
+                    price=v.price,
+                    title=v.title,
                     compare_at_price=v.compare_at_price,
                     options={o.name: o.value for o in v.options} if v.options is not None else None,
                 )
                 for i, v in enumerate(variants)
             ]
-            return catalog.update_variants(SqlUnitOfWork(info.context.engine), actor, _uuid(product_id, "productId"), patches)
+            return catalog.update_variants(
+                SqlUnitOfWork(info.context.engine), actor, _uuid(product_id, "productId"), patches
+            )
 
         updated, errors = await _guarded(make)
         if updated is None:
             return ProductVariantsPayload(product=None, product_variants=[], user_errors=errors)
         return ProductVariantsPayload(
             product=await _fresh_product(info, uuid.UUID(str(product_id))),
-            product_variants=await _fresh_variants(info, [v.id for v in updated]), user_errors=[],
+            product_variants=await _fresh_variants(info, [v.id for v in updated]),
+            user_errors=[],
         )
 
     @strawberry.federation.mutation(**_AUTH)
@@ -263,7 +286,9 @@ class CatalogMutation:
         actor = info.context.require_role("seller")
         ids, errors = await _guarded(
             lambda: catalog.add_images(
-                SqlUnitOfWork(info.context.engine), actor, _uuid(product_id, "productId"),
+                SqlUnitOfWork(info.context.engine),
+                actor,
+                _uuid(product_id, "productId"),
                 [ImageSpec(i.storage_key, i.alt, i.width, i.height) for i in images],
             )
         )
@@ -273,7 +298,8 @@ class CatalogMutation:
         base = info.context.settings.cdn_base_url
         return ProductImagesPayload(
             product=await _fresh_product(info, uuid.UUID(str(product_id))),
-            images=[ProductImage.from_row(r, base) for r in rows if r is not None], user_errors=[],
+            images=[ProductImage.from_row(r, base) for r in rows if r is not None],
+            user_errors=[],
         )
 
     @strawberry.federation.mutation(**_AUTH)
@@ -284,17 +310,24 @@ class CatalogMutation:
         )
         return DeletePayload(deleted_id=strawberry.ID(str(deleted)) if deleted else None, user_errors=errors)
 
-    @strawberry.federation.mutation(**_AUTH, description="Replaces the values of the given attributes on the product.")
+    @strawberry.federation.mutation(
+        **_AUTH, description="Replaces the values of the given attributes on the product."
+    )
     async def product_attribute_values_set(
         self, info: Info, product_id: strawberry.ID, values: list[AttributeValueInput]
     ) -> ProductPayload:
         actor = info.context.require_role("seller")
         product, errors = await _guarded(
             lambda: catalog.set_attribute_values(
-                SqlUnitOfWork(info.context.engine), actor, _uuid(product_id, "productId"), _attrs(values, "values")
+                SqlUnitOfWork(info.context.engine),
+                actor,
+                _uuid(product_id, "productId"),
+                _attrs(values, "values"),
             )
         )
-        return ProductPayload(product=await _fresh_product(info, product.id) if product else None, user_errors=errors)
+        return ProductPayload(
+            product=await _fresh_product(info, product.id) if product else None, user_errors=errors
+        )
 
     @strawberry.federation.mutation(**_AUTH)
     async def inventory_adjust(self, info: Info, input: InventoryAdjustInput) -> InventoryAdjustPayload:
@@ -302,8 +335,11 @@ class CatalogMutation:
 
         def make() -> Awaitable[Any]:
             cmd = AdjustInventory(
-                variant_id=_uuid(input.variant_id, "variantId"), warehouse=input.warehouse, delta=input.delta,
-                reason=input.reason.value, idempotency_key=input.idempotency_key,
+                variant_id=_uuid(input.variant_id, "variantId"),
+                warehouse=input.warehouse,
+                delta=input.delta,
+                reason=input.reason.value,
+                idempotency_key=input.idempotency_key,
             )
             return inventory.adjust_inventory(SqlUnitOfWork(info.context.engine), actor, cmd)
 
@@ -313,18 +349,27 @@ class CatalogMutation:
         row = await dl.InventoryByIdLoader.of(info.context).fresh(outcome.item.id)
         return InventoryAdjustPayload(
             inventory_item=InventoryItem.from_row(row),
-            replayed=outcome.replayed, user_errors=[],
+            replayed=outcome.replayed,
+            user_errors=[],
         )
 
-    @strawberry.federation.mutation(**_AUTH, description="Admins only. Parents may be created earlier in the same list.")
-    async def categories_bulk_create(self, info: Info, categories: list[CategoryCreateInput]) -> CategoriesPayload:
+    @strawberry.federation.mutation(
+        **_AUTH, description="Admins only. Parents may be created earlier in the same list."
+    )
+    async def categories_bulk_create(
+        self, info: Info, categories: list[CategoryCreateInput]
+    ) -> CategoriesPayload:
         actor = info.context.require_role("admin")
 
         def make() -> Awaitable[Any]:
             specs = [
                 CategorySpec(
-                    name=c.name, slug=c.slug, position=c.position,
-                    parent_id=_uuid(c.parent_id, f"categories.{i}.parentId") if c.parent_id is not None else None,
+                    name=c.name,
+                    slug=c.slug,
+                    position=c.position,
+                    parent_id=_uuid(c.parent_id, f"categories.{i}.parentId")
+                    if c.parent_id is not None
+                    else None,
                 )
                 for i, c in enumerate(categories)
             ]
@@ -338,20 +383,28 @@ class CatalogMutation:
     async def brands_bulk_create(self, info: Info, brands: list[NamedCreateInput]) -> BrandsPayload:
         actor = info.context.require_role("admin")
         ids, errors = await _guarded(
-            lambda: taxonomy.create_brands(SqlUnitOfWork(info.context.engine), actor, [NamedSpec(b.name, b.slug) for b in brands])
+            lambda: taxonomy.create_brands(
+                SqlUnitOfWork(info.context.engine), actor, [NamedSpec(b.name, b.slug) for b in brands]
+            )
         )
         rows = await dl.BrandByIdLoader.of(info.context).load_many(ids or [])
         return BrandsPayload(brands=[Brand.from_row(r) for r in rows if r], user_errors=errors)
 
     @strawberry.federation.mutation(**_AUTH, description="Admins only.")
-    async def attributes_bulk_create(self, info: Info, attributes: list[NamedCreateInput]) -> AttributesPayload:
+    async def attributes_bulk_create(
+        self, info: Info, attributes: list[NamedCreateInput]
+    ) -> AttributesPayload:
         actor = info.context.require_role("admin")
         ids, errors = await _guarded(
-            lambda: taxonomy.create_attributes(SqlUnitOfWork(info.context.engine), actor, [NamedSpec(a.name, a.slug) for a in attributes])
+            lambda: taxonomy.create_attributes(
+                SqlUnitOfWork(info.context.engine), actor, [NamedSpec(a.name, a.slug) for a in attributes]
+            )
         )
         rows = await dl.AttributeByIdLoader.of(info.context).load_many(ids or [])
         return AttributesPayload(
-            attributes=[ProductAttribute(id=strawberry.ID(str(r.id)), name=r.name, slug=r.slug) for r in rows if r],
+            attributes=[
+                ProductAttribute(id=strawberry.ID(str(r.id)), name=r.name, slug=r.slug) for r in rows if r
+            ],
             user_errors=errors,
         )
 

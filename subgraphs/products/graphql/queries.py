@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 import strawberry
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, select
 
 from subgraphs.platform.context import Info
 from subgraphs.platform.errors import BadUserInput
@@ -39,7 +39,7 @@ from subgraphs.products.graphql.types import (
 )
 from subgraphs.products.graphql.visibility import product_visible
 
-_ID = SortKey(t.products.c.id, uuid.UUID)
+NodeT = TypeVar("NodeT")
 
 
 def _id(raw: strawberry.ID | None, field: str) -> uuid.UUID | None:
@@ -55,11 +55,13 @@ def _order(name: str, *keys: Any) -> KeysetOrder:
     return KeysetOrder(name, "DEFAULT", tuple(SortKey(c, typ) for c, typ in keys), False)
 
 
-async def _paginate(info: Info, query: Select[Any], order: KeysetOrder, page: PageArgs, to_node: Callable[[Any], Any]) -> Any:
+async def _paginate(
+    info: Info, query: Select[Any], order: KeysetOrder, page: PageArgs, to_node: Callable[[Any], NodeT]
+) -> Connection[NodeT]:
     page = page.validated(info.context.settings.max_page_size)
     async with info.context.engine.connect() as conn:
         rows: Sequence[Any] = (await conn.execute(apply_keyset(query, order, page))).all()
-    result = build_page(rows, order, page, lambda r: [getattr(r, k.column.key) for k in order.keys])
+    result = build_page(rows, order, page, lambda r: [getattr(r, str(k.column.key)) for k in order.keys])
     return Connection.from_page(result, to_node)
 
 
@@ -68,7 +70,10 @@ def _product_filter(f: ProductFilter | None) -> listing.ProductFilter:
         return listing.ProductFilter()
     brand_ids = tuple(i for i in (_id(b, "filter.brandIds") for b in f.brand_ids or []) if i)
     attrs = tuple(
-        listing.AttributeFilter(attribute_id=_id(a.attribute_id, "filter.attributes.attributeId") or uuid.UUID(int=0), values=tuple(a.values))
+        listing.AttributeFilter(
+            attribute_id=_id(a.attribute_id, "filter.attributes.attributeId") or uuid.UUID(int=0),
+            values=tuple(a.values),
+        )
         for a in f.attributes or []
     )
     if f.price and f.price.min is not None and f.price.max is not None and f.price.min > f.price.max:
@@ -79,11 +84,15 @@ def _product_filter(f: ProductFilter | None) -> listing.ProductFilter:
     if search and len(search) > 200:
         raise BadUserInput("Search text must be at most 200 characters.", field="filter.search")
     return listing.ProductFilter(
-        category_id=_id(f.category_id, "filter.categoryId"), brand_ids=brand_ids,
+        category_id=_id(f.category_id, "filter.categoryId"),
+        brand_ids=brand_ids,
         seller_id=_id(f.seller_id, "filter.sellerId"),
-        price_min=f.price.min if f.price else None, price_max=f.price.max if f.price else None,
-        attributes=attrs, in_stock=f.in_stock,
-        status=DomainStatus(f.status.value) if f.status else None, search=search,
+        price_min=f.price.min if f.price else None,
+        price_max=f.price.max if f.price else None,
+        attributes=attrs,
+        in_stock=f.in_stock,
+        status=DomainStatus(f.status.value) if f.status else None,
+        search=search,
     )
 
 
@@ -91,17 +100,25 @@ def _product_filter(f: ProductFilter | None) -> listing.ProductFilter:
 class CatalogQuery:
     @strawberry.field(description="Storefront and seller product listing with keyset pagination.")
     async def products(
-        self, info: Info, filter: ProductFilter | None = None, sort: ProductSort | None = None,
-        first: int | None = None, after: str | None = None, last: int | None = None, before: str | None = None,
+        self,
+        info: Info,
+        filter: ProductFilter | None = None,
+        sort: ProductSort | None = None,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection[Product]:
         sort = sort or ProductSort()
         descending = None if sort.direction is None else sort.direction == SortDirection.DESC
         order = listing.product_order(listing.ProductSortField(sort.field.value), descending)
         query = listing.filtered_products(_product_filter(filter), info.context.principal)
-        return await _paginate(info, query, order, PageArgs(first, after, last, before), Product.from_row)  # type: ignore[no-any-return]
+        return await _paginate(info, query, order, PageArgs(first, after, last, before), Product.from_row)
 
     @strawberry.field(description="A product by id or by slug (exactly one).")
-    async def product(self, info: Info, id: strawberry.ID | None = None, slug: str | None = None) -> Product | None:
+    async def product(
+        self, info: Info, id: strawberry.ID | None = None, slug: str | None = None
+    ) -> Product | None:
         if (id is None) == (slug is None):
             raise BadUserInput("Pass exactly one of `id` or `slug`.", field="id")
         key = parse_id(id) if id is not None else id_from_product_slug(slug or "")
@@ -114,8 +131,13 @@ class CatalogQuery:
 
     @strawberry.field
     async def categories(
-        self, info: Info, filter: CategoryFilter | None = None,
-        first: int | None = None, after: str | None = None, last: int | None = None, before: str | None = None,
+        self,
+        info: Info,
+        filter: CategoryFilter | None = None,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection[Category]:
         c = t.categories
         query = select(c)
@@ -127,10 +149,12 @@ class CatalogQuery:
             if filter.search:
                 query = query.where(c.c.name.ilike(f"%{_escape_like(filter.search)}%"))
         order = _order("categories", (c.c.name, str), (c.c.id, uuid.UUID))
-        return await _paginate(info, query, order, PageArgs(first, after, last, before), Category.from_row)  # type: ignore[no-any-return]
+        return await _paginate(info, query, order, PageArgs(first, after, last, before), Category.from_row)
 
     @strawberry.field
-    async def category(self, info: Info, id: strawberry.ID | None = None, slug: str | None = None) -> Category | None:
+    async def category(
+        self, info: Info, id: strawberry.ID | None = None, slug: str | None = None
+    ) -> Category | None:
         if (id is None) == (slug is None):
             raise BadUserInput("Pass exactly one of `id` or `slug`.", field="id")
         if id is not None:
@@ -143,8 +167,13 @@ class CatalogQuery:
 
     @strawberry.field
     async def brands(
-        self, info: Info, filter: NameFilter | None = None,
-        first: int | None = None, after: str | None = None, last: int | None = None, before: str | None = None,
+        self,
+        info: Info,
+        filter: NameFilter | None = None,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection[Brand]:
         b = t.brands
         query = select(b)
@@ -152,7 +181,9 @@ class CatalogQuery:
             query = query.where(b.c.name.ilike(f"%{_escape_like(filter.search)}%"))
         order = _order("brands", (b.c.name, str), (b.c.id, uuid.UUID))
         base = info.context.settings.cdn_base_url
-        return await _paginate(info, query, order, PageArgs(first, after, last, before), lambda r: Brand.from_row(r, base))  # type: ignore[no-any-return]
+        return await _paginate(
+            info, query, order, PageArgs(first, after, last, before), lambda r: Brand.from_row(r, base)
+        )
 
     @strawberry.field
     async def brand(self, info: Info, id: strawberry.ID) -> Brand | None:
@@ -162,23 +193,36 @@ class CatalogQuery:
 
     @strawberry.field
     async def attributes(
-        self, info: Info, filter: NameFilter | None = None,
-        first: int | None = None, after: str | None = None, last: int | None = None, before: str | None = None,
+        self,
+        info: Info,
+        filter: NameFilter | None = None,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection[ProductAttribute]:
         a = t.attributes
         query = select(a)
         if filter is not None and filter.search:
             query = query.where(a.c.name.ilike(f"%{_escape_like(filter.search)}%"))
         order = _order("attributes", (a.c.name, str), (a.c.id, uuid.UUID))
-        return await _paginate(  # type: ignore[no-any-return]
-            info, query, order, PageArgs(first, after, last, before),
+        return await _paginate(
+            info,
+            query,
+            order,
+            PageArgs(first, after, last, before),
             lambda r: ProductAttribute(id=strawberry.ID(str(r.id)), name=r.name, slug=r.slug),
         )
 
     @strawberry.field
     async def variants(
-        self, info: Info, filter: VariantFilter | None = None,
-        first: int | None = None, after: str | None = None, last: int | None = None, before: str | None = None,
+        self,
+        info: Info,
+        filter: VariantFilter | None = None,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection[ProductVariant]:
         v, p = t.variants, t.products
         query = select(v).join(p, p.c.id == v.c.product_id)
@@ -189,10 +233,14 @@ class CatalogQuery:
             if filter.sku is not None:
                 query = query.where(v.c.sku == filter.sku)
         order = _order("variants", (v.c.id, uuid.UUID))
-        return await _paginate(info, query, order, PageArgs(first, after, last, before), ProductVariant.from_row)  # type: ignore[no-any-return]
+        return await _paginate(
+            info, query, order, PageArgs(first, after, last, before), ProductVariant.from_row
+        )
 
     @strawberry.field(description="A variant by id or by SKU (exactly one).")
-    async def variant(self, info: Info, id: strawberry.ID | None = None, sku: str | None = None) -> ProductVariant | None:
+    async def variant(
+        self, info: Info, id: strawberry.ID | None = None, sku: str | None = None
+    ) -> ProductVariant | None:
         if (id is None) == (sku is None):
             raise BadUserInput("Pass exactly one of `id` or `sku`.", field="id")
         if id is not None:
@@ -203,25 +251,43 @@ class CatalogQuery:
         if row is None:
             return None
         product = await dl.ProductByIdLoader.of(info.context).load(row.product_id)
-        return ProductVariant.from_row(row) if product is not None and product_visible(info.context, product) else None
+        return (
+            ProductVariant.from_row(row)
+            if product is not None and product_visible(info.context, product)
+            else None
+        )
 
     @strawberry.field
     async def product_images(
-        self, info: Info, product_id: strawberry.ID,
-        first: int | None = None, after: str | None = None, last: int | None = None, before: str | None = None,
+        self,
+        info: Info,
+        product_id: strawberry.ID,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection[ProductImage]:
         i, p = t.images, t.products
-        query = select(i).join(p, p.c.id == i.c.product_id).where(
-            i.c.product_id == _id(product_id, "productId"), *_visible_products(info)
+        query = (
+            select(i)
+            .join(p, p.c.id == i.c.product_id)
+            .where(i.c.product_id == _id(product_id, "productId"), *_visible_products(info))
         )
         order = _order("images", (i.c.position, int), (i.c.id, uuid.UUID))
         base = info.context.settings.cdn_base_url
-        return await _paginate(info, query, order, PageArgs(first, after, last, before), lambda r: ProductImage.from_row(r, base))  # type: ignore[no-any-return]
+        return await _paginate(
+            info, query, order, PageArgs(first, after, last, before), lambda r: ProductImage.from_row(r, base)
+        )
 
     @strawberry.field(description="Per-warehouse stock rows: sellers see their own products', admins all.")
     async def inventory(
-        self, info: Info, filter: InventoryFilter | None = None,
-        first: int | None = None, after: str | None = None, last: int | None = None, before: str | None = None,
+        self,
+        info: Info,
+        filter: InventoryFilter | None = None,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection[InventoryItem]:
         principal = info.context.require_role("seller")
         inv, p = t.inventory, t.products
@@ -237,7 +303,9 @@ class CatalogQuery:
                 low = (inv.c.on_hand - inv.c.reserved) <= inv.c.low_stock_threshold
                 query = query.where(low if filter.low_stock else ~low)
         order = _order("inventory", (inv.c.id, uuid.UUID))
-        return await _paginate(info, query, order, PageArgs(first, after, last, before), InventoryItem.from_row)  # type: ignore[no-any-return]
+        return await _paginate(
+            info, query, order, PageArgs(first, after, last, before), InventoryItem.from_row
+        )
 
     @strawberry.field
     async def inventory_item(self, info: Info, id: strawberry.ID) -> InventoryItem | None:
@@ -266,6 +334,3 @@ def _visible_products(info: Info) -> list[Any]:
 
 def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")[:100]
-
-
-_ = func

@@ -70,12 +70,23 @@ class Product:
     @classmethod
     def from_row(cls, r: Row) -> Self:
         return cls(
-            id=strawberry.ID(str(r.id)), seller_id=strawberry.ID(str(r.seller_id)), title=r.title,
-            slug=r.slug, description=r.description, status=ProductStatus(r.status),
+            id=strawberry.ID(str(r.id)),
+            seller_id=strawberry.ID(str(r.seller_id)),
+            title=r.title,
+            slug=r.slug,
+            description=r.description,
+            status=ProductStatus(r.status),
             currency=r.currency,
-            price_range=PriceRange(min=Money(amount=r.min_price, currency=r.currency), max=Money(amount=r.max_price, currency=r.currency)),
-            popularity=r.popularity, version=r.version, created_at=r.created_at,
-            updated_at=r.updated_at, category_id=r.category_id, brand_id=r.brand_id,
+            price_range=PriceRange(
+                min=Money(amount=r.min_price, currency=r.currency),
+                max=Money(amount=r.max_price, currency=r.currency),
+            ),
+            popularity=r.popularity,
+            version=r.version,
+            created_at=r.created_at,
+            updated_at=r.updated_at,
+            category_id=r.category_id,
+            brand_id=r.brand_id,
         )
 
     @classmethod
@@ -111,7 +122,10 @@ class Product:
     async def attributes(self, info: Info) -> list[ProductAttributeValue]:
         rows = await dl.AttributeValuesByProductIdLoader.of(info.context).load(uuid.UUID(self.id))
         return [
-            ProductAttributeValue(attribute=ProductAttribute(id=strawberry.ID(str(r.id)), name=r.name, slug=r.slug), value=r.value)
+            ProductAttributeValue(
+                attribute=ProductAttribute(id=strawberry.ID(str(r.id)), name=r.name, slug=r.slug),
+                value=r.value,
+            )
             for r in rows
         ]
 
@@ -130,11 +144,16 @@ class ProductVariant:
     @classmethod
     def from_row(cls, r: Row) -> Self:
         return cls(
-            id=strawberry.ID(str(r.id)), sku=r.sku, title=r.title,
+            id=strawberry.ID(str(r.id)),
+            sku=r.sku,
+            title=r.title,
             price=Money(amount=r.price, currency=r.currency),
-            compare_at_price=Money(amount=r.compare_at_price, currency=r.currency) if r.compare_at_price is not None else None,
+            compare_at_price=Money(amount=r.compare_at_price, currency=r.currency)
+            if r.compare_at_price is not None
+            else None,
             options=[VariantOption(name=k, value=str(v)) for k, v in r.options.items()],
-            position=r.position, product_id=r.product_id,
+            position=r.position,
+            product_id=r.product_id,
         )
 
     @classmethod
@@ -156,7 +175,9 @@ class ProductVariant:
         rows = await dl.InventoryByVariantIdLoader.of(info.context).load(uuid.UUID(self.id))
         on_hand = sum(r.on_hand for r in rows)
         reserved = sum(r.reserved for r in rows)
-        return StockSummary(on_hand=on_hand, reserved=reserved, available=on_hand - reserved, in_stock=on_hand > reserved)
+        return StockSummary(
+            on_hand=on_hand, reserved=reserved, available=on_hand - reserved, in_stock=on_hand > reserved
+        )
 
 
 @strawberry.federation.type(keys=["id"])
@@ -172,8 +193,13 @@ class ProductImage:
     @classmethod
     def from_row(cls, r: Row, cdn_base: str) -> Self:
         return cls(
-            id=strawberry.ID(str(r.id)), url=cdn_base.rstrip("/") + "/" + r.storage_key, alt=r.alt,
-            position=r.position, width=r.width, height=r.height, product_id=r.product_id,
+            id=strawberry.ID(str(r.id)),
+            url=cdn_base.rstrip("/") + "/" + r.storage_key,
+            alt=r.alt,
+            position=r.position,
+            width=r.width,
+            height=r.height,
+            product_id=r.product_id,
         )
 
     @classmethod
@@ -206,8 +232,13 @@ class Category:
     @classmethod
     def from_row(cls, r: Row) -> Self:
         return cls(
-            id=strawberry.ID(str(r.id)), name=r.name, slug=r.slug, depth=r.depth, position=r.position,
-            parent_id=r.parent_id, path=r.path,
+            id=strawberry.ID(str(r.id)),
+            name=r.name,
+            slug=r.slug,
+            depth=r.depth,
+            position=r.position,
+            parent_id=r.parent_id,
+            path=r.path,
         )
 
     @classmethod
@@ -236,7 +267,7 @@ class Category:
 
     @strawberry.field(description="ACTIVE products in this category and its descendants.")
     async def product_count(self, info: Info) -> int:
-        return await dl.ProductCountByCategoryLoader.of(info.context).load(uuid.UUID(self.id))
+        return int(await dl.ProductCountByCategoryLoader.of(info.context).load(uuid.UUID(self.id)))
 
 
 @strawberry.federation.type(keys=["id"])
@@ -248,7 +279,12 @@ class Brand:
 
     @classmethod
     def from_row(cls, r: Row, cdn_base: str = "") -> Self:
-        return cls(id=strawberry.ID(str(r.id)), name=r.name, slug=r.slug, logo_url=(cdn_base.rstrip("/") + "/" + r.logo_key) if r.logo_key else None)
+        return cls(
+            id=strawberry.ID(str(r.id)),
+            name=r.name,
+            slug=r.slug,
+            logo_url=(cdn_base.rstrip("/") + "/" + r.logo_key) if r.logo_key else None,
+        )
 
     @classmethod
     async def resolve_reference(cls, info: Info, id: strawberry.ID) -> Brand | None:
@@ -286,9 +322,15 @@ class InventoryItem:
     def from_row(cls, r: Row) -> Self:
         available = r.on_hand - r.reserved
         return cls(
-            id=strawberry.ID(str(r.id)), warehouse=r.warehouse, on_hand=r.on_hand, reserved=r.reserved,
-            available=available, low_stock_threshold=r.low_stock_threshold,
-            is_low_stock=available <= r.low_stock_threshold, updated_at=r.updated_at, variant_id=r.variant_id,
+            id=strawberry.ID(str(r.id)),
+            warehouse=r.warehouse,
+            on_hand=r.on_hand,
+            reserved=r.reserved,
+            available=available,
+            low_stock_threshold=r.low_stock_threshold,
+            is_low_stock=available <= r.low_stock_threshold,
+            updated_at=r.updated_at,
+            variant_id=r.variant_id,
         )
 
     @strawberry.field

@@ -89,15 +89,23 @@ def _variant_errors(specs: Sequence[VariantSpec], currency: str) -> tuple[list[V
             continue
         variants.append(
             Variant(
-                id=new_id(), product_id=uuid.UUID(int=0), sku=sku, title=title, price=spec.price,
-                currency=currency, compare_at_price=spec.compare_at_price,
-                options=dict(spec.options), position=i,
+                id=new_id(),
+                product_id=uuid.UUID(int=0),
+                sku=sku,
+                title=title,
+                price=spec.price,
+                currency=currency,
+                compare_at_price=spec.compare_at_price,
+                options=dict(spec.options),
+                position=i,
             )
         )
     return variants, errors
 
 
-async def _check_skus_free(repo: CatalogRepository, variants: Sequence[Variant], offset: int = 0) -> list[AppError]:
+async def _check_skus_free(
+    repo: CatalogRepository, variants: Sequence[Variant], offset: int = 0
+) -> list[AppError]:
     taken = await repo.taken_skus([v.sku for v in variants])
     return [
         DuplicateSku(f"SKU {v.sku!r} is already used.", field=f"variants.{offset + i}.sku")
@@ -146,9 +154,15 @@ async def create_product(uow: UnitOfWork, actor: Principal, cmd: CreateProduct) 
             raise InputErrors(errors)
         product_id = new_id()
         product = Product(
-            id=product_id, seller_id=seller_id, title=title, slug=product_slug(title, product_id),
-            description=cmd.description, status=cmd.status, category_id=cmd.category_id,
-            brand_id=cmd.brand_id, currency=cmd.currency,
+            id=product_id,
+            seller_id=seller_id,
+            title=title,
+            slug=product_slug(title, product_id),
+            description=cmd.description,
+            status=cmd.status,
+            category_id=cmd.category_id,
+            brand_id=cmd.brand_id,
+            currency=cmd.currency,
         )
         for v in variants:
             v.product_id = product_id
@@ -169,8 +183,11 @@ async def create_product(uow: UnitOfWork, actor: Principal, cmd: CreateProduct) 
 
 def _image_row(position: int, spec: ImageSpec) -> dict[str, object]:
     return {
-        "storage_key": spec.storage_key, "alt": spec.alt, "position": position,
-        "width": spec.width, "height": spec.height,
+        "storage_key": spec.storage_key,
+        "alt": spec.alt,
+        "position": position,
+        "width": spec.width,
+        "height": spec.height,
     }
 
 
@@ -181,12 +198,15 @@ async def update_product(uow: UnitOfWork, actor: Principal, cmd: UpdateProduct) 
         product = await owned_product(repo, actor, cmd.id)
         errors: list[AppError] = []
         if cmd.expected_version is not None and cmd.expected_version != product.version:
-            raise InputErrors([
-                Conflict(
-                    f"Product changed since version {cmd.expected_version}; it is at {product.version}.",
-                    field="expectedVersion", currentVersion=product.version,
-                )
-            ])
+            raise InputErrors(
+                [
+                    Conflict(
+                        f"Product changed since version {cmd.expected_version}; it is at {product.version}.",
+                        field="expectedVersion",
+                        currentVersion=product.version,
+                    )
+                ]
+            )
         if cmd.title is not None:
             try:
                 product.title = validate_title(cmd.title)
@@ -334,8 +354,11 @@ async def add_images(
     errors: list[AppError] = [
         BadUserInput("Storage key must be a relative path without '..'.", field=f"images.{i}.storageKey")
         for i, s in enumerate(specs)
-        if not s.storage_key or s.storage_key.startswith("/") or ".." in s.storage_key
-        or "://" in s.storage_key or len(s.storage_key) > 500
+        if not s.storage_key
+        or s.storage_key.startswith("/")
+        or ".." in s.storage_key
+        or "://" in s.storage_key
+        or len(s.storage_key) > 500
     ]
     if not specs or len(specs) > MAX_IMAGES:
         errors.append(BadUserInput(f"Give 1 to {MAX_IMAGES} images.", field="images"))
@@ -371,7 +394,7 @@ async def set_attribute_values(
 ) -> Product:
     require_seller(actor)
     errors: list[AppError] = [
-        BadUserInput("Value must be 1–200 characters.", field=f"values.{i}.value")
+        BadUserInput("Value must be 1 to 200 characters.", field=f"values.{i}.value")
         for i, (_, v) in enumerate(values)
         if not v.strip() or len(v) > 200
     ]

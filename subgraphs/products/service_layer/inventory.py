@@ -36,9 +36,9 @@ def _validate(cmd: AdjustInventory) -> None:
     if cmd.delta == 0 or abs(cmd.delta) > MAX_DELTA:
         errors.append(BadUserInput(f"Delta must be non-zero and at most {MAX_DELTA} in size.", field="delta"))
     if not cmd.warehouse or len(cmd.warehouse) > WAREHOUSE_MAX:
-        errors.append(BadUserInput("Warehouse code must be 1–64 characters.", field="warehouse"))
+        errors.append(BadUserInput("Warehouse code must be 1 to 64 characters.", field="warehouse"))
     if not (1 <= len(cmd.idempotency_key) <= 200):
-        errors.append(BadUserInput("Idempotency key must be 1–200 characters.", field="idempotencyKey"))
+        errors.append(BadUserInput("Idempotency key must be 1 to 200 characters.", field="idempotencyKey"))
     if cmd.reason not in AdjustmentReason.__members__:
         errors.append(BadUserInput("Unknown adjustment reason.", field="reason"))
     if errors:
@@ -57,13 +57,19 @@ async def adjust_inventory(uow: UnitOfWork, actor: Principal, cmd: AdjustInvento
         item = await repo.lock_inventory(product.id, variant.id, cmd.warehouse)
         previous = await repo.find_adjustment(product.id, actor.user_id, cmd.idempotency_key)
         if previous is not None:
-            same = (previous.inventory_id, previous.delta, previous.reason) == (item.id, cmd.delta, cmd.reason)
+            same = (previous.inventory_id, previous.delta, previous.reason) == (
+                item.id,
+                cmd.delta,
+                cmd.reason,
+            )
             if not same:
-                raise InputErrors([
-                    IdempotencyKeyReused(
-                        "This idempotency key was used with a different request.", field="idempotencyKey"
-                    )
-                ])
+                raise InputErrors(
+                    [
+                        IdempotencyKeyReused(
+                            "This idempotency key was used with a different request.", field="idempotencyKey"
+                        )
+                    ]
+                )
             return AdjustOutcome(item=item, replayed=True)
         try:
             item.adjust(cmd.delta)

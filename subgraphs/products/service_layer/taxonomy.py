@@ -32,15 +32,22 @@ def require_admin(actor: Principal) -> None:
 def _name(name: str, field: str) -> str:
     cleaned = " ".join(name.split())
     if not cleaned or len(cleaned) > 200:
-        raise BadUserInput("Name must be 1–200 characters.", field=field)
+        raise BadUserInput("Name must be 1 to 200 characters.", field=field)
     return cleaned
 
 
 def _catalog_event(kind: str, ids: Sequence[uuid.UUID]) -> Event:
-    return Event(type=ev.CATALOG_CHANGED, aggregate_type=kind, aggregate_id=ids[0], data={"kind": kind, "ids": [str(i) for i in ids]})
+    return Event(
+        type=ev.CATALOG_CHANGED,
+        aggregate_type=kind,
+        aggregate_id=ids[0],
+        data={"kind": kind, "ids": [str(i) for i in ids]},
+    )
 
 
-async def _slugs(uow: UnitOfWork, table: str, specs: Sequence[NamedSpec | CategorySpec], prefix: str) -> tuple[list[str], list[AppError]]:
+async def _slugs(
+    uow: UnitOfWork, table: str, specs: Sequence[NamedSpec | CategorySpec], prefix: str
+) -> tuple[list[str], list[AppError]]:
     errors: list[AppError] = []
     slugs: list[str] = []
     for i, spec in enumerate(specs):
@@ -58,7 +65,9 @@ async def _slugs(uow: UnitOfWork, table: str, specs: Sequence[NamedSpec | Catego
     return slugs, errors
 
 
-async def create_categories(uow: UnitOfWork, actor: Principal, specs: Sequence[CategorySpec]) -> list[uuid.UUID]:
+async def create_categories(
+    uow: UnitOfWork, actor: Principal, specs: Sequence[CategorySpec]
+) -> list[uuid.UUID]:
     require_admin(actor)
     if not specs or len(specs) > MAX_BULK:
         raise InputErrors([BadUserInput(f"Give 1 to {MAX_BULK} categories.", field="categories")])
@@ -76,14 +85,25 @@ async def create_categories(uow: UnitOfWork, actor: Principal, specs: Sequence[C
                     errors.append(NotFound("Parent category not found.", field=f"categories.{i}.parentId"))
                     continue
                 if parent[1] + 1 >= MAX_DEPTH:
-                    errors.append(BadUserInput(f"Categories nest at most {MAX_DEPTH} levels.", field=f"categories.{i}.parentId"))
+                    errors.append(
+                        BadUserInput(
+                            f"Categories nest at most {MAX_DEPTH} levels.", field=f"categories.{i}.parentId"
+                        )
+                    )
                     continue
                 path, depth = f"{parent[0]}{category_id}/", parent[1] + 1
             created[category_id] = (path, depth)
-            rows.append({
-                "id": category_id, "parent_id": spec.parent_id, "name": " ".join(spec.name.split()),
-                "slug": slug, "path": path, "depth": depth, "position": spec.position,
-            })
+            rows.append(
+                {
+                    "id": category_id,
+                    "parent_id": spec.parent_id,
+                    "name": " ".join(spec.name.split()),
+                    "slug": slug,
+                    "path": path,
+                    "depth": depth,
+                    "position": spec.position,
+                }
+            )
         if errors:
             raise InputErrors(errors)
         await uow.repo.add_categories(rows)
@@ -93,7 +113,9 @@ async def create_categories(uow: UnitOfWork, actor: Principal, specs: Sequence[C
     return ids  # type: ignore[return-value]
 
 
-async def _create_named(uow: UnitOfWork, actor: Principal, specs: Sequence[NamedSpec], table: str) -> list[uuid.UUID]:
+async def _create_named(
+    uow: UnitOfWork, actor: Principal, specs: Sequence[NamedSpec], table: str
+) -> list[uuid.UUID]:
     require_admin(actor)
     if not specs or len(specs) > MAX_BULK:
         raise InputErrors([BadUserInput(f"Give 1 to {MAX_BULK} rows.", field=table)])
