@@ -1,0 +1,122 @@
+"""Measurements the benchmark takes: a load run, a process's RSS, SQL statements, a CPU profile."""
+
+from __future__ import annotations
+
+import cProfile
+import io
+import json
+import pstats
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+from asgi_lifespan import LifespanManager
+
+from deploy.local.profiles import repo_root
+from subgraphs.platform.db import StatementCounter, statement_counter_var
+from subgraphs.platform.settings import Settings
+
+ROUTER_DIR = repo_root() / "router"
+
+
+@dataclass
+class LoadResult:
+    name: str
+    rps: float
+    p50: float
+    p99: float
+    errors: int
+
+    def row(self) -> str:
+        return f"| {self.name} | {self.rps:,.0f} | {self.p50:.1f} | {self.p99:.1f} | {self.errors} |"
+
+
+def load(
+    name: str,
+    url: str,
+    bodies: list[dict[str, Any]],
+    *,
+    seconds: int,
+    connections: int,
+    headers: dict[str, str] | None = None,
+) -> LoadResult:
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+        json.dump(bodies, f)
+    args = ["node", "bench/load.mjs", url, f.name, str(seconds), str(connections)]
+    args += [f"{k}:{v}" for k, v in (headers or {}).items()]
+    out = subprocess.run(args, cwd=ROUTER_DIR, capture_output=True, text=True, check=True)
+    Path(f.name).unlink()
+    data = json.loads(out.stdout.strip().splitlines()[-1])
+    return LoadResult(name, data["rps"], data["p50"], data["p99"], data["non2xx"] + data["errors"])
+
+
+def rss_mib(pid: int) -> float:
+    total = 0.0
+    pids = [pid, *_children(pid)]
+    for p in pids:
+        for line in Path(f"/proc/{p}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                total += int(line.split()[1]) / 1024
+    return total
+
+
+def _children(pid: int) -> list[int]:
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    if not path.exists():
+        return []
+    kids = [int(c) for c in path.read_text().split()]
+    return kids + [g for k in kids for g in _children(k)]
+
+
+async def statements_per_operation(
+    settings: Settings, bodies: dict[str, dict[str, Any]], headers: dict[str, str]
+) -> dict[str, int]:
+    """SQL statements each operation sends when it executes (the response cache bypassed)."""
+    from subgraphs.products.entrypoints.asgi import create
+
+    app = create(settings)
+    counts: dict[str, int] = {}
+    async with LifespanManager(app) as manager:
+        transport = httpx.ASGITransport(app=manager.app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
+            for name, body in bodies.items():
+                await client.post("/graphql", json=body, headers=headers)  # warm the parse caches
+                counter = StatementCounter()
+                token = statement_counter_var.set(counter)
+                try:
+                    response = await client.post("/graphql", json=body, headers=headers)
+                finally:
+                    statement_counter_var.reset(token)
+                assert "errors" not in response.json(), response.text[:500]
+                counts[name] = counter.count
+    return counts
+
+
+async def profile_execution(
+    settings: Settings, body: dict[str, Any], headers: dict[str, str], iterations: int = 200
+) -> tuple[float, str]:
+    """Mean in-process time per executed request, and where the CPU goes (top functions)."""
+    import time
+
+    from subgraphs.products.entrypoints.asgi import create
+
+    app = create(settings)
+    async with LifespanManager(app) as manager:
+        transport = httpx.ASGITransport(app=manager.app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
+            for _ in range(20):
+                await client.post("/graphql", json=body, headers=headers)
+            profiler = cProfile.Profile()
+            started = time.perf_counter()
+            profiler.enable()
+            for _ in range(iterations):
+                await client.post("/graphql", json=body, headers=headers)
+            profiler.disable()
+            elapsed = time.perf_counter() - started
+    text = io.StringIO()
+    pstats.Stats(profiler, stream=text).sort_stats("tottime").print_stats(12)
+    lines = [ln for ln in text.getvalue().splitlines() if ln.strip()][-13:]
+    return elapsed / iterations * 1000, "\n".join(lines)

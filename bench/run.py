@@ -1,0 +1,205 @@
+"""`make bench`: the catalogue benchmark on ≥ 100,000 products; prints and saves a report.
+
+Runs inside the bench stack (`deploy.local.stack run --profile bench`), whose database keeps
+the seeded catalogue between runs. Every load run is autocannon with keep-alive on loopback;
+the router runs with in-flight de-duplication off. On a 2-core machine the load generator,
+router and subgraph share the CPUs, so compare ratios from the same run, not absolute rps.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import json
+import os
+import platform
+import random
+import subprocess
+import time
+from datetime import UTC, datetime
+from typing import Any
+
+import asyncpg
+
+from bench import scenarios
+from bench.measure import ROUTER_DIR, LoadResult, load, profile_execution, rss_mib, statements_per_operation
+from deploy.local.profiles import get_profile, repo_root
+from deploy.local.supergraph import Ports, running_supergraph
+from subgraphs.platform.db import create_engine
+from subgraphs.platform.migrations import migrate
+from subgraphs.platform.pagination import encode_cursor
+from subgraphs.platform.settings import Settings
+from subgraphs.platform.testing import TestSigner
+from subgraphs.products.adapters.listing import ProductSortField, product_order
+from subgraphs.products.adapters.tables import SCHEMA
+from subgraphs.products.entrypoints.asgi import MIGRATIONS
+from subgraphs.products.entrypoints.seed import invalidate_cached_listings, seed
+
+SIZE = int(os.environ.get("BENCH_SIZE", "100000"))
+SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "32"))
+WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
+PORTS = Ports(router=24000, subgraph_offset=20000)
+LIST_DIRECT = "(a) listing 20 — direct, cached"
+LIST_ROUTER = "(a) listing 20 — via router, cached"
+LIST_DIRECT_EXEC = "(a) listing 20 — direct, executed"
+LIST_ROUTER_EXEC = "(a) listing 20 — via router, executed"
+FIRST_PAGE = "(c) first page — direct, executed"
+DEEP_PAGE = "(c) deep page — direct, executed"
+
+
+async def prepare(settings: Settings) -> tuple[list[str], str]:
+    engine = create_engine(settings)
+    try:
+        await migrate(engine, MIGRATIONS, SCHEMA)
+    finally:
+        await engine.dispose()
+    loaded = await seed(settings.asyncpg_dsn, SIZE)
+    if loaded["seconds"]:
+        await invalidate_cached_listings(settings.redis_url)
+    conn = await asyncpg.connect(settings.asyncpg_dsn)
+    try:
+        ids = [
+            str(r["id"])
+            for r in await conn.fetch(
+                "SELECT id FROM products.products WHERE status = 'ACTIVE' ORDER BY id LIMIT 20000"
+            )
+        ]
+        # The cursor 40 rows before the end of the PRICE order: the deepest useful page.
+        deep = await conn.fetchrow(
+            "SELECT min_price, id FROM products.products WHERE status = 'ACTIVE' "
+            "ORDER BY min_price DESC, id DESC OFFSET 40 LIMIT 1"
+        )
+    finally:
+        await conn.close()
+    order = product_order(ProductSortField.PRICE, None)
+    random.Random(7).shuffle(ids)
+    return ids[:2000], encode_cursor(order, [deep["min_price"], deep["id"]])
+
+
+def ceiling() -> LoadResult:
+    out = subprocess.run(
+        ["node", "bench/run.mjs", "--json", "--duration", str(SECONDS), "--connections", str(CONNECTIONS)],
+        cwd=ROUTER_DIR,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    router = json.loads(out.stdout[out.stdout.index("{") :])["router"]
+    latency = router["latencyMs"]
+    errors = router["non2xx"] + router["errors"] + router["timeouts"]
+    return LoadResult(
+        "router → trivial subgraph (ceiling)", router["rps"], latency["p50"], latency["p99"], errors
+    )
+
+
+def main() -> int:
+    profile = get_profile("bench")
+    signer = TestSigner()
+    jwks = signer.write_jwks(profile.data_dir / "bench-jwks.json")
+    env = {**os.environ, "JWT_JWKS_FILE": str(jwks), "LOG_LEVEL": "WARNING", "DB_POOL_SIZE": "20"}
+    settings = Settings.from_env("products", env=env)
+    started = time.monotonic()
+    product_ids, deep_cursor = asyncio.run(prepare(settings))
+    buyer = {"authorization": f"Bearer {signer.token(roles=['buyer'], ttl=3600)}"}
+
+    first_page = scenarios.storefront(20)
+    deep_page = scenarios.storefront(20, deep_cursor)
+    by_id = [scenarios.product_by_id(i) for i in product_ids]
+    quiet = dataclasses.replace(settings, run_outbox_relay=False, run_consumers=False)
+    statements = asyncio.run(
+        statements_per_operation(
+            quiet,
+            {"listing (20, nested)": first_page, "product by id": by_id[0], "deep page": deep_page},
+            buyer,
+        )
+    )
+    exec_ms, profile_text = asyncio.run(profile_execution(quiet, first_page, buyer))
+
+    results: list[LoadResult] = []
+    rss: dict[str, float] = {}
+    with running_supergraph(
+        env, profile.logs_dir, PORTS, workers=WORKERS, router_env={"ROUTER_DEDUPE": "0"}
+    ) as sg:
+        direct, routed = sg.urls["products"], sg.router_url
+
+        def run(
+            name: str, url: str, bodies: list[dict[str, Any]], headers: dict[str, str] | None = None
+        ) -> None:
+            results.append(load(name, url, bodies, seconds=SECONDS, connections=CONNECTIONS, headers=headers))
+
+        load("warm-up", direct, by_id, seconds=3, connections=8)
+        load("warm-up", routed, [first_page], seconds=2, connections=8)
+        run(LIST_DIRECT, direct, [first_page])
+        run(LIST_ROUTER, routed, [first_page])
+        run(LIST_DIRECT_EXEC, direct, [first_page], buyer)
+        run(LIST_ROUTER_EXEC, routed, [first_page], buyer)
+        run("(b) product by id — direct, 2,000 ids", direct, by_id)
+        run("(b) product by id — via router, 2,000 ids", routed, by_id)
+        run(FIRST_PAGE, direct, [first_page], buyer)
+        run(DEEP_PAGE, direct, [deep_page], buyer)
+        rss = {
+            "router": rss_mib(sg.processes["router"].pid),
+            "products subgraph": rss_mib(sg.processes["products"].pid),
+        }
+    results.append(ceiling())
+    report = render(results, statements, rss, exec_ms, profile_text, time.monotonic() - started)
+    print(report)
+    out = repo_root() / "bench" / "results" / f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}.md"
+    out.write_text(report)
+    print(f"\nsaved {out.relative_to(repo_root())}")
+    return 0
+
+
+def render(
+    results: list[LoadResult],
+    statements: dict[str, int],
+    rss: dict[str, float],
+    exec_ms: float,
+    profile_text: str,
+    took: float,
+) -> str:
+    by = {r.name: r for r in results}
+    ceiling_rps = results[-1].rps
+    cached_direct, cached_router = by[LIST_DIRECT], by[LIST_ROUTER]
+    exec_direct, exec_router = by[LIST_DIRECT_EXEC], by[LIST_ROUTER_EXEC]
+    first, deep = by[FIRST_PAGE], by[DEEP_PAGE]
+    setup = (
+        f"{SIZE:,} products · {os.cpu_count()} CPUs · Python {platform.python_version()} · "
+        f"subgraph workers {WORKERS} · {CONNECTIONS} connections · {SECONDS}s per run · router de-dup off"
+    )
+    lines = [
+        f"# Catalogue benchmark — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
+        "",
+        setup,
+        "",
+        "| scenario | rps | p50 ms | p99 ms | errors |",
+        "|---|---:|---:|---:|---:|",
+        *(r.row() for r in results),
+        "",
+        "## Ratios (same run)",
+        f"- via router ÷ router ceiling, cached listing: {cached_router.rps / ceiling_rps:.2f} (≥ 0.8)",
+        f"- via router ÷ direct, cached listing: {cached_router.rps / cached_direct.rps:.2f}",
+        f"- via router ÷ direct, executed listing: {exec_router.rps / exec_direct.rps:.2f}",
+        f"- deep ÷ first page latency: p50 {deep.p50 / max(first.p50, 0.01):.2f}, "
+        f"p99 {deep.p99 / max(first.p99, 0.01):.2f} (target ≤ 1.5)",
+        "",
+        "## SQL statements per executed operation",
+        *(f"- {k}: {v}" for k, v in statements.items()),
+        "",
+        "## Memory (RSS after load)",
+        *(f"- {k}: {v:.0f} MiB" for k, v in rss.items()),
+        "",
+        f"## Where the time goes: executed listing in-process, {exec_ms:.1f} ms per request",
+        "cProfile, top functions by own time:",
+        "```",
+        profile_text,
+        "```",
+        "",
+        f"Took {took:.0f}s.",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
