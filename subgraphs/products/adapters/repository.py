@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from subgraphs.platform.ids import new_id
 from subgraphs.products.adapters import tables as t
+from subgraphs.products.adapters.taxonomy_repository import TaxonomyRepository
 from subgraphs.products.domain.errors import DuplicateSku, IdempotencyKeyReused
 from subgraphs.products.domain.model import InventoryItem, Product, ProductStatus, Variant
 from subgraphs.products.service_layer.ports import Adjustment
@@ -74,7 +75,7 @@ def _product_values(p: Product) -> dict[str, Any]:
     }
 
 
-class SqlCatalogRepository:
+class SqlCatalogRepository(TaxonomyRepository):
     def __init__(self, conn: AsyncConnection) -> None:
         self.conn = conn
 

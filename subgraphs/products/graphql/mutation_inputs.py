@@ -116,3 +116,27 @@ class CategoryCreateInput:
 class NamedCreateInput:
     name: str
     slug: str | None = None
+
+
+@strawberry.input
+class CategoryUpdateInput:
+    id: strawberry.ID
+    name: str | None = None
+    slug: str | None = None
+    position: int | None = None
+    parent_id: strawberry.ID | None = strawberry.field(default=None, description="Move under this category.")
+    make_root: bool = strawberry.field(default=False, description="Move to the top level.")
+
+
+@strawberry.input
+class NamedUpdateInput:
+    id: strawberry.ID
+    name: str | None = None
+    slug: str | None = None
+
+
+@strawberry.input
+class ProductImageUpdateInput:
+    id: strawberry.ID
+    alt: str | None = None
+    position: int | None = None

@@ -13,79 +13,40 @@ from typing import Any, TypeVar
 import strawberry
 
 from subgraphs.platform.context import Info
-from subgraphs.platform.errors import AppError, BadUserInput, Conflict, NotFound
-from subgraphs.platform.graphql_types import UserError, user_errors_from
-from subgraphs.platform.ids import parse_id
 from subgraphs.products.adapters.unit_of_work import SqlUnitOfWork
 from subgraphs.products.domain.model import ProductStatus as DomainStatus
 from subgraphs.products.graphql import dataloaders as dl
 from subgraphs.products.graphql.mutation_inputs import (
     AttributeValueInput,
-    CategoryCreateInput,
     InventoryAdjustInput,
-    NamedCreateInput,
     ProductCreateInput,
-    ProductImageInput,
     ProductUpdateInput,
     ProductVariantCreateInput,
     ProductVariantUpdateInput,
 )
+from subgraphs.products.graphql.mutation_support import AUTHENTICATED, guarded, uuid_arg
+from subgraphs.products.graphql.payloads import (
+    DeletePayload,
+    InventoryAdjustPayload,
+    ProductPayload,
+    ProductVariantsPayload,
+)
 from subgraphs.products.graphql.types import (
-    Brand,
-    Category,
     InventoryItem,
     Product,
-    ProductAttribute,
-    ProductImage,
     ProductVariant,
 )
-from subgraphs.products.service_layer import catalog, inventory, taxonomy
+from subgraphs.products.service_layer import catalog, inventory
 from subgraphs.products.service_layer.commands import (
     AdjustInventory,
-    CategorySpec,
     CreateProduct,
     ImageSpec,
-    NamedSpec,
     UpdateProduct,
     VariantPatch,
     VariantSpec,
 )
-from subgraphs.products.service_layer.results import InputErrors
 
 T = TypeVar("T")
-
-
-class _BadId(BadUserInput):
-    pass
-
-
-def _uuid(raw: strawberry.ID | None, field: str) -> uuid.UUID:
-    value = parse_id(raw) if raw is not None else None
-    if value is None:
-        raise InputErrors([NotFound("Not found.", field=field)])
-    return value
-
-
-async def _run(call: Awaitable[T]) -> tuple[T | None, list[UserError]]:
-    try:
-        return await call, []
-    except InputErrors as exc:
-        return None, user_errors_from(exc.errors)
-    except (NotFound, Conflict, BadUserInput) as exc:
-        return None, user_errors_from([exc])
-
-
-async def _guarded(make: Any) -> tuple[Any, list[UserError]]:
-    """Like `_run`, but also turns input-conversion failures into userErrors."""
-    try:
-        call = make()
-    except InputErrors as exc:
-        return None, user_errors_from(exc.errors)
-    except AppError as exc:
-        if isinstance(exc, (NotFound, Conflict, BadUserInput)):
-            return None, user_errors_from([exc])
-        raise
-    return await _run(call)
 
 
 async def _fresh_product(info: Info, product_id: uuid.UUID) -> Product:
@@ -104,90 +65,38 @@ def _variant_spec(v: ProductVariantCreateInput) -> VariantSpec:
 
 
 def _attrs(values: list[AttributeValueInput] | None, prefix: str) -> list[tuple[uuid.UUID, str]]:
-    return [(_uuid(a.attribute_id, f"{prefix}.{i}.attributeId"), a.value) for i, a in enumerate(values or [])]
-
-
-@strawberry.type
-class ProductPayload:
-    product: Product | None
-    user_errors: list[UserError]
-
-
-@strawberry.type
-class DeletePayload:
-    deleted_id: strawberry.ID | None
-    user_errors: list[UserError]
-
-
-@strawberry.type
-class ProductVariantsPayload:
-    product: Product | None
-    product_variants: list[ProductVariant]
-    user_errors: list[UserError]
-
-
-@strawberry.type
-class ProductImagesPayload:
-    product: Product | None
-    images: list[ProductImage]
-    user_errors: list[UserError]
-
-
-@strawberry.type
-class InventoryAdjustPayload:
-    inventory_item: InventoryItem | None
-    replayed: bool = strawberry.field(description="True when this key was already applied; nothing changed.")
-    user_errors: list[UserError]
-
-
-@strawberry.type
-class CategoriesPayload:
-    categories: list[Category]
-    user_errors: list[UserError]
-
-
-@strawberry.type
-class BrandsPayload:
-    brands: list[Brand]
-    user_errors: list[UserError]
-
-
-@strawberry.type
-class AttributesPayload:
-    attributes: list[ProductAttribute]
-    user_errors: list[UserError]
-
-
-_AUTH: dict[str, Any] = {"authenticated": True}
+    return [
+        (uuid_arg(a.attribute_id, f"{prefix}.{i}.attributeId"), a.value) for i, a in enumerate(values or [])
+    ]
 
 
 @strawberry.type
 class CatalogMutation:
-    @strawberry.federation.mutation(**_AUTH)
+    @strawberry.federation.mutation(**AUTHENTICATED)
     async def product_create(self, info: Info, input: ProductCreateInput) -> ProductPayload:
         actor = info.context.require_role("seller")
 
         def make() -> Awaitable[Any]:
             cmd = CreateProduct(
                 title=input.title,
-                category_id=_uuid(input.category_id, "categoryId"),
+                category_id=uuid_arg(input.category_id, "categoryId"),
                 currency=input.currency,
                 description=input.description,
-                brand_id=_uuid(input.brand_id, "brandId") if input.brand_id is not None else None,
+                brand_id=uuid_arg(input.brand_id, "brandId") if input.brand_id is not None else None,
                 status=DomainStatus(input.status.value),
-                seller_id=_uuid(input.seller_id, "sellerId") if input.seller_id is not None else None,
+                seller_id=uuid_arg(input.seller_id, "sellerId") if input.seller_id is not None else None,
                 variants=[_variant_spec(v) for v in input.variants or []],
                 images=[ImageSpec(i.storage_key, i.alt, i.width, i.height) for i in input.images or []],
                 attributes=_attrs(input.attributes, "attributes"),
             )
             return catalog.create_product(SqlUnitOfWork(info.context.engine), actor, cmd)
 
-        product, errors = await _guarded(make)
+        product, errors = await guarded(make)
         return ProductPayload(
             product=await _fresh_product(info, product.id) if product else None, user_errors=errors
         )
 
-    @strawberry.federation.mutation(**_AUTH)
+    @strawberry.federation.mutation(**AUTHENTICATED)
     async def product_update(
         self, info: Info, id: strawberry.ID, input: ProductUpdateInput
     ) -> ProductPayload:
@@ -195,40 +104,44 @@ class CatalogMutation:
 
         def make() -> Awaitable[Any]:
             cmd = UpdateProduct(
-                id=_uuid(id, "id"),
+                id=uuid_arg(id, "id"),
                 title=input.title,
                 description=input.description,
-                category_id=_uuid(input.category_id, "categoryId") if input.category_id is not None else None,
-                brand_id=_uuid(input.brand_id, "brandId") if input.brand_id is not None else None,
+                category_id=uuid_arg(input.category_id, "categoryId")
+                if input.category_id is not None
+                else None,
+                brand_id=uuid_arg(input.brand_id, "brandId") if input.brand_id is not None else None,
                 clear_brand=input.clear_brand,
                 status=DomainStatus(input.status.value) if input.status else None,
                 expected_version=input.expected_version,
             )
             return catalog.update_product(SqlUnitOfWork(info.context.engine), actor, cmd)
 
-        product, errors = await _guarded(make)
+        product, errors = await guarded(make)
         return ProductPayload(
             product=await _fresh_product(info, product.id) if product else None, user_errors=errors
         )
 
-    @strawberry.federation.mutation(**_AUTH)
+    @strawberry.federation.mutation(**AUTHENTICATED)
     async def product_delete(self, info: Info, id: strawberry.ID) -> DeletePayload:
         actor = info.context.require_role("seller")
-        deleted, errors = await _guarded(
-            lambda: catalog.delete_product(SqlUnitOfWork(info.context.engine), actor, _uuid(id, "id"))
+        deleted, errors = await guarded(
+            lambda: catalog.delete_product(SqlUnitOfWork(info.context.engine), actor, uuid_arg(id, "id"))
         )
         return DeletePayload(deleted_id=strawberry.ID(str(deleted)) if deleted else None, user_errors=errors)
 
-    @strawberry.federation.mutation(**_AUTH, description="All-or-nothing: one bad row writes nothing.")
+    @strawberry.federation.mutation(
+        **AUTHENTICATED, description="All-or-nothing: one bad row writes nothing."
+    )
     async def product_variants_bulk_create(
         self, info: Info, product_id: strawberry.ID, variants: list[ProductVariantCreateInput]
     ) -> ProductVariantsPayload:
         actor = info.context.require_role("seller")
-        created, errors = await _guarded(
+        created, errors = await guarded(
             lambda: catalog.create_variants(
                 SqlUnitOfWork(info.context.engine),
                 actor,
-                _uuid(product_id, "productId"),
+                uuid_arg(product_id, "productId"),
                 [_variant_spec(v) for v in variants],
             )
         )
@@ -240,7 +153,9 @@ class CatalogMutation:
             user_errors=[],
         )
 
-    @strawberry.federation.mutation(**_AUTH, description="All-or-nothing: one bad row writes nothing.")
+    @strawberry.federation.mutation(
+        **AUTHENTICATED, description="All-or-nothing: one bad row writes nothing."
+    )
     async def product_variants_bulk_update(
         self, info: Info, product_id: strawberry.ID, variants: list[ProductVariantUpdateInput]
     ) -> ProductVariantsPayload:
@@ -249,7 +164,7 @@ class CatalogMutation:
         def make() -> Awaitable[Any]:
             patches = [
                 VariantPatch(
-                    id=_uuid(v.id, f"variants.{i}.id"),
+                    id=uuid_arg(v.id, f"variants.{i}.id"),
                     sku=v.sku,
                     price=v.price,
                     title=v.title,
@@ -259,10 +174,10 @@ class CatalogMutation:
                 for i, v in enumerate(variants)
             ]
             return catalog.update_variants(
-                SqlUnitOfWork(info.context.engine), actor, _uuid(product_id, "productId"), patches
+                SqlUnitOfWork(info.context.engine), actor, uuid_arg(product_id, "productId"), patches
             )
 
-        updated, errors = await _guarded(make)
+        updated, errors = await guarded(make)
         if updated is None:
             return ProductVariantsPayload(product=None, product_variants=[], user_errors=errors)
         return ProductVariantsPayload(
@@ -271,57 +186,26 @@ class CatalogMutation:
             user_errors=[],
         )
 
-    @strawberry.federation.mutation(**_AUTH)
+    @strawberry.federation.mutation(**AUTHENTICATED)
     async def product_variant_delete(self, info: Info, id: strawberry.ID) -> DeletePayload:
         actor = info.context.require_role("seller")
-        deleted, errors = await _guarded(
-            lambda: catalog.delete_variant(SqlUnitOfWork(info.context.engine), actor, _uuid(id, "id"))
-        )
-        return DeletePayload(deleted_id=strawberry.ID(str(deleted)) if deleted else None, user_errors=errors)
-
-    @strawberry.federation.mutation(**_AUTH)
-    async def product_images_bulk_create(
-        self, info: Info, product_id: strawberry.ID, images: list[ProductImageInput]
-    ) -> ProductImagesPayload:
-        actor = info.context.require_role("seller")
-        ids, errors = await _guarded(
-            lambda: catalog.add_images(
-                SqlUnitOfWork(info.context.engine),
-                actor,
-                _uuid(product_id, "productId"),
-                [ImageSpec(i.storage_key, i.alt, i.width, i.height) for i in images],
-            )
-        )
-        if ids is None:
-            return ProductImagesPayload(product=None, images=[], user_errors=errors)
-        rows = await dl.ImageByIdLoader.of(info.context).load_many(ids)
-        base = info.context.settings.cdn_base_url
-        return ProductImagesPayload(
-            product=await _fresh_product(info, uuid.UUID(str(product_id))),
-            images=[ProductImage.from_row(r, base) for r in rows if r is not None],
-            user_errors=[],
-        )
-
-    @strawberry.federation.mutation(**_AUTH)
-    async def product_image_delete(self, info: Info, id: strawberry.ID) -> DeletePayload:
-        actor = info.context.require_role("seller")
-        deleted, errors = await _guarded(
-            lambda: catalog.delete_image(SqlUnitOfWork(info.context.engine), actor, _uuid(id, "id"))
+        deleted, errors = await guarded(
+            lambda: catalog.delete_variant(SqlUnitOfWork(info.context.engine), actor, uuid_arg(id, "id"))
         )
         return DeletePayload(deleted_id=strawberry.ID(str(deleted)) if deleted else None, user_errors=errors)
 
     @strawberry.federation.mutation(
-        **_AUTH, description="Replaces the values of the given attributes on the product."
+        **AUTHENTICATED, description="Replaces the values of the given attributes on the product."
     )
     async def product_attribute_values_set(
         self, info: Info, product_id: strawberry.ID, values: list[AttributeValueInput]
     ) -> ProductPayload:
         actor = info.context.require_role("seller")
-        product, errors = await _guarded(
+        product, errors = await guarded(
             lambda: catalog.set_attribute_values(
                 SqlUnitOfWork(info.context.engine),
                 actor,
-                _uuid(product_id, "productId"),
+                uuid_arg(product_id, "productId"),
                 _attrs(values, "values"),
             )
         )
@@ -329,13 +213,13 @@ class CatalogMutation:
             product=await _fresh_product(info, product.id) if product else None, user_errors=errors
         )
 
-    @strawberry.federation.mutation(**_AUTH)
+    @strawberry.federation.mutation(**AUTHENTICATED)
     async def inventory_adjust(self, info: Info, input: InventoryAdjustInput) -> InventoryAdjustPayload:
         actor = info.context.require_role("seller")
 
         def make() -> Awaitable[Any]:
             cmd = AdjustInventory(
-                variant_id=_uuid(input.variant_id, "variantId"),
+                variant_id=uuid_arg(input.variant_id, "variantId"),
                 warehouse=input.warehouse,
                 delta=input.delta,
                 reason=input.reason.value,
@@ -343,7 +227,7 @@ class CatalogMutation:
             )
             return inventory.adjust_inventory(SqlUnitOfWork(info.context.engine), actor, cmd)
 
-        outcome, errors = await _guarded(make)
+        outcome, errors = await guarded(make)
         if outcome is None:
             return InventoryAdjustPayload(inventory_item=None, replayed=False, user_errors=errors)
         row = await dl.InventoryByIdLoader.of(info.context).fresh(outcome.item.id)
@@ -351,61 +235,6 @@ class CatalogMutation:
             inventory_item=InventoryItem.from_row(row),
             replayed=outcome.replayed,
             user_errors=[],
-        )
-
-    @strawberry.federation.mutation(
-        **_AUTH, description="Admins only. Parents may be created earlier in the same list."
-    )
-    async def categories_bulk_create(
-        self, info: Info, categories: list[CategoryCreateInput]
-    ) -> CategoriesPayload:
-        actor = info.context.require_role("admin")
-
-        def make() -> Awaitable[Any]:
-            specs = [
-                CategorySpec(
-                    name=c.name,
-                    slug=c.slug,
-                    position=c.position,
-                    parent_id=_uuid(c.parent_id, f"categories.{i}.parentId")
-                    if c.parent_id is not None
-                    else None,
-                )
-                for i, c in enumerate(categories)
-            ]
-            return taxonomy.create_categories(SqlUnitOfWork(info.context.engine), actor, specs)
-
-        ids, errors = await _guarded(make)
-        rows = await dl.CategoryByIdLoader.of(info.context).load_many(ids or [])
-        return CategoriesPayload(categories=[Category.from_row(r) for r in rows if r], user_errors=errors)
-
-    @strawberry.federation.mutation(**_AUTH, description="Admins only.")
-    async def brands_bulk_create(self, info: Info, brands: list[NamedCreateInput]) -> BrandsPayload:
-        actor = info.context.require_role("admin")
-        ids, errors = await _guarded(
-            lambda: taxonomy.create_brands(
-                SqlUnitOfWork(info.context.engine), actor, [NamedSpec(b.name, b.slug) for b in brands]
-            )
-        )
-        rows = await dl.BrandByIdLoader.of(info.context).load_many(ids or [])
-        return BrandsPayload(brands=[Brand.from_row(r) for r in rows if r], user_errors=errors)
-
-    @strawberry.federation.mutation(**_AUTH, description="Admins only.")
-    async def attributes_bulk_create(
-        self, info: Info, attributes: list[NamedCreateInput]
-    ) -> AttributesPayload:
-        actor = info.context.require_role("admin")
-        ids, errors = await _guarded(
-            lambda: taxonomy.create_attributes(
-                SqlUnitOfWork(info.context.engine), actor, [NamedSpec(a.name, a.slug) for a in attributes]
-            )
-        )
-        rows = await dl.AttributeByIdLoader.of(info.context).load_many(ids or [])
-        return AttributesPayload(
-            attributes=[
-                ProductAttribute(id=strawberry.ID(str(r.id)), name=r.name, slug=r.slug) for r in rows if r
-            ],
-            user_errors=errors,
         )
 
 

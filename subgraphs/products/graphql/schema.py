@@ -8,8 +8,10 @@ from subgraphs.platform.auth_extension import RejectInvalidTokens
 from subgraphs.platform.graphql_limits import limit_extensions
 from subgraphs.platform.schema import SubgraphSchema
 from subgraphs.platform.settings import Settings
+from subgraphs.products.graphql.image_mutations import ImageMutation
 from subgraphs.products.graphql.mutations import CatalogMutation
 from subgraphs.products.graphql.queries import CatalogQuery
+from subgraphs.products.graphql.taxonomy_mutations import TaxonomyMutation
 from subgraphs.products.graphql.types import Brand, Category, Product, ProductImage, ProductVariant
 
 
@@ -19,7 +21,7 @@ class Query(CatalogQuery):
 
 
 @strawberry.type
-class Mutation(CatalogMutation):
+class Mutation(CatalogMutation, ImageMutation, TaxonomyMutation):
     pass
 
 

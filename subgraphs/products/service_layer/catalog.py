@@ -174,14 +174,14 @@ async def create_product(uow: UnitOfWork, actor: Principal, cmd: CreateProduct) 
                 item = await repo.lock_inventory(product_id, variant.id, warehouse)
                 item.on_hand = qty
                 await repo.save_inventory(item)
-        await repo.add_images(product_id, [_image_row(i, img) for i, img in enumerate(cmd.images)])
+        await repo.add_images(product_id, [image_row(i, img) for i, img in enumerate(cmd.images)])
         await repo.set_attribute_values(product_id, cmd.attributes)
         uow.events.append(product_event(ev.PRODUCT_CREATED, product))
         await uow.commit()
     return product
 
 
-def _image_row(position: int, spec: ImageSpec) -> dict[str, object]:
+def image_row(position: int, spec: ImageSpec) -> dict[str, object]:
     return {
         "storage_key": spec.storage_key,
         "alt": spec.alt,
@@ -345,48 +345,6 @@ async def delete_variant(uow: UnitOfWork, actor: Principal, variant_id: uuid.UUI
         uow.events.append(product_event(ev.PRODUCT_UPDATED, product, variantDeleted=str(variant_id)))
         await uow.commit()
     return variant_id
-
-
-async def add_images(
-    uow: UnitOfWork, actor: Principal, product_id: uuid.UUID, specs: Sequence[ImageSpec]
-) -> list[uuid.UUID]:
-    require_seller(actor)
-    errors: list[AppError] = [
-        BadUserInput("Storage key must be a relative path without '..'.", field=f"images.{i}.storageKey")
-        for i, s in enumerate(specs)
-        if not s.storage_key
-        or s.storage_key.startswith("/")
-        or ".." in s.storage_key
-        or "://" in s.storage_key
-        or len(s.storage_key) > 500
-    ]
-    if not specs or len(specs) > MAX_IMAGES:
-        errors.append(BadUserInput(f"Give 1 to {MAX_IMAGES} images.", field="images"))
-    async with uow:
-        product = await owned_product(uow.repo, actor, product_id)
-        if errors:
-            raise InputErrors(errors)
-        ids = await uow.repo.add_images(product.id, [_image_row(i, s) for i, s in enumerate(specs)])
-        product.version += 1
-        await uow.repo.save_product(product)
-        uow.events.append(product_event(ev.PRODUCT_UPDATED, product, imagesAdded=len(ids)))
-        await uow.commit()
-    return ids
-
-
-async def delete_image(uow: UnitOfWork, actor: Principal, image_id: uuid.UUID) -> uuid.UUID:
-    require_seller(actor)
-    async with uow:
-        product_id = await uow.repo.get_image_product(image_id)
-        if product_id is None:
-            raise InputErrors([NotFound("Image not found.", field="id")])
-        product = await owned_product(uow.repo, actor, product_id)
-        await uow.repo.delete_image(image_id)
-        product.version += 1
-        await uow.repo.save_product(product)
-        uow.events.append(product_event(ev.PRODUCT_UPDATED, product, imageDeleted=str(image_id)))
-        await uow.commit()
-    return image_id
 
 
 async def set_attribute_values(

@@ -85,3 +85,27 @@ class NamedSpec:
 
     name: str
     slug: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryPatch:
+    id: uuid.UUID
+    name: str | None = None
+    slug: str | None = None
+    position: int | None = None
+    parent_id: uuid.UUID | None = None
+    make_root: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class NamedPatch:
+    id: uuid.UUID
+    name: str | None = None
+    slug: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ImagePatch:
+    id: uuid.UUID
+    alt: str | None = None
+    position: int | None = None

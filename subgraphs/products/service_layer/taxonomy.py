@@ -29,14 +29,14 @@ def require_admin(actor: Principal) -> None:
         raise Forbidden("Only admins can change categories, brands and attributes.")
 
 
-def _name(name: str, field: str) -> str:
+def clean_name(name: str, field: str) -> str:
     cleaned = " ".join(name.split())
     if not cleaned or len(cleaned) > 200:
         raise BadUserInput("Name must be 1 to 200 characters.", field=field)
     return cleaned
 
 
-def _catalog_event(kind: str, ids: Sequence[uuid.UUID]) -> Event:
+def catalog_event(kind: str, ids: Sequence[uuid.UUID]) -> Event:
     return Event(
         type=ev.CATALOG_CHANGED,
         aggregate_type=kind,
@@ -52,7 +52,7 @@ async def _slugs(
     slugs: list[str] = []
     for i, spec in enumerate(specs):
         try:
-            _name(spec.name, f"{prefix}.{i}.name")
+            clean_name(spec.name, f"{prefix}.{i}.name")
         except AppError as exc:
             errors.append(exc)
         slugs.append(slugify(spec.slug or spec.name, 200))
@@ -108,7 +108,7 @@ async def create_categories(
             raise InputErrors(errors)
         await uow.repo.add_categories(rows)
         ids = [r["id"] for r in rows]
-        uow.events.append(_catalog_event("category", ids))  # type: ignore[arg-type]
+        uow.events.append(catalog_event("category", ids))  # type: ignore[arg-type]
         await uow.commit()
     return ids  # type: ignore[return-value]
 
@@ -132,7 +132,7 @@ async def _create_named(
         else:
             await uow.repo.add_attributes(rows)
         ids: list[uuid.UUID] = [r["id"] for r in rows]  # type: ignore[misc]
-        uow.events.append(_catalog_event(table.rstrip("s"), ids))
+        uow.events.append(catalog_event(table.rstrip("s"), ids))
         await uow.commit()
     return ids
 
