@@ -62,7 +62,7 @@ def main() -> int:
                 [
                     "",
                     f"Supergraph ready in {time.monotonic() - started:.1f}s.",
-                    f"  GraphiQL (router):   {running.router_url}",
+                    f"  GraphiQL (router):   http://localhost:{Ports().router}/graphql",
                     f"  products subgraph:   {running.urls['products']}",
                     f"  logs:                {profile.logs_dir}",
                     "",
