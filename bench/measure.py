@@ -8,6 +8,7 @@ import json
 import pstats
 import subprocess
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from asgi_lifespan import LifespanManager
 from deploy.local.profiles import repo_root
 from subgraphs.platform.db import StatementCounter, statement_counter_var
 from subgraphs.platform.settings import Settings
+from subgraphs.products.entrypoints.asgi import create
 
 ROUTER_DIR = repo_root() / "router"
 
@@ -75,8 +77,6 @@ async def statements_per_operation(
     settings: Settings, bodies: dict[str, dict[str, Any]], headers: dict[str, str]
 ) -> dict[str, int]:
     """SQL statements each operation sends when it executes (the response cache bypassed)."""
-    from subgraphs.products.entrypoints.asgi import create
-
     app = create(settings)
     counts: dict[str, int] = {}
     async with LifespanManager(app) as manager:
@@ -99,10 +99,6 @@ async def profile_execution(
     settings: Settings, body: dict[str, Any], headers: dict[str, str], iterations: int = 200
 ) -> tuple[float, str]:
     """Mean in-process time per executed request, and where the CPU goes (top functions)."""
-    import time
-
-    from subgraphs.products.entrypoints.asgi import create
-
     app = create(settings)
     async with LifespanManager(app) as manager:
         transport = httpx.ASGITransport(app=manager.app)

@@ -11,7 +11,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, and_, exists, func, literal_column, select, text
+from sqlalchemy import Select, and_, any_, exists, func, literal, literal_column, select, text
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.types import String, Uuid
 
@@ -73,8 +73,6 @@ class ProductFilter:
 
 def ids_param(ids: Any) -> Any:
     """`= ANY($1::uuid[])`: one prepared statement whatever the number of ids."""
-    from sqlalchemy import any_, literal
-
     return any_(literal(list(ids), ARRAY(Uuid)))
 
 
@@ -111,8 +109,6 @@ def filtered_products(f: ProductFilter, principal: Principal | None) -> Select[A
     if f.price_max is not None:
         conditions.append(p.c.min_price <= f.price_max)
     for af in f.attributes:
-        from sqlalchemy import any_, literal
-
         av = t.attribute_values.alias()
         conditions.append(
             exists().where(

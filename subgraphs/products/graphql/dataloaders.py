@@ -6,7 +6,8 @@ import uuid
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, String, any_, func, literal, select, text
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from subgraphs.platform.dataloaders import ContextLoader
 from subgraphs.products.adapters import tables as t
@@ -107,10 +108,6 @@ class InventoryByVariantIdLoader(_SqlLoader):
 class VariantBySkuLoader(ContextLoader[str, Any]):
     async def fetch_many(self, keys: list[str]) -> list[Row | None]:
         v, s = t.variants, t.variant_skus
-        from sqlalchemy import any_, literal
-        from sqlalchemy.dialects.postgresql import ARRAY
-        from sqlalchemy.types import String
-
         query = (
             select(v).join(s, s.c.variant_id == v.c.id).where(s.c.sku == any_(literal(keys, ARRAY(String))))
         )
@@ -133,8 +130,6 @@ class ProductCountByCategoryLoader(_SqlLoader):
     """ACTIVE products in each category and its descendants, in one grouped statement."""
 
     async def fetch_many(self, keys: list[uuid.UUID]) -> list[int]:
-        from sqlalchemy import func, text
-
         c, d, p = t.categories, t.categories.alias("d"), t.products
         query = (
             select(c.c.id, func.count(p.c.id))

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 import strawberry
-from sqlalchemy import Select, select
+from sqlalchemy import Select, or_, select, text
 
 from subgraphs.platform.context import Info
 from subgraphs.platform.errors import BadUserInput
@@ -321,8 +321,6 @@ class CatalogQuery:
 
 
 def _visible_products(info: Info) -> list[Any]:
-    from sqlalchemy import or_, text
-
     principal = info.context.principal
     if principal is not None and principal.is_admin:
         return []
