@@ -116,3 +116,32 @@ async def profile_execution(
     pstats.Stats(profiler, stream=text).sort_stats("tottime").print_stats(12)
     lines = [ln for ln in text.getvalue().splitlines() if ln.strip()][-13:]
     return elapsed / iterations * 1000, "\n".join(lines)
+
+
+async def sequential_latency(
+    settings: Settings,
+    bodies: dict[str, dict[str, Any]],
+    headers: dict[str, str],
+    rounds: int = 4,
+    per_round: int = 25,
+) -> dict[str, tuple[float, float]]:
+    """(median, p95) ms of each operation executed alone, interleaved so drift hits all equally."""
+    app = create(settings)
+    samples: dict[str, list[float]] = {name: [] for name in bodies}
+    async with LifespanManager(app) as manager:
+        transport = httpx.ASGITransport(app=manager.app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
+            for body in bodies.values():
+                for _ in range(5):
+                    await client.post("/graphql", json=body, headers=headers)
+            for _ in range(rounds):
+                for name, body in bodies.items():
+                    for _ in range(per_round):
+                        started = time.perf_counter()
+                        await client.post("/graphql", json=body, headers=headers)
+                        samples[name].append((time.perf_counter() - started) * 1000)
+    result = {}
+    for name, values in samples.items():
+        values.sort()
+        result[name] = (values[len(values) // 2], values[int(len(values) * 0.95)])
+    return result
