@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import orjson
 import strawberry
 from redis.asyncio import Redis
 from sqlalchemy import text
@@ -70,6 +71,13 @@ class SubgraphSpec:
 
 
 class SubgraphGraphQL(GraphQL[Context, None]):
+    # orjson: ~5x faster than the stdlib for the 20-30 KB listing responses.
+    def encode_json(self, data: object) -> bytes:
+        return orjson.dumps(data)
+
+    def decode_json(self, data: str | bytes) -> object:
+        return orjson.loads(data)
+
     async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:  # noqa: ARG002
         if result.errors:
             result.errors = code_errors(result.errors)
