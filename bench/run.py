@@ -33,15 +33,11 @@ from bench.measure import (
 )
 from deploy.local.profiles import get_profile, repo_root
 from deploy.local.supergraph import Ports, running_supergraph
-from subgraphs.platform.db import create_engine
-from subgraphs.platform.migrations import migrate
 from subgraphs.platform.pagination import encode_cursor
 from subgraphs.platform.settings import Settings
 from subgraphs.platform.testing import TestSigner
 from subgraphs.products.adapters.listing import ProductSortField, product_order
-from subgraphs.products.adapters.tables import SCHEMA
-from subgraphs.products.entrypoints.asgi import MIGRATIONS
-from subgraphs.products.entrypoints.seed import invalidate_cached_listings, seed
+from subgraphs.products.entrypoints.seed import prepare_catalogue
 
 SIZE = int(os.environ.get("BENCH_SIZE", "100000"))
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
@@ -57,14 +53,7 @@ DEEP_PAGE = "(c) deep page — direct, executed"
 
 
 async def prepare(settings: Settings) -> tuple[list[str], str]:
-    engine = create_engine(settings)
-    try:
-        await migrate(engine, MIGRATIONS, SCHEMA)
-    finally:
-        await engine.dispose()
-    loaded = await seed(settings.asyncpg_dsn, SIZE)
-    if loaded["seconds"]:
-        await invalidate_cached_listings(settings.redis_url)
+    await prepare_catalogue(settings, SIZE)
     conn = await asyncpg.connect(settings.asyncpg_dsn)
     try:
         ids = [

@@ -16,26 +16,11 @@ import time
 from deploy.local.dev_keys import demo_token, ensure_jwks
 from deploy.local.profiles import get_profile
 from deploy.local.supergraph import Ports, running_supergraph
-from subgraphs.platform.db import create_engine
-from subgraphs.platform.migrations import migrate
 from subgraphs.platform.settings import Settings
-from subgraphs.products.adapters.tables import SCHEMA
-from subgraphs.products.entrypoints.asgi import MIGRATIONS
-from subgraphs.products.entrypoints.seed import demo_seller_ids, invalidate_cached_listings, seed
+from subgraphs.products.entrypoints.seed import demo_seller_ids, prepare_catalogue
 
 DEMO_SIZE = int(os.environ.get("DEMO_SIZE", "10000"))
 ADMIN_ID = "019b0000-0000-7000-8000-00000000ad01"
-
-
-async def prepare(settings: Settings) -> None:
-    engine = create_engine(settings)
-    try:
-        await migrate(engine, MIGRATIONS, SCHEMA)
-    finally:
-        await engine.dispose()
-    loaded = await seed(settings.asyncpg_dsn, DEMO_SIZE)
-    if loaded["seconds"]:
-        await invalidate_cached_listings(settings.redis_url)
 
 
 def main() -> int:
@@ -43,7 +28,7 @@ def main() -> int:
     jwks_path, key = ensure_jwks(profile.data_dir / "jwt")
     env = {**os.environ, "JWT_JWKS_FILE": str(jwks_path)}
     settings = Settings.from_env("products", env=env)
-    asyncio.run(prepare(settings))
+    asyncio.run(prepare_catalogue(settings, DEMO_SIZE))
     started = time.monotonic()
     stop_requested = False
 

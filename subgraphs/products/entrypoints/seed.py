@@ -22,8 +22,12 @@ from redis.asyncio import Redis
 from tqdm import tqdm
 
 from subgraphs.platform.cache import VersionedCache
+from subgraphs.platform.db import create_engine
+from subgraphs.platform.migrations import migrate
 from subgraphs.platform.settings import Settings
+from subgraphs.products.adapters.tables import SCHEMA
 from subgraphs.products.domain.model import product_slug, slugify
+from subgraphs.products.entrypoints.asgi import MIGRATIONS
 
 ROOTS = [
     "Electronics",
@@ -343,6 +347,18 @@ def main() -> None:
     result = asyncio.run(seed(settings.asyncpg_dsn, args.size, args.seed))
     if result["seconds"]:
         asyncio.run(invalidate_cached_listings(settings.redis_url))
+
+
+async def prepare_catalogue(settings: Settings, size: int) -> None:
+    """Migrate the products schema, load the demo catalogue if missing, drop stale cache."""
+    engine = create_engine(settings)
+    try:
+        await migrate(engine, MIGRATIONS, SCHEMA)
+    finally:
+        await engine.dispose()
+    loaded = await seed(settings.asyncpg_dsn, size)
+    if loaded["seconds"]:
+        await invalidate_cached_listings(settings.redis_url)
 
 
 async def invalidate_cached_listings(redis_url: str) -> None:
