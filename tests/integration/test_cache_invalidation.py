@@ -1,4 +1,4 @@
-"""End to end inside the subgraph: a product change → outbox → Kafka → invalidator → new cache version."""
+"""End to end inside the subgraph: product changes → outbox → Kafka → consumers (cache, counts)."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ from redis.asyncio import Redis
 
 from subgraphs.platform.settings import Settings
 from subgraphs.products.entrypoints.workers import CATALOG_CACHE
-from tests.conftest import Caller
-from tests.graphql.catalog import CREATE_BRANDS, unique
+from tests.conftest import Caller, GraphQLClient
+from tests.graphql.catalog import CREATE_BRANDS, CatalogBuilder, unique
 
 LISTING = "{ brands(first: 3) { nodes { id } } }"
 
@@ -59,3 +59,43 @@ async def test_a_catalogue_change_invalidates_cached_listings(
         assert (await live_http.post("/graphql", json={"query": LISTING})).headers["x-cache"] == "MISS"
     finally:
         await redis.aclose()
+
+
+COUNT = "query($id: ID) { category(id: $id) { productCount } }"
+
+
+async def count_of(http: httpx.AsyncClient, category_id: str, caller: Caller) -> int:
+    body = (
+        await http.post(
+            "/graphql", json={"query": COUNT, "variables": {"id": category_id}}, headers=caller.headers
+        )
+    ).json()
+    return int(body["data"]["category"]["productCount"])
+
+
+async def eventually(http: httpx.AsyncClient, category_id: str, caller: Caller, expected: int) -> int:
+    count = -1
+    for _ in range(300):
+        count = await count_of(http, category_id, caller)
+        if count == expected:
+            break
+        await asyncio.sleep(0.1)
+    return count
+
+
+async def test_category_counts_follow_product_events(live_http: httpx.AsyncClient, make_caller: Any) -> None:
+    admin: Caller = make_caller("admin")
+    seller: Caller = make_caller("seller")
+    builder = CatalogBuilder(GraphQLClient(live_http), admin)
+    tax = await builder.taxonomy()
+    active = await builder.product(seller, tax)
+    await builder.product(seller, tax, status="DRAFT")
+    assert await eventually(live_http, tax.root_id, admin, 1) == 1
+    assert await count_of(live_http, tax.leaf_id, admin) == 1
+    archive = (
+        "mutation($id: ID!) { productUpdate(id: $id, input: {status: ARCHIVED}) { userErrors { code } } }"
+    )
+    await live_http.post(
+        "/graphql", json={"query": archive, "variables": {"id": active["id"]}}, headers=seller.headers
+    )
+    assert await eventually(live_http, tax.root_id, admin, 0) == 0

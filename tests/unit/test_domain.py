@@ -8,6 +8,7 @@ from subgraphs.products.domain.errors import InsufficientStock
 from subgraphs.products.domain.model import (
     InventoryItem,
     id_from_product_slug,
+    listing_deltas,
     product_slug,
     slugify,
     validate_sku,
@@ -90,3 +91,12 @@ def test_currencies_are_iso_codes() -> None:
 def test_money_knows_its_minor_unit() -> None:
     assert str(Money(1999, "USD").decimal) == "19.99"
     assert str(Money(500, "JPY").decimal) == "500"
+
+
+def test_listing_changes_move_counts_between_categories() -> None:
+    a, b = new_id(), new_id()
+    assert listing_deltas(None, a) == [(a, 1)]
+    assert listing_deltas(a, None) == [(a, -1)]
+    assert listing_deltas(a, b) == [(a, -1), (b, 1)]
+    assert listing_deltas(a, a) == []
+    assert listing_deltas(None, None) == []

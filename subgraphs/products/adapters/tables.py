@@ -205,5 +205,13 @@ inventory_adjustments = Table(
     UniqueConstraint("product_id", "actor_id", "idempotency_key", name="inventory_adjustments_idem"),
 )
 
+# Direct ACTIVE-product counts per category, maintained from product events (see workers).
+category_counts = Table(
+    "category_counts",
+    metadata,
+    Column("category_id", Uuid, primary_key=True),
+    Column("active_products", BigInteger, nullable=False, server_default="0"),
+)
+
 outbox = outbox_table(metadata)
 processed_events = processed_events_table(metadata)

@@ -101,6 +101,11 @@ class Product:
     def owned_by(self, seller_id: uuid.UUID) -> bool:
         return self.seller_id == seller_id
 
+    @property
+    def listed_in(self) -> uuid.UUID | None:
+        """The category whose storefront count includes this product (ACTIVE ones only)."""
+        return self.category_id if self.status is ProductStatus.ACTIVE else None
+
     def reprice(self, prices: list[int]) -> None:
         """Keep the denormalised price range in step with the variants' prices."""
         self.min_price = min(prices) if prices else 0
@@ -148,3 +153,10 @@ class InventoryItem:
                 f"Stock cannot drop below the {self.reserved} units reserved.", field="delta"
             )
         self.on_hand = after
+
+
+def listing_deltas(before: uuid.UUID | None, after: uuid.UUID | None) -> list[tuple[uuid.UUID, int]]:
+    """How per-category ACTIVE counts move when a product's listing goes from `before` to `after`."""
+    if before == after:
+        return []
+    return [(c, d) for c, d in ((before, -1), (after, +1)) if c is not None]

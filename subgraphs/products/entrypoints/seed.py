@@ -326,6 +326,12 @@ async def seed(dsn: str, size: int, seed_value: int = 42, batch_size: int = 2000
                     await copy(conn, "inventory", batch.inventory)
                     total_rows += batch.rows()
                     bar.update(count)
+        # COPY bypasses the outbox, so the per-category counts are computed here once.
+        await conn.execute(
+            "TRUNCATE products.category_counts; "
+            "INSERT INTO products.category_counts (category_id, active_products) "
+            "SELECT category_id, count(*) FROM products.products WHERE status = 'ACTIVE' GROUP BY category_id"
+        )
         await conn.execute(
             "ANALYZE products.products, products.variants, products.images, products.inventory, "
             "products.categories, products.brands"

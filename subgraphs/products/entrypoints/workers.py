@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import uuid
 from collections.abc import Coroutine
 from typing import Any
 
@@ -14,10 +15,12 @@ from subgraphs.platform.events import Event
 from subgraphs.platform.kafka import IdempotentConsumer, make_producer
 from subgraphs.platform.outbox import OutboxRelay
 from subgraphs.products.adapters import tables
+from subgraphs.products.adapters.category_counts import apply_listing_change
 from subgraphs.products.domain.events import CATALOG_TOPIC, PRODUCT_TOPIC
 
 CATALOG_CACHE = "catalog"
 CACHE_INVALIDATOR_GROUP = "products-cache-invalidator"
+CATEGORY_COUNTER_GROUP = "products-category-counter"
 
 
 def catalog_cache(resources: Resources) -> VersionedCache:
@@ -56,10 +59,28 @@ def cache_invalidator(resources: Resources) -> IdempotentConsumer:
     )
 
 
+def category_counter(resources: Resources) -> IdempotentConsumer:
+    async def on_event(conn: AsyncConnection, event: Event) -> None:
+        before, after = event.data.get("listedInBefore"), event.data.get("listedIn")
+        await apply_listing_change(
+            conn, uuid.UUID(before) if before else None, uuid.UUID(after) if after else None
+        )
+
+    return IdempotentConsumer(
+        bootstrap_servers=resources.settings.kafka_bootstrap_servers,
+        group_id=CATEGORY_COUNTER_GROUP,
+        topics=[PRODUCT_TOPIC],
+        engine=resources.engine,
+        processed_table=tables.processed_events,
+        handler=on_event,
+    )
+
+
 def workers(resources: Resources, stop: asyncio.Event) -> list[Coroutine[Any, Any, None]]:
     tasks: list[Coroutine[Any, Any, None]] = []
     if resources.settings.run_outbox_relay:
         tasks.append(run_relay(resources, stop))
     if resources.settings.run_consumers:
         tasks.append(cache_invalidator(resources).run(stop))
+        tasks.append(category_counter(resources).run(stop))
     return tasks

@@ -6,11 +6,12 @@ import uuid
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import Select, String, any_, func, literal, select, text
+from sqlalchemy import Select, String, any_, literal, select
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from subgraphs.platform.dataloaders import ContextLoader
 from subgraphs.products.adapters import tables as t
+from subgraphs.products.adapters.category_counts import subtree_counts
 from subgraphs.products.adapters.listing import ids_param
 
 Row = Any
@@ -126,18 +127,10 @@ class ChildCategoriesLoader(_SqlLoader):
         return [grouped.get(k, []) for k in keys]
 
 
-class ProductCountByCategoryLoader(_SqlLoader):
-    """ACTIVE products in each category and its descendants, in one grouped statement."""
+class ProductCountByCategoryLoader(ContextLoader[uuid.UUID, int]):
+    """ACTIVE products in each category and its descendants (counts kept from events)."""
 
     async def fetch_many(self, keys: list[uuid.UUID]) -> list[int]:
-        c, d, p = t.categories, t.categories.alias("d"), t.products
-        query = (
-            select(c.c.id, func.count(p.c.id))
-            .select_from(c)
-            .join(d, d.c.path.startswith(c.c.path))
-            .join(p, (p.c.category_id == d.c.id) & text("products.products.status = 'ACTIVE'"))
-            .where(c.c.id == ids_param(keys))
-            .group_by(c.c.id)
-        )
-        counts = {r[0]: r[1] for r in await self.rows(query)}
-        return [int(counts.get(k, 0)) for k in keys]
+        async with self.ctx.engine.connect() as conn:
+            counts = await subtree_counts(conn, keys)
+        return [counts.get(k, 0) for k in keys]

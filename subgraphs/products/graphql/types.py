@@ -265,7 +265,10 @@ class Category:
         rows = await dl.CategoryByIdLoader.of(info.context).load_many(ids)
         return [Category.from_row(r) for r in rows if r is not None]
 
-    @strawberry.field(description="ACTIVE products in this category and its descendants.")
+    @strawberry.field(
+        description="ACTIVE products in this category and its descendants; kept from product "
+        "events, so it trails writes by about a second."
+    )
     async def product_count(self, info: Info) -> int:
         return int(await dl.ProductCountByCategoryLoader.of(info.context).load(uuid.UUID(self.id)))
 

@@ -18,7 +18,6 @@ from subgraphs.products.domain import events as ev
 from subgraphs.products.domain.errors import DuplicateSku
 from subgraphs.products.domain.model import (
     Product,
-    ProductStatus,
     Variant,
     product_slug,
     validate_sku,
@@ -36,6 +35,13 @@ from subgraphs.products.service_layer.ports import CatalogRepository, UnitOfWork
 from subgraphs.products.service_layer.results import InputErrors, prefixed
 
 MAX_VARIANTS = 100
+
+
+class Unchanged:
+    """Marker: the event does not change where the product is listed."""
+
+
+UNCHANGED = Unchanged()
 MAX_IMAGES = 50
 
 
@@ -52,7 +58,12 @@ async def owned_product(repo: CatalogRepository, actor: Principal, product_id: u
     return product
 
 
-def product_event(kind: str, product: Product, **extra: object) -> Event:
+def product_event(
+    kind: str, product: Product, listed_before: uuid.UUID | Unchanged | None = UNCHANGED, **extra: object
+) -> Event:
+    """`listedIn`/`listedInBefore` let consumers keep per-category counts without reading us."""
+    listed_after = None if kind == ev.PRODUCT_DELETED else product.listed_in
+    before = product.listed_in if isinstance(listed_before, Unchanged) else listed_before
     return Event(
         type=kind,
         aggregate_type="product",
@@ -61,7 +72,10 @@ def product_event(kind: str, product: Product, **extra: object) -> Event:
             "productId": str(product.id),
             "sellerId": str(product.seller_id),
             "status": product.status.value,
+            "categoryId": str(product.category_id),
             "version": product.version,
+            "listedIn": str(listed_after) if listed_after else None,
+            "listedInBefore": str(before) if before else None,
             **extra,
         },
     )
@@ -176,7 +190,7 @@ async def create_product(uow: UnitOfWork, actor: Principal, cmd: CreateProduct) 
                 await repo.save_inventory(item)
         await repo.add_images(product_id, [image_row(i, img) for i, img in enumerate(cmd.images)])
         await repo.set_attribute_values(product_id, cmd.attributes)
-        uow.events.append(product_event(ev.PRODUCT_CREATED, product))
+        uow.events.append(product_event(ev.PRODUCT_CREATED, product, listed_before=None))
         await uow.commit()
     return product
 
@@ -196,6 +210,7 @@ async def update_product(uow: UnitOfWork, actor: Principal, cmd: UpdateProduct) 
     async with uow:
         repo = uow.repo
         product = await owned_product(repo, actor, cmd.id)
+        listed_before = product.listed_in
         errors: list[AppError] = []
         if cmd.expected_version is not None and cmd.expected_version != product.version:
             raise InputErrors(
@@ -233,7 +248,7 @@ async def update_product(uow: UnitOfWork, actor: Principal, cmd: UpdateProduct) 
             product.status = cmd.status
         product.version += 1
         await repo.save_product(product)
-        uow.events.append(product_event(ev.PRODUCT_UPDATED, product))
+        uow.events.append(product_event(ev.PRODUCT_UPDATED, product, listed_before=listed_before))
         await uow.commit()
     return product
 
@@ -243,7 +258,6 @@ async def delete_product(uow: UnitOfWork, actor: Principal, product_id: uuid.UUI
     async with uow:
         product = await owned_product(uow.repo, actor, product_id)
         await uow.repo.delete_product(product.id)
-        product.status = ProductStatus.ARCHIVED
         uow.events.append(product_event(ev.PRODUCT_DELETED, product))
         await uow.commit()
     return product_id
