@@ -28,8 +28,8 @@ mutation($input: ProductCreateInput!) {
   }
 }"""
 ADJUST = """
-mutation($input: InventoryAdjustInput!) {
-  inventoryAdjust(input: $input) {
+mutation($input: AdjustInventoryInput!) {
+  adjustInventory(input: $input) {
     inventoryItem { id warehouse onHand reserved available }
     replayed
     userErrors { field message code }

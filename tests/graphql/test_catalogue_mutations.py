@@ -137,7 +137,7 @@ async def test_another_sellers_product_cannot_be_changed_and_looks_missing(
         },
         intruder,
     )
-    assert adjust["data"]["inventoryAdjust"]["userErrors"][0]["code"] == "NOT_FOUND"
+    assert adjust["data"]["adjustInventory"]["userErrors"][0]["code"] == "NOT_FOUND"
     body = await gql("query($id: ID) { product(id: $id) { title } }", {"id": product["id"]})
     assert body["data"]["product"]["title"] == "Test sneakers"
 
@@ -237,13 +237,13 @@ async def test_inventory_adjustments_are_idempotent_and_never_negative(
             }
         }
 
-    first = (await gql(ADJUST, adjust(-2, "order-1"), seller))["data"]["inventoryAdjust"]
-    retry = (await gql(ADJUST, adjust(-2, "order-1"), seller))["data"]["inventoryAdjust"]
+    first = (await gql(ADJUST, adjust(-2, "order-1"), seller))["data"]["adjustInventory"]
+    retry = (await gql(ADJUST, adjust(-2, "order-1"), seller))["data"]["adjustInventory"]
     assert first["inventoryItem"]["onHand"] == 3
     assert (retry["replayed"], retry["inventoryItem"]["onHand"]) == (True, 3)
-    reused = (await gql(ADJUST, adjust(-1, "order-1"), seller))["data"]["inventoryAdjust"]
+    reused = (await gql(ADJUST, adjust(-1, "order-1"), seller))["data"]["adjustInventory"]
     assert reused["userErrors"][0]["code"] == "IDEMPOTENCY_KEY_REUSED"
-    too_much = (await gql(ADJUST, adjust(-4, "order-2"), seller))["data"]["inventoryAdjust"]
+    too_much = (await gql(ADJUST, adjust(-4, "order-2"), seller))["data"]["adjustInventory"]
     assert too_much["userErrors"][0]["code"] == "INSUFFICIENT_STOCK"
     bad_reason = await gql(ADJUST, {"input": {**adjust(1, "x")["input"], "reason": "GIFT"}}, seller)
     assert bad_reason["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
@@ -270,7 +270,7 @@ async def test_concurrent_adjustments_never_oversell(
         )
         for i in range(12)
     ]
-    results = [r["data"]["inventoryAdjust"] for r in await asyncio.gather(*calls)]
+    results = [r["data"]["adjustInventory"] for r in await asyncio.gather(*calls)]
     ok = [r for r in results if not r["userErrors"]]
     refused = [r for r in results if r["userErrors"]]
     assert len(ok) == 5
@@ -294,7 +294,7 @@ async def test_the_same_key_sent_concurrently_applies_once(
         }
     }
     results = [
-        r["data"]["inventoryAdjust"]
+        r["data"]["adjustInventory"]
         for r in await asyncio.gather(*(gql(ADJUST, doc, seller) for _ in range(8)))
     ]
     assert sum(1 for r in results if not r["replayed"]) == 1

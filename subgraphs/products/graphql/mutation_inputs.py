@@ -96,7 +96,7 @@ class InventoryAdjustmentReason(enum.Enum):
 
 
 @strawberry.input
-class InventoryAdjustInput:
+class AdjustInventoryInput:
     variant_id: strawberry.ID
     warehouse: str
     delta: int = strawberry.field(description="Units to add (positive) or remove (negative).")

@@ -17,8 +17,8 @@ from subgraphs.products.adapters.unit_of_work import SqlUnitOfWork
 from subgraphs.products.domain.model import ProductStatus as DomainStatus
 from subgraphs.products.graphql import dataloaders as dl
 from subgraphs.products.graphql.mutation_inputs import (
+    AdjustInventoryInput,
     AttributeValueInput,
-    InventoryAdjustInput,
     ProductCreateInput,
     ProductUpdateInput,
     ProductVariantCreateInput,
@@ -26,8 +26,8 @@ from subgraphs.products.graphql.mutation_inputs import (
 )
 from subgraphs.products.graphql.mutation_support import AUTHENTICATED, guarded, uuid_arg
 from subgraphs.products.graphql.payloads import (
+    AdjustInventoryPayload,
     DeletePayload,
-    InventoryAdjustPayload,
     ProductPayload,
     ProductVariantsPayload,
 )
@@ -214,7 +214,7 @@ class CatalogMutation:
         )
 
     @strawberry.federation.mutation(**AUTHENTICATED)
-    async def inventory_adjust(self, info: Info, input: InventoryAdjustInput) -> InventoryAdjustPayload:
+    async def adjust_inventory(self, info: Info, input: AdjustInventoryInput) -> AdjustInventoryPayload:
         actor = info.context.require_role("seller")
 
         def make() -> Awaitable[Any]:
@@ -229,9 +229,9 @@ class CatalogMutation:
 
         outcome, errors = await guarded(make)
         if outcome is None:
-            return InventoryAdjustPayload(inventory_item=None, replayed=False, user_errors=errors)
+            return AdjustInventoryPayload(inventory_item=None, replayed=False, user_errors=errors)
         row = await dl.InventoryByIdLoader.of(info.context).fresh(outcome.item.id)
-        return InventoryAdjustPayload(
+        return AdjustInventoryPayload(
             inventory_item=InventoryItem.from_row(row),
             replayed=outcome.replayed,
             user_errors=[],

@@ -43,7 +43,7 @@ class ProductImagesPayload:
 
 
 @strawberry.type
-class InventoryAdjustPayload:
+class AdjustInventoryPayload:
     inventory_item: InventoryItem | None
     replayed: bool = strawberry.field(description="True when this key was already applied; nothing changed.")
     user_errors: list[UserError]
