@@ -94,7 +94,15 @@ def main() -> int:
     profile = get_profile("bench")
     signer = TestSigner()
     jwks = signer.write_jwks(profile.data_dir / "bench-jwks.json")
-    env = {**os.environ, "JWT_JWKS_FILE": str(jwks), "LOG_LEVEL": "WARNING", "DB_POOL_SIZE": "20"}
+    key = signer.write_private_pem(profile.data_dir / "bench-signing-key.pem")
+    env = {
+        **os.environ,
+        "JWT_JWKS_FILE": str(jwks),
+        "ACCOUNTS_SIGNING_KEY_FILE": str(key),
+        "ACCOUNTS_SIGNING_KID": signer.kid,
+        "LOG_LEVEL": "WARNING",
+        "DB_POOL_SIZE": "20",
+    }
     settings = Settings.from_env("products", env=env)
     started = time.monotonic()
     product_ids, deep_cursor = asyncio.run(prepare(settings))

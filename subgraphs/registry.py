@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from subgraphs.accounts.graphql.schema import build_schema as build_accounts
 from subgraphs.platform.schema import SubgraphSchema
 from subgraphs.platform.settings import Settings
 from subgraphs.products.graphql.schema import build_schema as build_products
@@ -18,4 +19,7 @@ class SubgraphEntry:
     module: str  # the ASGI factory, for uvicorn
 
 
-SUBGRAPHS = (SubgraphEntry("products", build_products, 4001, "subgraphs.products.entrypoints.asgi:create"),)
+SUBGRAPHS = (
+    SubgraphEntry("products", build_products, 4001, "subgraphs.products.entrypoints.asgi:create"),
+    SubgraphEntry("accounts", build_accounts, 4002, "subgraphs.accounts.entrypoints.asgi:create"),
+)

@@ -117,3 +117,36 @@ async def products_http(products_app: Any) -> AsyncIterator[httpx.AsyncClient]:
 @pytest.fixture(scope="session")
 def gql(products_http: httpx.AsyncClient) -> GraphQLClient:
     return GraphQLClient(products_http)
+
+
+@pytest.fixture(scope="session")
+def accounts_env(
+    signer: TestSigner, jwks_file: Path, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, str]:
+    """Accounts signs with the test signer's key, so its tokens verify in every subgraph."""
+    key = signer.write_private_pem(tmp_path_factory.mktemp("keys") / "signing-key.pem")
+    return {
+        "ACCOUNTS_SIGNING_KEY_FILE": str(key),
+        "ACCOUNTS_SIGNING_KID": signer.kid,
+        # Cheap hashing keeps the suite fast; production uses the OWASP parameters.
+        "ACCOUNTS_ARGON2_MEMORY_KIB": "1024",
+        "ACCOUNTS_ARGON2_TIME_COST": "1",
+        "JWT_JWKS_FILE": str(jwks_file),
+    }
+
+
+@pytest.fixture(scope="session")
+async def accounts_http(accounts_env: dict[str, str]) -> AsyncIterator[httpx.AsyncClient]:
+    from subgraphs.accounts.entrypoints.asgi import create
+
+    env = {**os.environ, **accounts_env, "RUN_OUTBOX_RELAY": "0", "RUN_CONSUMERS": "0"}
+    app = create(Settings.from_env("accounts", env=env))
+    async with LifespanManager(app) as manager:
+        transport = httpx.ASGITransport(app=manager.app, client=("203.0.113.7", 5555))
+        async with httpx.AsyncClient(transport=transport, base_url="http://accounts.test") as client:
+            yield client
+
+
+@pytest.fixture(scope="session")
+def accounts_gql(accounts_http: httpx.AsyncClient) -> GraphQLClient:
+    return GraphQLClient(accounts_http)

@@ -13,22 +13,41 @@ import signal
 import sys
 import time
 
-from deploy.local.dev_keys import demo_token, ensure_jwks
+from deploy.local.dev_keys import KID, demo_token, ensure_jwks, signing_key_path
 from deploy.local.profiles import get_profile
 from deploy.local.supergraph import Ports, running_supergraph
+from subgraphs.accounts.adapters.tables import SCHEMA as ACCOUNTS_SCHEMA
+from subgraphs.accounts.entrypoints.asgi import MIGRATIONS as ACCOUNTS_MIGRATIONS
+from subgraphs.accounts.entrypoints.seed_users import ADMIN_ID, DEMO_PASSWORD, seed_demo_users
+from subgraphs.platform.db import create_engine
+from subgraphs.platform.migrations import migrate
 from subgraphs.platform.settings import Settings
 from subgraphs.products.entrypoints.seed import demo_seller_ids, prepare_catalogue
 
 DEMO_SIZE = int(os.environ.get("DEMO_SIZE", "10000"))
-ADMIN_ID = "019b0000-0000-7000-8000-00000000ad01"
+
+
+async def prepare_accounts(settings: Settings) -> list[str]:
+    engine = create_engine(settings)
+    try:
+        await migrate(engine, ACCOUNTS_MIGRATIONS, ACCOUNTS_SCHEMA)
+        return await seed_demo_users(engine, demo_seller_ids()[:3])
+    finally:
+        await engine.dispose()
 
 
 def main() -> int:
     profile = get_profile("dev")
     jwks_path, key = ensure_jwks(profile.data_dir / "jwt")
-    env = {**os.environ, "JWT_JWKS_FILE": str(jwks_path)}
+    env = {
+        **os.environ,
+        "JWT_JWKS_FILE": str(jwks_path),
+        "ACCOUNTS_SIGNING_KEY_FILE": str(signing_key_path(profile.data_dir / "jwt")),
+        "ACCOUNTS_SIGNING_KID": KID,
+    }
     settings = Settings.from_env("products", env=env)
     asyncio.run(prepare_catalogue(settings, DEMO_SIZE))
+    emails = asyncio.run(prepare_accounts(settings))
     started = time.monotonic()
     stop_requested = False
 
@@ -39,8 +58,6 @@ def main() -> int:
     signal.signal(signal.SIGINT, request_stop)
     signal.signal(signal.SIGTERM, request_stop)
     with running_supergraph(env, profile.logs_dir, Ports()) as running:
-        import uuid
-
         seller = demo_seller_ids()[0]
         print(
             "\n".join(
@@ -54,9 +71,14 @@ def main() -> int:
                     "Try:  { products(first: 5, sort: {field: PRICE}) "
                     "{ nodes { title priceRange { min { amount currency } } } } }",
                     "",
-                    "Demo tokens (dev only; send as `Authorization: Bearer <token>`):",
+                    f"Demo accounts (dev only), password `{DEMO_PASSWORD}`: "
+                    f"{', '.join(emails[:2])}, …, {emails[-1]}",
+                    '  mutation { login(input: {email: "seller1@example.com", password: "demo-password", '
+                    'device: {id: "graphiql"}, refreshTokenDelivery: BODY}) { accessToken } }',
+                    "",
+                    "Ready-made tokens (24 h, dev only; send as `Authorization: Bearer <token>`):",
                     f"  seller {seller}: {demo_token(key, seller, ['seller'])}",
-                    f"  admin:  {demo_token(key, uuid.UUID(ADMIN_ID), ['admin'])}",
+                    f"  admin:  {demo_token(key, ADMIN_ID, ['admin'])}",
                     "",
                     "Press Ctrl-C to stop everything.",
                 ]

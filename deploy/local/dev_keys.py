@@ -1,7 +1,7 @@
 """A local signing key for `make dev`, kept under .data/dev so tokens survive restarts.
 
-Accounts will mint real tokens; until then `make dev` prints demo tokens signed with this
-key so GraphiQL users can try seller and admin mutations. Never used outside dev.
+The accounts subgraph signs access tokens with it and every subgraph verifies them with the
+JWKS written beside it; `make dev` also prints ready-made demo tokens. Never used outside dev.
 """
 
 from __future__ import annotations
@@ -35,8 +35,12 @@ def _load_or_create(key_path: Path) -> ec.EllipticCurvePrivateKey:
     return key
 
 
+def signing_key_path(directory: Path) -> Path:
+    return directory / "signing-key.pem"
+
+
 def ensure_jwks(directory: Path) -> tuple[Path, ec.EllipticCurvePrivateKey]:
-    key = _load_or_create(directory / "signing-key.pem")
+    key = _load_or_create(signing_key_path(directory))
     public = orjson.loads(ECAlgorithm.to_jwk(key.public_key()))
     jwks_path = directory / "jwks.json"
     jwks_path.write_bytes(orjson.dumps({"keys": [{**public, "kid": KID, "alg": "ES256", "use": "sig"}]}))

@@ -38,6 +38,7 @@ from subgraphs.platform.graphql_errors import code_errors
 from subgraphs.platform.jwt_auth import JwtVerifier, bearer_token
 from subgraphs.platform.logs import request_id_var
 from subgraphs.platform.migrations import migrate
+from subgraphs.platform.revocations import RedisRevocations
 from subgraphs.platform.settings import Settings
 
 logger = logging.getLogger("app")
@@ -68,6 +69,8 @@ class SubgraphSpec:
     services: Callable[[Resources], dict[str, Any]] | None = None
     # ASGI wrappers around the GraphQL endpoint (e.g. a response cache).
     wrap_graphql: Callable[[Any, Resources], Any] | None = None
+    # Extra HTTP routes (e.g. the JWKS); handlers find the resources in `request.state`.
+    routes: list[Route] = field(default_factory=list)
 
 
 class SubgraphGraphQL(GraphQL[Context, None]):
@@ -113,7 +116,7 @@ class _GraphQLEndpoint:
 async def open_resources(settings: Settings) -> Resources:
     engine = create_engine(settings)
     redis = Redis.from_url(settings.redis_url, decode_responses=False)
-    verifier = JwtVerifier(settings)
+    verifier = JwtVerifier(settings, RedisRevocations(redis))
     if verifier.configured:
         await verifier.load()
     return Resources(settings=settings, engine=engine, redis=redis, verifier=verifier)
@@ -180,6 +183,7 @@ def create_app(spec: SubgraphSpec, settings: Settings, *, migrate_on_start: bool
             Route("/graphql", _GraphQLEndpoint(), methods=["GET", "POST"]),
             Route("/health", health),
             Route("/ready", ready),
+            *spec.routes,
         ],
         middleware=[
             Middleware(RequestIdMiddleware),

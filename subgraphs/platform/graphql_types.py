@@ -14,7 +14,10 @@ NodeT = TypeVar("NodeT")
 RowT = TypeVar("RowT")
 
 
-@strawberry.type(description="Where a page sits in its list (Relay cursor connections).")
+# Value types every subgraph returns are @shareable, so the supergraph can compose them.
+@strawberry.federation.type(
+    shareable=True, description="Where a page sits in its list (Relay cursor connections)."
+)
 class PageInfo:
     has_next_page: bool
     has_previous_page: bool
@@ -49,7 +52,9 @@ class Connection(Generic[NodeT]):
         )
 
 
-@strawberry.type(description="A problem with the input of a mutation; nothing was written.")
+@strawberry.federation.type(
+    shareable=True, description="A problem with the input of a mutation; nothing was written."
+)
 class UserError:
     field: list[str] | None = strawberry.field(description="Path to the input field at fault.")
     message: str

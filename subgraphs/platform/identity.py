@@ -16,6 +16,8 @@ class Principal:
     scopes: frozenset[str] = field(default_factory=frozenset)
     device_id: str | None = None
     token_id: str | None = None
+    session_id: str | None = None
+    issued_at: int = 0
 
     @property
     def is_admin(self) -> bool:

@@ -11,7 +11,7 @@ import asyncio
 import time
 import uuid
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import httpx
 import jwt
@@ -26,9 +26,14 @@ ALLOWED_ALGORITHMS = ("ES256", "RS256", "EdDSA")
 _REFRESH_MIN_INTERVAL_S = 30.0
 
 
+class RevocationCheck(Protocol):
+    async def is_revoked(self, principal: Principal) -> bool: ...
+
+
 class JwtVerifier:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, revocations: RevocationCheck | None = None) -> None:
         self._settings = settings
+        self._revocations = revocations
         self._keys: dict[str, Any] = {}
         self._loaded_at = 0.0
 
@@ -90,7 +95,10 @@ class JwtVerifier:
             raise Unauthenticated("Token has expired.", reason="EXPIRED") from exc
         except jwt.PyJWTError as exc:
             raise Unauthenticated("Invalid token.", reason="INVALID") from exc
-        return principal_from_claims(claims)
+        principal = principal_from_claims(claims)
+        if self._revocations is not None and await self._revocations.is_revoked(principal):
+            raise Unauthenticated("Token has been revoked.", reason="REVOKED")
+        return principal
 
 
 def principal_from_claims(claims: dict[str, Any]) -> Principal:
@@ -108,6 +116,8 @@ def principal_from_claims(claims: dict[str, Any]) -> Principal:
         scopes=frozenset(scope.split()),
         device_id=claims.get("did"),
         token_id=claims.get("jti"),
+        session_id=claims.get("sid"),
+        issued_at=int(claims.get("iat", 0)),
     )
 
 

@@ -41,6 +41,7 @@ class Settings:
     response_cache: bool = True
     response_cache_ttl_seconds: int = 300
     log_level: str = "INFO"
+    # The subgraph's own settings: env vars prefixed with its name (ACCOUNTS_SIGNING_KID → SIGNING_KID).
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -51,6 +52,7 @@ class Settings:
             return e.get(name, default)
 
         d = cls(service_name=service_name)
+        prefix = f"{service_name.upper()}_"
         return cls(
             service_name=service_name,
             database_url=get("DATABASE_URL", d.database_url),
@@ -75,6 +77,7 @@ class Settings:
                 get("RESPONSE_CACHE_TTL_SECONDS", str(d.response_cache_ttl_seconds))
             ),
             log_level=get("LOG_LEVEL", d.log_level),
+            extra={k[len(prefix) :]: v for k, v in e.items() if k.startswith(prefix)},
         )
 
     @property

@@ -13,6 +13,7 @@ from typing import Any
 
 import jwt
 import orjson
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from jwt.algorithms import ECAlgorithm
 
@@ -33,6 +34,15 @@ class TestSigner:
     def jwk(self) -> dict[str, Any]:
         public: dict[str, Any] = orjson.loads(ECAlgorithm.to_jwk(self.key.public_key()))
         return {**public, "kid": self.kid, "alg": "ES256", "use": "sig"}
+
+    def write_private_pem(self, path: Path) -> Path:
+        """The signing key as accounts loads it (so accounts-issued tokens verify everywhere)."""
+        path.write_bytes(
+            self.key.private_bytes(
+                serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+            )
+        )
+        return path
 
     def write_jwks(self, path: Path, *extra: TestSigner) -> Path:
         path.write_bytes(orjson.dumps({"keys": [self.jwk(), *(s.jwk() for s in extra)]}))

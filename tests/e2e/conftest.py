@@ -17,8 +17,8 @@ TEST_PORTS = Ports(router=14000, subgraph_offset=10000)
 
 
 @pytest.fixture(scope="session")
-def supergraph(jwks_file: Path) -> Iterator[Running]:
-    env = {**os.environ, "JWT_JWKS_FILE": str(jwks_file), "LOG_LEVEL": "WARNING"}
+def supergraph(jwks_file: Path, accounts_env: dict[str, str]) -> Iterator[Running]:
+    env = {**os.environ, **accounts_env, "JWT_JWKS_FILE": str(jwks_file), "LOG_LEVEL": "WARNING"}
     with running_supergraph(env, get_profile("test").logs_dir, TEST_PORTS) as running:
         yield running
 

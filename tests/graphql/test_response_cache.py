@@ -21,10 +21,18 @@ WITH_STOCK = "query($s: ID) { products(filter: {sellerId: $s}, first: 5) { nodes
 
 
 @pytest.fixture(scope="module")
-async def cached_http(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+def cache_settings(settings: Settings) -> Settings:
+    # A Redis database of its own: subgraph processes other tests run (with their event
+    # consumers) bump the shared catalogue version and would turn hits into misses.
+    isolated = settings.redis_url.rsplit("/", 1)[0] + "/7"
+    return dataclasses.replace(settings, response_cache=True, redis_url=isolated)
+
+
+@pytest.fixture(scope="module")
+async def cached_http(cache_settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
     from subgraphs.products.entrypoints.asgi import create
 
-    app = create(dataclasses.replace(settings, response_cache=True))
+    app = create(cache_settings)
     async with LifespanManager(app) as manager:
         transport = httpx.ASGITransport(app=manager.app)
         async with httpx.AsyncClient(transport=transport, base_url="http://products.test") as client:
@@ -72,12 +80,12 @@ async def test_errors_are_not_stored(cached_http: httpx.AsyncClient) -> None:
 
 
 async def test_bumping_the_catalogue_version_invalidates_every_entry(
-    cached_http: httpx.AsyncClient, seller: Caller, settings: Settings
+    cached_http: httpx.AsyncClient, seller: Caller, cache_settings: Settings
 ) -> None:
     variables = {"s": str(seller.user_id)}
     await post(cached_http, LISTING, variables)
     assert (await post(cached_http, LISTING, variables)).headers["x-cache"] == "HIT"
-    redis = Redis.from_url(settings.redis_url)
+    redis = Redis.from_url(cache_settings.redis_url)
     try:
         await VersionedCache(redis, CATALOG_CACHE).invalidate()
     finally:

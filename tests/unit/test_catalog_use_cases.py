@@ -7,6 +7,7 @@ import pytest
 from subgraphs.platform.errors import Forbidden, NotFound
 from subgraphs.platform.identity import Principal
 from subgraphs.platform.ids import new_id
+from subgraphs.platform.results import InputErrors
 from subgraphs.products.domain import events as ev
 from subgraphs.products.service_layer import catalog, inventory, taxonomy
 from subgraphs.products.service_layer.commands import (
@@ -16,7 +17,6 @@ from subgraphs.products.service_layer.commands import (
     UpdateProduct,
     VariantSpec,
 )
-from subgraphs.products.service_layer.results import InputErrors
 from tests.unit.fakes import FakeUnitOfWork
 
 

@@ -12,12 +12,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from subgraphs.platform.ids import new_id
+from subgraphs.platform.results import InputErrors
 from subgraphs.products.adapters import tables as t
 from subgraphs.products.adapters.taxonomy_repository import TaxonomyRepository
 from subgraphs.products.domain.errors import DuplicateSku, IdempotencyKeyReused
 from subgraphs.products.domain.model import InventoryItem, Product, ProductStatus, Variant
 from subgraphs.products.service_layer.ports import Adjustment
-from subgraphs.products.service_layer.results import InputErrors
 
 _PRODUCT_COLUMNS = [
     "id",

@@ -11,7 +11,7 @@ import strawberry
 from subgraphs.platform.errors import AppError, BadUserInput, Conflict, NotFound
 from subgraphs.platform.graphql_types import UserError, user_errors_from
 from subgraphs.platform.ids import parse_id
-from subgraphs.products.service_layer.results import InputErrors
+from subgraphs.platform.results import InputErrors
 
 T = TypeVar("T")
 _EXPECTED = (NotFound, Conflict, BadUserInput)

@@ -14,6 +14,7 @@ from subgraphs.platform.errors import AppError, BadUserInput, Conflict, Forbidde
 from subgraphs.platform.events import Event
 from subgraphs.platform.identity import Principal
 from subgraphs.platform.ids import new_id
+from subgraphs.platform.results import InputErrors, prefixed
 from subgraphs.products.domain import events as ev
 from subgraphs.products.domain.errors import DuplicateSku
 from subgraphs.products.domain.model import (
@@ -32,7 +33,6 @@ from subgraphs.products.service_layer.commands import (
     VariantSpec,
 )
 from subgraphs.products.service_layer.ports import CatalogRepository, UnitOfWork
-from subgraphs.products.service_layer.results import InputErrors, prefixed
 
 MAX_VARIANTS = 100
 

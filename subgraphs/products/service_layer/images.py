@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from subgraphs.platform.errors import AppError, BadUserInput, NotFound
 from subgraphs.platform.identity import Principal
+from subgraphs.platform.results import InputErrors
 from subgraphs.products.domain import events as ev
 from subgraphs.products.service_layer.catalog import (
     MAX_IMAGES,
@@ -21,7 +22,6 @@ from subgraphs.products.service_layer.catalog import (
 )
 from subgraphs.products.service_layer.commands import ImagePatch, ImageSpec
 from subgraphs.products.service_layer.ports import UnitOfWork
-from subgraphs.products.service_layer.results import InputErrors
 
 
 def _bad_key(key: str) -> bool:

@@ -13,13 +13,13 @@ from dataclasses import dataclass
 from subgraphs.platform.errors import BadUserInput, NotFound
 from subgraphs.platform.events import Event
 from subgraphs.platform.identity import Principal
+from subgraphs.platform.results import InputErrors
 from subgraphs.products.domain import events as ev
 from subgraphs.products.domain.errors import IdempotencyKeyReused
 from subgraphs.products.domain.model import AdjustmentReason, InventoryItem
 from subgraphs.products.service_layer.catalog import owned_product, require_seller
 from subgraphs.products.service_layer.commands import AdjustInventory
 from subgraphs.products.service_layer.ports import UnitOfWork
-from subgraphs.products.service_layer.results import InputErrors
 
 MAX_DELTA = 1_000_000
 WAREHOUSE_MAX = 64

@@ -14,11 +14,11 @@ from subgraphs.platform.errors import AppError, BadUserInput, Conflict, Forbidde
 from subgraphs.platform.events import Event
 from subgraphs.platform.identity import Principal
 from subgraphs.platform.ids import new_id
+from subgraphs.platform.results import InputErrors
 from subgraphs.products.domain import events as ev
 from subgraphs.products.domain.model import slugify
 from subgraphs.products.service_layer.commands import CategorySpec, NamedSpec
 from subgraphs.products.service_layer.ports import UnitOfWork
-from subgraphs.products.service_layer.results import InputErrors
 
 MAX_BULK = 100
 MAX_DEPTH = 5

@@ -13,10 +13,10 @@ from typing import Any
 
 from subgraphs.platform.errors import AppError, BadUserInput, Conflict, NotFound
 from subgraphs.platform.identity import Principal
+from subgraphs.platform.results import InputErrors
 from subgraphs.products.domain.model import slugify
 from subgraphs.products.service_layer.commands import CategoryPatch, NamedPatch
 from subgraphs.products.service_layer.ports import UnitOfWork
-from subgraphs.products.service_layer.results import InputErrors
 from subgraphs.products.service_layer.taxonomy import (
     MAX_BULK,
     MAX_DEPTH,

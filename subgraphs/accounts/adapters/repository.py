@@ -1,0 +1,195 @@
+"""The accounts repository on one PostgreSQL transaction (SQLAlchemy Core)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from subgraphs.accounts.adapters import tables as t
+from subgraphs.accounts.domain.model import Device, DeviceType, KycStatus, RefreshToken, User
+
+
+def _user(row: Any, roles: list[str]) -> User:
+    return User(
+        id=row.id,
+        email=row.email,
+        password_hash=row.password_hash,
+        display_name=row.display_name,
+        kyc_status=KycStatus(row.kyc_status),
+        roles=frozenset(roles),
+        is_active=row.is_active,
+        created_at=row.created_at,
+        last_login_at=row.last_login_at,
+    )
+
+
+def _device(row: Any) -> Device:
+    return Device(
+        id=row.id,
+        user_id=row.user_id,
+        client_device_id=row.client_device_id,
+        type=DeviceType(row.type),
+        name=row.name,
+        user_agent=row.user_agent,
+        ip=row.ip,
+        revoked_at=row.revoked_at,
+    )
+
+
+def _token(row: Any) -> RefreshToken:
+    return RefreshToken(
+        id=row.id,
+        user_id=row.user_id,
+        device_id=row.device_id,
+        family_id=row.family_id,
+        secret_hash=row.secret_hash,
+        expires_at=row.expires_at,
+        used_at=row.used_at,
+        revoked_at=row.revoked_at,
+    )
+
+
+class SqlAccountsRepository:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self.conn = conn
+
+    async def user_id_for_email(self, email: str) -> uuid.UUID | None:
+        return await self.conn.scalar(select(t.user_emails.c.user_id).where(t.user_emails.c.email == email))
+
+    async def get_user(self, user_id: uuid.UUID) -> User | None:
+        row = (await self.conn.execute(select(t.users).where(t.users.c.id == user_id))).first()
+        if row is None:
+            return None
+        roles = await self.conn.scalars(select(t.user_roles.c.role).where(t.user_roles.c.user_id == user_id))
+        return _user(row, list(roles))
+
+    async def get_users(self, user_ids: list[uuid.UUID]) -> dict[uuid.UUID, User]:
+        """Many users with their roles in two statements (for DataLoaders)."""
+        rows = (await self.conn.execute(select(t.users).where(t.users.c.id.in_(user_ids)))).all()
+        roles: dict[uuid.UUID, list[str]] = {}
+        role_rows = await self.conn.execute(
+            select(t.user_roles.c.user_id, t.user_roles.c.role).where(t.user_roles.c.user_id.in_(user_ids))
+        )
+        for user_id, role in role_rows:
+            roles.setdefault(user_id, []).append(role)
+        return {r.id: _user(r, roles.get(r.id, [])) for r in rows}
+
+    async def add_user(self, user: User) -> bool:
+        """False when the email is taken (the lookup table's primary key decides races)."""
+        claimed = await self.conn.scalar(
+            insert(t.user_emails)
+            .values(email=user.email, user_id=user.id)
+            .on_conflict_do_nothing()
+            .returning(t.user_emails.c.user_id)
+        )
+        if claimed is None:
+            return False
+        await self.conn.execute(
+            insert(t.users).values(
+                id=user.id,
+                email=user.email,
+                password_hash=user.password_hash,
+                display_name=user.display_name,
+                kyc_status=user.kyc_status.value,
+                is_active=user.is_active,
+            )
+        )
+        await self.conn.execute(
+            insert(t.user_roles), [{"user_id": user.id, "role": r} for r in sorted(user.roles)]
+        )
+        return True
+
+    async def record_login(self, user_id: uuid.UUID, at: datetime, ip: str) -> None:
+        await self.conn.execute(
+            update(t.users).where(t.users.c.id == user_id).values(last_login_at=at, last_login_ip=ip)
+        )
+
+    async def upsert_device(self, device: Device) -> Device:
+        d = t.devices
+        stmt = insert(d).values(
+            id=device.id,
+            user_id=device.user_id,
+            client_device_id=device.client_device_id,
+            type=device.type.value,
+            name=device.name,
+            user_agent=device.user_agent,
+            ip=device.ip,
+        )
+        row = (
+            await self.conn.execute(
+                stmt.on_conflict_do_update(
+                    index_elements=[d.c.user_id, d.c.client_device_id],
+                    index_where=d.c.revoked_at.is_(None),
+                    set_={
+                        "type": stmt.excluded.type,
+                        "name": stmt.excluded.name,
+                        "user_agent": stmt.excluded.user_agent,
+                        "ip": stmt.excluded.ip,
+                        "last_seen_at": stmt.excluded.last_seen_at,
+                    },
+                ).returning(d)
+            )
+        ).one()
+        return _device(row)
+
+    async def get_device(self, user_id: uuid.UUID, device_id: uuid.UUID) -> Device | None:
+        row = (
+            await self.conn.execute(
+                select(t.devices).where(t.devices.c.user_id == user_id, t.devices.c.id == device_id)
+            )
+        ).first()
+        return _device(row) if row else None
+
+    async def revoke_device(self, user_id: uuid.UUID, device_id: uuid.UUID, at: datetime) -> None:
+        d = t.devices
+        await self.conn.execute(
+            update(d)
+            .where(d.c.user_id == user_id, d.c.id == device_id, d.c.revoked_at.is_(None))
+            .values(revoked_at=at)
+        )
+
+    async def add_refresh_token(self, token: RefreshToken) -> None:
+        await self.conn.execute(
+            insert(t.refresh_tokens).values(
+                id=token.id,
+                user_id=token.user_id,
+                device_id=token.device_id,
+                family_id=token.family_id,
+                secret_hash=token.secret_hash,
+                expires_at=token.expires_at,
+            )
+        )
+
+    async def get_refresh_token(self, user_id: uuid.UUID, token_id: uuid.UUID) -> RefreshToken | None:
+        r = t.refresh_tokens
+        # Locked: two concurrent refreshes with one token must not both rotate it.
+        query = select(r).where(r.c.user_id == user_id, r.c.id == token_id).with_for_update()
+        row = (await self.conn.execute(query)).first()
+        return _token(row) if row else None
+
+    async def mark_refresh_token_used(self, token: RefreshToken, at: datetime) -> None:
+        r = t.refresh_tokens
+        await self.conn.execute(
+            update(r).where(r.c.user_id == token.user_id, r.c.id == token.id).values(used_at=at)
+        )
+
+    async def revoke_family(self, user_id: uuid.UUID, family_id: uuid.UUID, at: datetime) -> None:
+        r = t.refresh_tokens
+        await self.conn.execute(
+            update(r)
+            .where(r.c.user_id == user_id, r.c.family_id == family_id, r.c.revoked_at.is_(None))
+            .values(revoked_at=at)
+        )
+
+    async def revoke_device_tokens(self, user_id: uuid.UUID, device_id: uuid.UUID, at: datetime) -> None:
+        r = t.refresh_tokens
+        await self.conn.execute(
+            update(r)
+            .where(r.c.user_id == user_id, r.c.device_id == device_id, r.c.revoked_at.is_(None))
+            .values(revoked_at=at)
+        )

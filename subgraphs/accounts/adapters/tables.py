@@ -1,0 +1,109 @@
+"""The accounts subgraph's tables (PostgreSQL schema `accounts`).
+
+Distribution plan for Citus: everything is distributed by `user_id` (a user's devices and
+tokens live on the user's shard); `user_emails` is a lookup table distributed by `email`
+that keeps emails unique and maps a login to its user without a cross-shard scan.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    Index,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Uuid,
+    func,
+    text,
+)
+
+from subgraphs.platform.idempotency import processed_events_table
+from subgraphs.platform.outbox import outbox_table
+
+SCHEMA = "accounts"
+metadata = MetaData(schema=SCHEMA)
+
+
+def _created() -> Column[object]:
+    return Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now())
+
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("email", String(254), nullable=False),
+    Column("password_hash", String(200), nullable=False),
+    Column("display_name", String(100), nullable=False),
+    Column("kyc_status", String(16), nullable=False),
+    Column("is_active", Boolean, nullable=False, server_default="true"),
+    Column("last_login_at", DateTime(timezone=True)),
+    Column("last_login_ip", String(64)),
+    _created(),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+user_emails = Table(
+    "user_emails",
+    metadata,
+    Column("email", String(254), primary_key=True),
+    Column("user_id", Uuid, nullable=False),
+)
+
+user_roles = Table(
+    "user_roles",
+    metadata,
+    Column("user_id", Uuid, nullable=False),
+    Column("role", String(64), nullable=False),
+    Column("granted_by", Uuid),
+    _created(),
+    PrimaryKeyConstraint("user_id", "role"),
+)
+
+devices = Table(
+    "devices",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("user_id", Uuid, nullable=False),
+    Column("client_device_id", String(200), nullable=False),
+    Column("type", String(16), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("user_agent", String(500), nullable=False),
+    Column("ip", String(64), nullable=False),
+    Column("push_token", String(500)),
+    _created(),
+    Column("last_seen_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("revoked_at", DateTime(timezone=True)),
+    # One live record per client device; a signed-out device gets a new record (and id) at
+    # its next login, so revocation markers of the old one never hit the new tokens.
+    Index(
+        "devices_user_client_live",
+        "user_id",
+        "client_device_id",
+        unique=True,
+        postgresql_where=text("revoked_at IS NULL"),
+    ),
+)
+
+refresh_tokens = Table(
+    "refresh_tokens",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("user_id", Uuid, nullable=False),
+    Column("device_id", Uuid, nullable=False),
+    Column("family_id", Uuid, nullable=False),
+    Column("secret_hash", String(64), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("used_at", DateTime(timezone=True)),
+    Column("revoked_at", DateTime(timezone=True)),
+    _created(),
+    Index("refresh_tokens_family", "user_id", "family_id"),
+    Index("refresh_tokens_device", "user_id", "device_id"),
+)
+
+outbox = outbox_table(metadata)
+processed_events = processed_events_table(metadata)

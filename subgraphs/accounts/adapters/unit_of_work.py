@@ -1,0 +1,15 @@
+"""The accounts unit of work: the platform's SQL unit of work bound to our repository."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from subgraphs.accounts.adapters import tables
+from subgraphs.accounts.adapters.repository import SqlAccountsRepository
+from subgraphs.accounts.domain.events import ACCOUNTS_TOPIC
+from subgraphs.platform.unit_of_work import SqlUnitOfWork
+
+
+class AccountsUnitOfWork(SqlUnitOfWork[SqlAccountsRepository]):
+    def __init__(self, engine: AsyncEngine) -> None:
+        super().__init__(engine, SqlAccountsRepository, tables.outbox, lambda _event: ACCOUNTS_TOPIC)

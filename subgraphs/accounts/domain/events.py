@@ -1,0 +1,9 @@
+"""Identity events and their topic."""
+
+from __future__ import annotations
+
+ACCOUNTS_TOPIC = "accounts.user.v1"
+USER_REGISTERED = "user.registered"
+USER_LOGGED_IN = "user.logged_in"
+REFRESH_TOKEN_REUSED = "user.refresh_token_reused"  # noqa: S105 — an event name
+DEVICE_LOGGED_OUT = "user.device_logged_out"

@@ -1,0 +1,97 @@
+"""The accounts subgraph ASGI app (`uvicorn --factory subgraphs.accounts.entrypoints.asgi:create`).
+
+Besides GraphQL it serves the JWKS at `/.well-known/jwks.json`: the router and every
+subgraph verify access tokens with these public keys.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Coroutine
+from pathlib import Path
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from subgraphs.accounts.adapters import tables
+from subgraphs.accounts.adapters.passwords import Argon2Hasher
+from subgraphs.accounts.adapters.signer import EcSigner
+from subgraphs.accounts.adapters.unit_of_work import AccountsUnitOfWork
+from subgraphs.accounts.graphql.mutations import IDENTITY, UOW
+from subgraphs.accounts.graphql.schema import build_schema
+from subgraphs.accounts.service_layer.identity import Identity
+from subgraphs.platform.app import Resources, SubgraphSpec, create_app
+from subgraphs.platform.clock import utcnow
+from subgraphs.platform.kafka import make_producer
+from subgraphs.platform.logs import configure_logging
+from subgraphs.platform.outbox import OutboxRelay
+from subgraphs.platform.revocations import RedisRevocations
+from subgraphs.platform.settings import Settings
+
+MIGRATIONS = Path(__file__).resolve().parents[1] / "adapters" / "migrations"
+SIGNER = "signer"
+
+
+def signer_from_env(settings: Settings) -> EcSigner:
+    key_file = settings.extra.get("SIGNING_KEY_FILE", "")
+    if not key_file:
+        raise RuntimeError("ACCOUNTS_SIGNING_KEY_FILE is not set (an EC P-256 private key in PEM)")
+    kid = settings.extra.get("SIGNING_KID", "dev-1")
+    return EcSigner.from_pem_file(Path(key_file), kid, settings.jwt_issuer, settings.jwt_audience)
+
+
+def services(resources: Resources) -> dict[str, Any]:
+    signer = signer_from_env(resources.settings)
+    extra = resources.settings.extra
+    hasher = Argon2Hasher(
+        memory_kib=int(extra.get("ARGON2_MEMORY_KIB", "19456")),
+        time_cost=int(extra.get("ARGON2_TIME_COST", "2")),
+    )
+    identity = Identity(
+        hasher=hasher, signer=signer, revocations=RedisRevocations(resources.redis), clock=utcnow
+    )
+    return {SIGNER: signer, IDENTITY: identity, UOW: AccountsUnitOfWork}
+
+
+async def jwks(request: Request) -> Response:
+    signer: EcSigner = request.state.resources.services[SIGNER]
+    return JSONResponse(signer.jwks(), headers={"cache-control": "public, max-age=300"})
+
+
+async def run_relay(resources: Resources, stop: asyncio.Event) -> None:
+    producer = make_producer(resources.settings.kafka_bootstrap_servers, "accounts-outbox-relay")
+    while not stop.is_set():
+        try:
+            await producer.start()
+            break
+        except Exception:
+            await asyncio.sleep(2.0)
+    try:
+        await OutboxRelay(resources.engine, tables.outbox, producer, resources.settings.asyncpg_dsn).run(stop)
+    finally:
+        await producer.stop()
+
+
+def workers(resources: Resources, stop: asyncio.Event) -> list[Coroutine[Any, Any, None]]:
+    return [run_relay(resources, stop)] if resources.settings.run_outbox_relay else []
+
+
+def spec(settings: Settings) -> SubgraphSpec:
+    return SubgraphSpec(
+        name="accounts",
+        schema=build_schema(settings),
+        db_schema=tables.SCHEMA,
+        migrations=MIGRATIONS,
+        workers=workers,
+        services=services,
+        routes=[Route("/.well-known/jwks.json", jwks)],
+    )
+
+
+def create(settings: Settings | None = None) -> Starlette:
+    settings = settings or Settings.from_env("accounts")
+    configure_logging("accounts", settings.log_level)
+    return create_app(spec(settings), settings)

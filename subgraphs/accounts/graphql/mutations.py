@@ -1,0 +1,170 @@
+"""Identity mutations: register, login, refreshToken, logout (errors as userErrors)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from starlette.requests import Request
+
+from subgraphs.accounts.domain.errors import InvalidRefreshToken
+from subgraphs.accounts.domain.model import AccountKind as DomainKind
+from subgraphs.accounts.domain.model import DeviceType as DomainDeviceType
+from subgraphs.accounts.graphql.cookies import (
+    clear_session_cookies,
+    cookie_refresh_token,
+    set_session_cookies,
+)
+from subgraphs.accounts.graphql.types import (
+    AccountKind,
+    AuthPayload,
+    DeviceType,
+    LogoutPayload,
+    RefreshTokenDelivery,
+    RegisterPayload,
+    User,
+)
+from subgraphs.accounts.service_layer.identity import DeviceInfo, Identity, Register, Session
+from subgraphs.platform.context import Context, Info
+from subgraphs.platform.errors import AppError
+from subgraphs.platform.graphql_types import user_errors_from
+from subgraphs.platform.results import InputErrors
+
+UOW = "accounts_uow"
+IDENTITY = "identity"
+
+
+@strawberry.input
+class RegisterInput:
+    email: str
+    password: str
+    display_name: str
+    kind: AccountKind = AccountKind.BUYER
+
+
+@strawberry.input(description="The client's own stable id for this install or browser, and what it is.")
+class DeviceInput:
+    id: str
+    type: DeviceType = DeviceType.WEB
+    name: str = ""
+
+
+@strawberry.input
+class LoginInput:
+    email: str
+    password: str
+    device: DeviceInput
+    refresh_token_delivery: RefreshTokenDelivery = RefreshTokenDelivery.COOKIE
+
+
+def _identity(ctx: Context) -> Identity:
+    identity: Identity = ctx.services[IDENTITY]
+    return identity
+
+
+def _uow(ctx: Context) -> Any:
+    return ctx.services[UOW](ctx.engine)
+
+
+def _client_ip(request: Request) -> str:
+    # The router sets x-forwarded-for from the socket it accepted (it does not trust clients').
+    forwarded = request.headers.get("x-forwarded-for", "")
+    return (
+        forwarded.split(",")[-1].strip() if forwarded else (request.client.host if request.client else "")
+    )[:64]
+
+
+def _payload(ctx: Context, session: Session, delivery: RefreshTokenDelivery) -> AuthPayload:
+    csrf = None
+    refresh: str | None = session.refresh_token
+    if delivery is RefreshTokenDelivery.COOKIE and ctx.response is not None:
+        csrf = set_session_cookies(
+            ctx.response, session.refresh_token, session.refresh_expires_at, _identity(ctx).clock()
+        )
+        refresh = None
+    return AuthPayload(
+        access_token=session.access_token,
+        access_token_expires_at=session.access_expires_at,
+        refresh_token=refresh,
+        csrf_token=csrf,
+        user=User.from_domain(session.user),
+        user_errors=[],
+    )
+
+
+def _failed(error: AppError | InputErrors) -> AuthPayload:
+    errors = error.errors if isinstance(error, InputErrors) else [error]
+    return AuthPayload(
+        access_token=None,
+        access_token_expires_at=None,
+        refresh_token=None,
+        csrf_token=None,
+        user=None,
+        user_errors=user_errors_from(errors),
+    )
+
+
+@strawberry.type
+class IdentityMutation:
+    @strawberry.mutation(description="Create a buyer account, or a seller account whose KYC is pending.")
+    async def register(self, info: Info, input: RegisterInput) -> RegisterPayload:
+        cmd = Register(input.email, input.password, input.display_name, DomainKind(input.kind.value))
+        try:
+            user = await _identity(info.context).register(_uow(info.context), cmd)
+        except InputErrors as exc:
+            return RegisterPayload(user=None, user_errors=user_errors_from(exc.errors))
+        return RegisterPayload(user=User.from_domain(user), user_errors=[])
+
+    @strawberry.mutation(
+        description="Short-lived access token plus a rotating refresh token, bound to a device."
+    )
+    async def login(self, info: Info, input: LoginInput) -> AuthPayload:
+        request = info.context.request
+        assert isinstance(request, Request)
+        device = DeviceInfo(
+            client_device_id=input.device.id,
+            type=DomainDeviceType(input.device.type.value),
+            name=input.device.name,
+            user_agent=request.headers.get("user-agent", ""),
+            ip=_client_ip(request),
+        )
+        try:
+            session = await _identity(info.context).login(
+                _uow(info.context), input.email, input.password, device
+            )
+        except (AppError, InputErrors) as exc:
+            return _failed(exc)
+        return _payload(info.context, session, input.refresh_token_delivery)
+
+    @strawberry.mutation(
+        description="Rotate the refresh token (from the argument, or from the cookie with an `x-csrf-token` "
+        "header). Reusing an old token signs the device out."
+    )
+    async def refresh_token(self, info: Info, refresh_token: str | None = None) -> AuthPayload:
+        request = info.context.request
+        assert isinstance(request, Request)
+        delivery = RefreshTokenDelivery.BODY
+        if refresh_token is None:
+            refresh_token, csrf_ok = cookie_refresh_token(request)
+            if refresh_token is None or not csrf_ok:
+                return _failed(
+                    InvalidRefreshToken("Missing refresh token or CSRF token.", field="refreshToken")
+                )
+            delivery = RefreshTokenDelivery.COOKIE
+        try:
+            session = await _identity(info.context).refresh(_uow(info.context), refresh_token)
+        except AppError as exc:
+            if info.context.response is not None and delivery is RefreshTokenDelivery.COOKIE:
+                clear_session_cookies(info.context.response)
+            return _failed(exc)
+        return _payload(info.context, session, delivery)
+
+    @strawberry.federation.mutation(
+        authenticated=True, description="Sign out this device everywhere at once."
+    )
+    async def logout(self, info: Info) -> LogoutPayload:
+        principal = info.context.require_principal()
+        await _identity(info.context).logout(_uow(info.context), principal)
+        if info.context.response is not None:
+            clear_session_cookies(info.context.response)
+        return LogoutPayload(signed_out=True, user_errors=[])

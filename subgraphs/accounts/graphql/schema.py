@@ -1,0 +1,36 @@
+"""The accounts subgraph schema (Federation 2)."""
+
+from __future__ import annotations
+
+import strawberry
+
+from subgraphs.accounts.graphql.mutations import IdentityMutation
+from subgraphs.accounts.graphql.queries import IdentityQuery
+from subgraphs.accounts.graphql.types import User
+from subgraphs.platform.auth_extension import reject_invalid_tokens
+from subgraphs.platform.graphql_limits import limit_extensions
+from subgraphs.platform.schema import SubgraphSchema
+from subgraphs.platform.settings import Settings
+
+# Operations that get a token may carry a stale one (an expired access token).
+TOKEN_FREE = frozenset({"login", "register", "refreshToken", "__typename"})
+
+
+@strawberry.type
+class Query(IdentityQuery):
+    pass
+
+
+@strawberry.type
+class Mutation(IdentityMutation):
+    pass
+
+
+def build_schema(settings: Settings) -> SubgraphSchema:
+    return SubgraphSchema(
+        query=Query,
+        mutation=Mutation,
+        types=[User],
+        federation_version="2.9",
+        extensions=[reject_invalid_tokens(TOKEN_FREE), *limit_extensions(settings)],
+    )
