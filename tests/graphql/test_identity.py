@@ -226,3 +226,30 @@ async def test_the_jwks_endpoint_publishes_the_signing_key(
     keys = (await accounts_http.get("/.well-known/jwks.json")).json()["keys"]
     assert [k["kid"] for k in keys] == [signer.kid]
     assert "d" not in keys[0]  # never the private part
+
+
+async def test_brute_force_logins_are_throttled_even_with_the_right_password(
+    accounts_gql: GraphQLClient,
+) -> None:
+    address = email()
+    await register(accounts_gql, address)
+    attacker_ip = {"x-forwarded-for": f"198.51.100.{new_id().int % 250 + 1}"}
+    variables = {
+        "input": {
+            "email": address,
+            "password": "wrong password!",
+            "device": {"id": "bot"},
+            "refreshTokenDelivery": "BODY",
+        }
+    }
+    codes = [
+        (await accounts_gql(LOGIN, variables, headers=attacker_ip))["data"]["login"]["userErrors"][0]["code"]
+        for _ in range(7)
+    ]
+    assert codes[:6] == ["INVALID_CREDENTIALS"] * 6
+    assert codes[6] == "LOGIN_THROTTLED"
+    right = {"input": {**variables["input"], "password": PASSWORD}}
+    throttled = (await accounts_gql(LOGIN, right, headers=attacker_ip))["data"]["login"]
+    assert throttled["accessToken"] is None
+    assert throttled["userErrors"][0]["code"] == "LOGIN_THROTTLED"
+    assert "Try again in" in throttled["userErrors"][0]["message"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from subgraphs.platform.errors import Conflict, Unauthenticated
+from subgraphs.platform.errors import AppError, Conflict, Unauthenticated
 
 
 class InvalidCredentials(Unauthenticated):
@@ -19,3 +19,7 @@ class RefreshTokenReused(Unauthenticated):
 
 class EmailTaken(Conflict):
     code = "EMAIL_TAKEN"
+
+
+class LoginThrottled(AppError):
+    code = "LOGIN_THROTTLED"

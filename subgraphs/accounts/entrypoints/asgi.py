@@ -19,6 +19,7 @@ from starlette.routing import Route
 from subgraphs.accounts.adapters import tables
 from subgraphs.accounts.adapters.passwords import Argon2Hasher
 from subgraphs.accounts.adapters.signer import EcSigner
+from subgraphs.accounts.adapters.throttle import LoginThrottle
 from subgraphs.accounts.adapters.unit_of_work import AccountsUnitOfWork
 from subgraphs.accounts.graphql.mutations import IDENTITY, UOW
 from subgraphs.accounts.graphql.schema import build_schema
@@ -51,7 +52,11 @@ def services(resources: Resources) -> dict[str, Any]:
         time_cost=int(extra.get("ARGON2_TIME_COST", "2")),
     )
     identity = Identity(
-        hasher=hasher, signer=signer, revocations=RedisRevocations(resources.redis), clock=utcnow
+        hasher=hasher,
+        signer=signer,
+        revocations=RedisRevocations(resources.redis),
+        throttle=LoginThrottle(resources.redis),
+        clock=utcnow,
     )
     return {SIGNER: signer, IDENTITY: identity, UOW: AccountsUnitOfWork}
 

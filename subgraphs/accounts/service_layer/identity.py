@@ -23,6 +23,7 @@ from subgraphs.accounts.domain.errors import (
     EmailTaken,
     InvalidCredentials,
     InvalidRefreshToken,
+    LoginThrottled,
     RefreshTokenReused,
 )
 from subgraphs.accounts.domain.model import (
@@ -38,7 +39,13 @@ from subgraphs.accounts.domain.model import (
     normalize_email,
     roles_for,
 )
-from subgraphs.accounts.service_layer.ports import PasswordHasher, Revocations, TokenSigner, UnitOfWork
+from subgraphs.accounts.service_layer.ports import (
+    PasswordHasher,
+    Revocations,
+    Throttle,
+    TokenSigner,
+    UnitOfWork,
+)
 from subgraphs.platform.errors import AppError, BadUserInput
 from subgraphs.platform.events import Event
 from subgraphs.platform.identity import Principal
@@ -105,6 +112,7 @@ class Identity:
     hasher: PasswordHasher
     signer: TokenSigner
     revocations: Revocations
+    throttle: Throttle
     clock: Callable[[], datetime]
 
     async def register(self, uow: UnitOfWork, cmd: Register) -> User:
@@ -143,6 +151,20 @@ class Identity:
             normalized = normalize_email(email)
         except AppError:
             normalized = ""
+        wait = await self.throttle.retry_after(normalized or email, device.ip)
+        if wait:
+            raise LoginThrottled(
+                f"Too many failed sign-ins. Try again in {wait} seconds.", retryAfterSeconds=wait
+            )
+        try:
+            session = await self._login(uow, normalized, password, device)
+        except InvalidCredentials:
+            await self.throttle.record_failure(normalized or email, device.ip)
+            raise
+        await self.throttle.record_success(normalized)
+        return session
+
+    async def _login(self, uow: UnitOfWork, normalized: str, password: str, device: DeviceInfo) -> Session:
         async with uow:
             user_id = await uow.repo.user_id_for_email(normalized) if normalized else None
             user = await uow.repo.get_user(user_id) if user_id else None
