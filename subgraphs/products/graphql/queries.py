@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from typing import Any
 
 import strawberry
-from sqlalchemy import Select, or_, select, text
+from sqlalchemy import or_, select, text
 
 from subgraphs.platform.context import Info
 from subgraphs.platform.errors import BadUserInput
+from subgraphs.platform.graphql_pagination import ascending, escape_like, id_filter, paginate
 from subgraphs.platform.graphql_types import Connection
 from subgraphs.platform.ids import parse_id
-from subgraphs.platform.pagination import KeysetOrder, PageArgs, SortKey, apply_keyset, build_page
+from subgraphs.platform.pagination import PageArgs
 from subgraphs.products.adapters import listing
 from subgraphs.products.adapters import tables as t
 from subgraphs.products.domain.model import ProductStatus as DomainStatus
@@ -39,39 +39,14 @@ from subgraphs.products.graphql.types import (
 )
 from subgraphs.products.graphql.visibility import product_visible
 
-NodeT = TypeVar("NodeT")
-
-
-def _id(raw: strawberry.ID | None, field: str) -> uuid.UUID | None:
-    if raw is None:
-        return None
-    value = parse_id(raw)
-    if value is None:
-        raise BadUserInput(f"`{field}` is not a valid id.", field=field)
-    return value
-
-
-def _order(name: str, *keys: Any) -> KeysetOrder:
-    return KeysetOrder(name, "DEFAULT", tuple(SortKey(c, typ) for c, typ in keys), False)
-
-
-async def _paginate(
-    info: Info, query: Select[Any], order: KeysetOrder, page: PageArgs, to_node: Callable[[Any], NodeT]
-) -> Connection[NodeT]:
-    page = page.validated(info.context.settings.max_page_size)
-    async with info.context.engine.connect() as conn:
-        rows: Sequence[Any] = (await conn.execute(apply_keyset(query, order, page))).all()
-    result = build_page(rows, order, page, lambda r: [getattr(r, str(k.column.key)) for k in order.keys])
-    return Connection.from_page(result, to_node)
-
 
 def _product_filter(f: ProductFilter | None) -> listing.ProductFilter:
     if f is None:
         return listing.ProductFilter()
-    brand_ids = tuple(i for i in (_id(b, "filter.brandIds") for b in f.brand_ids or []) if i)
+    brand_ids = tuple(i for i in (id_filter(b, "filter.brandIds") for b in f.brand_ids or []) if i)
     attrs = tuple(
         listing.AttributeFilter(
-            attribute_id=_id(a.attribute_id, "filter.attributes.attributeId") or uuid.UUID(int=0),
+            attribute_id=id_filter(a.attribute_id, "filter.attributes.attributeId") or uuid.UUID(int=0),
             values=tuple(a.values),
         )
         for a in f.attributes or []
@@ -84,9 +59,9 @@ def _product_filter(f: ProductFilter | None) -> listing.ProductFilter:
     if search and len(search) > 200:
         raise BadUserInput("Search text must be at most 200 characters.", field="filter.search")
     return listing.ProductFilter(
-        category_id=_id(f.category_id, "filter.categoryId"),
+        category_id=id_filter(f.category_id, "filter.categoryId"),
         brand_ids=brand_ids,
-        seller_id=_id(f.seller_id, "filter.sellerId"),
+        seller_id=id_filter(f.seller_id, "filter.sellerId"),
         price_min=f.price.min if f.price else None,
         price_max=f.price.max if f.price else None,
         attributes=attrs,
@@ -113,7 +88,7 @@ class CatalogQuery:
         descending = None if sort.direction is None else sort.direction == SortDirection.DESC
         order = listing.product_order(listing.ProductSortField(sort.field.value), descending)
         query = listing.filtered_products(_product_filter(filter), info.context.principal)
-        return await _paginate(info, query, order, PageArgs(first, after, last, before), Product.from_row)
+        return await paginate(info, query, order, PageArgs(first, after, last, before), Product.from_row)
 
     @strawberry.field(description="A product by id or by slug (exactly one).")
     async def product(
@@ -145,11 +120,11 @@ class CatalogQuery:
             if filter.roots_only:
                 query = query.where(c.c.parent_id.is_(None))
             if filter.parent_id is not None:
-                query = query.where(c.c.parent_id == _id(filter.parent_id, "filter.parentId"))
+                query = query.where(c.c.parent_id == id_filter(filter.parent_id, "filter.parentId"))
             if filter.search:
-                query = query.where(c.c.name.ilike(f"%{_escape_like(filter.search)}%"))
-        order = _order("categories", (c.c.name, str), (c.c.id, uuid.UUID))
-        return await _paginate(info, query, order, PageArgs(first, after, last, before), Category.from_row)
+                query = query.where(c.c.name.ilike(f"%{escape_like(filter.search)}%"))
+        order = ascending("categories", (c.c.name, str), (c.c.id, uuid.UUID))
+        return await paginate(info, query, order, PageArgs(first, after, last, before), Category.from_row)
 
     @strawberry.field
     async def category(
@@ -178,10 +153,10 @@ class CatalogQuery:
         b = t.brands
         query = select(b)
         if filter is not None and filter.search:
-            query = query.where(b.c.name.ilike(f"%{_escape_like(filter.search)}%"))
-        order = _order("brands", (b.c.name, str), (b.c.id, uuid.UUID))
+            query = query.where(b.c.name.ilike(f"%{escape_like(filter.search)}%"))
+        order = ascending("brands", (b.c.name, str), (b.c.id, uuid.UUID))
         base = info.context.settings.cdn_base_url
-        return await _paginate(
+        return await paginate(
             info, query, order, PageArgs(first, after, last, before), lambda r: Brand.from_row(r, base)
         )
 
@@ -204,9 +179,9 @@ class CatalogQuery:
         a = t.attributes
         query = select(a)
         if filter is not None and filter.search:
-            query = query.where(a.c.name.ilike(f"%{_escape_like(filter.search)}%"))
-        order = _order("attributes", (a.c.name, str), (a.c.id, uuid.UUID))
-        return await _paginate(
+            query = query.where(a.c.name.ilike(f"%{escape_like(filter.search)}%"))
+        order = ascending("attributes", (a.c.name, str), (a.c.id, uuid.UUID))
+        return await paginate(
             info,
             query,
             order,
@@ -229,11 +204,11 @@ class CatalogQuery:
         query = query.where(*_visible_products(info))
         if filter is not None:
             if filter.product_id is not None:
-                query = query.where(v.c.product_id == _id(filter.product_id, "filter.productId"))
+                query = query.where(v.c.product_id == id_filter(filter.product_id, "filter.productId"))
             if filter.sku is not None:
                 query = query.where(v.c.sku == filter.sku)
-        order = _order("variants", (v.c.id, uuid.UUID))
-        return await _paginate(
+        order = ascending("variants", (v.c.id, uuid.UUID))
+        return await paginate(
             info, query, order, PageArgs(first, after, last, before), ProductVariant.from_row
         )
 
@@ -271,11 +246,11 @@ class CatalogQuery:
         query = (
             select(i)
             .join(p, p.c.id == i.c.product_id)
-            .where(i.c.product_id == _id(product_id, "productId"), *_visible_products(info))
+            .where(i.c.product_id == id_filter(product_id, "productId"), *_visible_products(info))
         )
-        order = _order("images", (i.c.position, int), (i.c.id, uuid.UUID))
+        order = ascending("images", (i.c.position, int), (i.c.id, uuid.UUID))
         base = info.context.settings.cdn_base_url
-        return await _paginate(
+        return await paginate(
             info, query, order, PageArgs(first, after, last, before), lambda r: ProductImage.from_row(r, base)
         )
 
@@ -296,14 +271,14 @@ class CatalogQuery:
             query = query.join(p, p.c.id == inv.c.product_id).where(p.c.seller_id == principal.user_id)
         if filter is not None:
             if filter.variant_id is not None:
-                query = query.where(inv.c.variant_id == _id(filter.variant_id, "filter.variantId"))
+                query = query.where(inv.c.variant_id == id_filter(filter.variant_id, "filter.variantId"))
             if filter.warehouse is not None:
                 query = query.where(inv.c.warehouse == filter.warehouse)
             if filter.low_stock is not None:
                 low = (inv.c.on_hand - inv.c.reserved) <= inv.c.low_stock_threshold
                 query = query.where(low if filter.low_stock else ~low)
-        order = _order("inventory", (inv.c.id, uuid.UUID))
-        return await _paginate(
+        order = ascending("inventory", (inv.c.id, uuid.UUID))
+        return await paginate(
             info, query, order, PageArgs(first, after, last, before), InventoryItem.from_row
         )
 
@@ -328,7 +303,3 @@ def _visible_products(info: Info) -> list[Any]:
     if principal is None:
         return [active]
     return [or_(active, t.products.c.seller_id == principal.user_id)]
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")[:100]
