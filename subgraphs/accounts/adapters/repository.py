@@ -193,3 +193,25 @@ class SqlAccountsRepository:
             .where(r.c.user_id == user_id, r.c.device_id == device_id, r.c.revoked_at.is_(None))
             .values(revoked_at=at)
         )
+
+    async def device_owner(self, device_id: uuid.UUID) -> uuid.UUID | None:
+        # By id alone: a fan-out on a sharded cluster, acceptable for this rare action.
+        return await self.conn.scalar(select(t.devices.c.user_id).where(t.devices.c.id == device_id))
+
+    async def session_owner(self, session_id: uuid.UUID) -> tuple[uuid.UUID, uuid.UUID] | None:
+        r = t.refresh_tokens
+        row = (
+            await self.conn.execute(
+                select(r.c.user_id, r.c.device_id).where(r.c.family_id == session_id).limit(1)
+            )
+        ).first()
+        return (row[0], row[1]) if row else None
+
+    async def revoke_all_user_tokens(self, user_id: uuid.UUID, at: datetime) -> None:
+        r, d = t.refresh_tokens, t.devices
+        await self.conn.execute(
+            update(r).where(r.c.user_id == user_id, r.c.revoked_at.is_(None)).values(revoked_at=at)
+        )
+        await self.conn.execute(
+            update(d).where(d.c.user_id == user_id, d.c.revoked_at.is_(None)).values(revoked_at=at)
+        )

@@ -7,3 +7,6 @@ USER_REGISTERED = "user.registered"
 USER_LOGGED_IN = "user.logged_in"
 REFRESH_TOKEN_REUSED = "user.refresh_token_reused"  # noqa: S105 — an event name
 DEVICE_LOGGED_OUT = "user.device_logged_out"
+DEVICE_REVOKED = "user.device_revoked"
+SESSION_REVOKED = "user.session_revoked"
+SIGNED_OUT_EVERYWHERE = "user.signed_out_everywhere"

@@ -21,8 +21,9 @@ from subgraphs.accounts.adapters.passwords import Argon2Hasher
 from subgraphs.accounts.adapters.signer import EcSigner
 from subgraphs.accounts.adapters.throttle import LoginThrottle
 from subgraphs.accounts.adapters.unit_of_work import AccountsUnitOfWork
-from subgraphs.accounts.graphql.mutations import IDENTITY, UOW
 from subgraphs.accounts.graphql.schema import build_schema
+from subgraphs.accounts.graphql.wiring import DEVICES, IDENTITY, UOW
+from subgraphs.accounts.service_layer.devices import Devices
 from subgraphs.accounts.service_layer.identity import Identity
 from subgraphs.platform.app import Resources, SubgraphSpec, create_app
 from subgraphs.platform.clock import utcnow
@@ -58,7 +59,8 @@ def services(resources: Resources) -> dict[str, Any]:
         throttle=LoginThrottle(resources.redis),
         clock=utcnow,
     )
-    return {SIGNER: signer, IDENTITY: identity, UOW: AccountsUnitOfWork}
+    devices = Devices(revocations=RedisRevocations(resources.redis), clock=utcnow)
+    return {SIGNER: signer, IDENTITY: identity, DEVICES: devices, UOW: AccountsUnitOfWork}
 
 
 async def jwks(request: Request) -> Response:

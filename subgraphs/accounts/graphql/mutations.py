@@ -24,14 +24,12 @@ from subgraphs.accounts.graphql.types import (
     RegisterPayload,
     User,
 )
+from subgraphs.accounts.graphql.wiring import IDENTITY, UOW
 from subgraphs.accounts.service_layer.identity import DeviceInfo, Identity, Register, Session
 from subgraphs.platform.context import Context, Info
 from subgraphs.platform.errors import AppError
 from subgraphs.platform.graphql_types import user_errors_from
 from subgraphs.platform.results import InputErrors
-
-UOW = "accounts_uow"
-IDENTITY = "identity"
 
 
 @strawberry.input

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
+from subgraphs.accounts.graphql.devices import DeviceMutation, DeviceQuery
 from subgraphs.accounts.graphql.mutations import IdentityMutation
 from subgraphs.accounts.graphql.queries import IdentityQuery
 from subgraphs.accounts.graphql.types import User
@@ -17,12 +18,12 @@ TOKEN_FREE = frozenset({"login", "register", "refreshToken", "__typename"})
 
 
 @strawberry.type
-class Query(IdentityQuery):
+class Query(IdentityQuery, DeviceQuery):
     pass
 
 
 @strawberry.type
-class Mutation(IdentityMutation):
+class Mutation(IdentityMutation, DeviceMutation):
     pass
 
 

@@ -1,0 +1,7 @@
+"""Names under which the entrypoint puts long-lived services in the context (`ctx.services`)."""
+
+from __future__ import annotations
+
+UOW = "accounts_uow"
+IDENTITY = "identity"
+DEVICES = "devices"
