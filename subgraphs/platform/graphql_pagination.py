@@ -13,7 +13,7 @@ from subgraphs.platform.context import Info
 from subgraphs.platform.errors import BadUserInput
 from subgraphs.platform.graphql_types import Connection
 from subgraphs.platform.ids import parse_id
-from subgraphs.platform.pagination import KeysetOrder, PageArgs, SortKey, apply_keyset, build_page
+from subgraphs.platform.pagination import KeysetOrder, Page, PageArgs, SortKey, apply_keyset, build_page
 
 NodeT = TypeVar("NodeT")
 
@@ -32,14 +32,18 @@ def ascending(list_name: str, *keys: tuple[Any, type]) -> KeysetOrder:
     return KeysetOrder(list_name, "DEFAULT", tuple(SortKey(c, typ) for c, typ in keys), False)
 
 
-async def paginate(
-    info: Info, query: Select[Any], order: KeysetOrder, page: PageArgs, to_node: Callable[[Any], NodeT]
-) -> Connection[NodeT]:
+async def fetch_page(info: Info, query: Select[Any], order: KeysetOrder, page: PageArgs) -> Page[Any]:
+    """The rows of one page (for callers that batch-load more per row before mapping)."""
     page = page.validated(info.context.settings.max_page_size)
     async with info.context.engine.connect() as conn:
         rows: Sequence[Any] = (await conn.execute(apply_keyset(query, order, page))).all()
-    result = build_page(rows, order, page, lambda r: [getattr(r, str(k.column.key)) for k in order.keys])
-    return Connection.from_page(result, to_node)
+    return build_page(rows, order, page, lambda r: [getattr(r, str(k.column.key)) for k in order.keys])
+
+
+async def paginate(
+    info: Info, query: Select[Any], order: KeysetOrder, page: PageArgs, to_node: Callable[[Any], NodeT]
+) -> Connection[NodeT]:
+    return Connection.from_page(await fetch_page(info, query, order, page), to_node)
 
 
 def escape_like(text: str) -> str:

@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -103,6 +103,14 @@ class SqlAccountsRepository:
             insert(t.user_roles), [{"user_id": user.id, "role": r} for r in sorted(user.roles)]
         )
         return True
+
+    async def update_user(self, user_id: uuid.UUID, changes: dict[str, object]) -> bool:
+        """False when there is no such user."""
+        u = t.users
+        done = await self.conn.execute(
+            update(u).where(u.c.id == user_id).values(**changes, updated_at=func.now()).returning(u.c.id)
+        )
+        return done.first() is not None
 
     async def record_login(self, user_id: uuid.UUID, at: datetime, ip: str) -> None:
         await self.conn.execute(

@@ -8,6 +8,7 @@ from subgraphs.accounts.graphql.devices import DeviceMutation, DeviceQuery
 from subgraphs.accounts.graphql.mutations import IdentityMutation
 from subgraphs.accounts.graphql.queries import IdentityQuery
 from subgraphs.accounts.graphql.types import User
+from subgraphs.accounts.graphql.users import ProfileMutation, UserQuery
 from subgraphs.platform.auth_extension import reject_invalid_tokens
 from subgraphs.platform.graphql_limits import limit_extensions
 from subgraphs.platform.schema import SubgraphSchema
@@ -18,12 +19,12 @@ TOKEN_FREE = frozenset({"login", "register", "refreshToken", "__typename"})
 
 
 @strawberry.type
-class Query(IdentityQuery, DeviceQuery):
+class Query(IdentityQuery, DeviceQuery, UserQuery):
     pass
 
 
 @strawberry.type
-class Mutation(IdentityMutation, DeviceMutation):
+class Mutation(IdentityMutation, DeviceMutation, ProfileMutation):
     pass
 
 
