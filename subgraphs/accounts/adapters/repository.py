@@ -223,3 +223,28 @@ class SqlAccountsRepository:
         await self.conn.execute(
             update(d).where(d.c.user_id == user_id, d.c.revoked_at.is_(None)).values(revoked_at=at)
         )
+
+    async def add_password_reset(
+        self, reset_id: uuid.UUID, user_id: uuid.UUID, secret_hash: str, expires_at: datetime
+    ) -> None:
+        await self.conn.execute(
+            insert(t.password_resets).values(
+                id=reset_id, user_id=user_id, secret_hash=secret_hash, expires_at=expires_at
+            )
+        )
+
+    async def get_password_reset(
+        self, user_id: uuid.UUID, reset_id: uuid.UUID
+    ) -> tuple[str, datetime, datetime | None] | None:
+        p = t.password_resets
+        query = select(p.c.secret_hash, p.c.expires_at, p.c.used_at).where(
+            p.c.user_id == user_id, p.c.id == reset_id
+        )
+        row = (await self.conn.execute(query.with_for_update())).first()
+        return (row[0], row[1], row[2]) if row else None
+
+    async def use_password_reset(self, user_id: uuid.UUID, reset_id: uuid.UUID, at: datetime) -> None:
+        p = t.password_resets
+        await self.conn.execute(
+            update(p).where(p.c.user_id == user_id, p.c.id == reset_id).values(used_at=at)
+        )

@@ -105,5 +105,31 @@ refresh_tokens = Table(
     Index("refresh_tokens_device", "user_id", "device_id"),
 )
 
+password_resets = Table(
+    "password_resets",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("user_id", Uuid, nullable=False),
+    Column("secret_hash", String(64), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("used_at", DateTime(timezone=True)),
+    _created(),
+    Index("password_resets_user", "user_id", "id"),
+)
+
+# What the default (recording) notification sender "sent": dev and tests read it here.
+sent_messages = Table(
+    "sent_messages",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("user_id", Uuid),
+    Column("channel", String(16), nullable=False),
+    Column("recipient", String(254), nullable=False),
+    Column("template", String(64), nullable=False),
+    Column("body", String(4000), nullable=False),
+    _created(),
+    Index("sent_messages_recipient", "recipient", "id"),
+)
+
 outbox = outbox_table(metadata)
 processed_events = processed_events_table(metadata)

@@ -11,23 +11,29 @@ from collections.abc import Coroutine
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncConnection
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from subgraphs.accounts.adapters import tables
+from subgraphs.accounts.adapters.notifications import RecordingSender
 from subgraphs.accounts.adapters.passwords import Argon2Hasher
+from subgraphs.accounts.adapters.repository import SqlAccountsRepository
 from subgraphs.accounts.adapters.signer import EcSigner
 from subgraphs.accounts.adapters.throttle import LoginThrottle
 from subgraphs.accounts.adapters.unit_of_work import AccountsUnitOfWork
+from subgraphs.accounts.domain import events as ev
 from subgraphs.accounts.graphql.schema import build_schema
-from subgraphs.accounts.graphql.wiring import DEVICES, IDENTITY, UOW
+from subgraphs.accounts.graphql.wiring import DEVICES, IDENTITY, PASSWORD_RESETS, UOW
 from subgraphs.accounts.service_layer.devices import Devices
 from subgraphs.accounts.service_layer.identity import Identity
+from subgraphs.accounts.service_layer.password_reset import PasswordResets
 from subgraphs.platform.app import Resources, SubgraphSpec, create_app
 from subgraphs.platform.clock import utcnow
-from subgraphs.platform.kafka import make_producer
+from subgraphs.platform.events import Event
+from subgraphs.platform.kafka import IdempotentConsumer, make_producer
 from subgraphs.platform.logs import configure_logging
 from subgraphs.platform.outbox import OutboxRelay
 from subgraphs.platform.revocations import RedisRevocations
@@ -59,8 +65,17 @@ def services(resources: Resources) -> dict[str, Any]:
         throttle=LoginThrottle(resources.redis),
         clock=utcnow,
     )
-    devices = Devices(revocations=RedisRevocations(resources.redis), clock=utcnow)
-    return {SIGNER: signer, IDENTITY: identity, DEVICES: devices, UOW: AccountsUnitOfWork}
+    revocations = RedisRevocations(resources.redis)
+    devices = Devices(revocations=revocations, clock=utcnow)
+    reset_url = extra.get("RESET_URL", "http://localhost:3000/reset-password")
+    resets = PasswordResets(hasher=hasher, revocations=revocations, clock=utcnow, reset_url=reset_url)
+    return {
+        SIGNER: signer,
+        IDENTITY: identity,
+        DEVICES: devices,
+        PASSWORD_RESETS: resets,
+        UOW: AccountsUnitOfWork,
+    }
 
 
 async def jwks(request: Request) -> Response:
@@ -82,8 +97,32 @@ async def run_relay(resources: Resources, stop: asyncio.Event) -> None:
         await producer.stop()
 
 
+def reset_mailer(resources: Resources) -> IdempotentConsumer:
+    """Turns reset requests into tokens and messages, for real accounts only."""
+
+    async def on_event(conn: AsyncConnection, event: Event) -> None:
+        if event.type != ev.PASSWORD_RESET_REQUESTED:
+            return
+        resets: PasswordResets = resources.services[PASSWORD_RESETS]
+        await resets.issue(SqlAccountsRepository(conn), RecordingSender(conn), str(event.data["email"]))
+
+    return IdempotentConsumer(
+        bootstrap_servers=resources.settings.kafka_bootstrap_servers,
+        group_id="accounts-password-reset-mailer",
+        topics=[ev.ACCOUNTS_TOPIC],
+        engine=resources.engine,
+        processed_table=tables.processed_events,
+        handler=on_event,
+    )
+
+
 def workers(resources: Resources, stop: asyncio.Event) -> list[Coroutine[Any, Any, None]]:
-    return [run_relay(resources, stop)] if resources.settings.run_outbox_relay else []
+    tasks: list[Coroutine[Any, Any, None]] = []
+    if resources.settings.run_outbox_relay:
+        tasks.append(run_relay(resources, stop))
+    if resources.settings.run_consumers:
+        tasks.append(reset_mailer(resources).run(stop))
+    return tasks
 
 
 def spec(settings: Settings) -> SubgraphSpec:

@@ -15,7 +15,7 @@ from subgraphs.accounts.adapters import tables as t
 from subgraphs.accounts.adapters.passwords import Argon2Hasher
 from subgraphs.platform.ids import new_id
 
-DEMO_PASSWORD = "demo-password"  # noqa: S105 — published dev-only credentials
+DEMO_PASSWORD = "demo-password"  # published dev-only credentials
 ADMIN_ID = uuid.UUID("019b0000-0000-7000-8000-00000000ad01")
 
 

@@ -6,6 +6,7 @@ import strawberry
 
 from subgraphs.accounts.graphql.devices import DeviceMutation, DeviceQuery
 from subgraphs.accounts.graphql.mutations import IdentityMutation
+from subgraphs.accounts.graphql.password_reset import PasswordResetMutation, PasswordResetQuery
 from subgraphs.accounts.graphql.queries import IdentityQuery
 from subgraphs.accounts.graphql.types import User
 from subgraphs.accounts.graphql.users import ProfileMutation, UserQuery
@@ -15,16 +16,26 @@ from subgraphs.platform.schema import SubgraphSchema
 from subgraphs.platform.settings import Settings
 
 # Operations that get a token may carry a stale one (an expired access token).
-TOKEN_FREE = frozenset({"login", "register", "refreshToken", "__typename"})
+TOKEN_FREE = frozenset(
+    {
+        "login",
+        "register",
+        "refreshToken",
+        "requestPasswordReset",
+        "passwordResetTokenStatus",
+        "resetPassword",
+        "__typename",
+    }
+)
 
 
 @strawberry.type
-class Query(IdentityQuery, DeviceQuery, UserQuery):
+class Query(IdentityQuery, DeviceQuery, UserQuery, PasswordResetQuery):
     pass
 
 
 @strawberry.type
-class Mutation(IdentityMutation, DeviceMutation, ProfileMutation):
+class Mutation(IdentityMutation, DeviceMutation, ProfileMutation, PasswordResetMutation):
     pass
 
 

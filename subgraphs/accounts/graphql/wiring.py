@@ -5,3 +5,4 @@ from __future__ import annotations
 UOW = "accounts_uow"
 IDENTITY = "identity"
 DEVICES = "devices"
+PASSWORD_RESETS = "password_resets"

@@ -52,7 +52,7 @@ from subgraphs.platform.identity import Principal
 from subgraphs.platform.ids import new_id
 from subgraphs.platform.results import InputErrors
 
-TOKEN_PREFIX = "rt1"  # noqa: S105 — a format tag, not a secret
+TOKEN_PREFIX = "rt1"
 
 
 @dataclass(frozen=True, slots=True)
