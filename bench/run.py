@@ -22,6 +22,7 @@ from typing import Any
 import asyncpg
 
 from bench import scenarios
+from bench.identity import IdentityFigures, measure_identity
 from bench.measure import (
     ROUTER_DIR,
     LoadResult,
@@ -33,6 +34,7 @@ from bench.measure import (
 )
 from deploy.local.profiles import get_profile, repo_root
 from deploy.local.supergraph import Ports, running_supergraph
+from subgraphs.accounts.adapters.passwords import Argon2Hasher
 from subgraphs.platform.pagination import encode_cursor
 from subgraphs.platform.settings import Settings
 from subgraphs.platform.testing import TestSigner
@@ -149,8 +151,10 @@ def main() -> int:
             "router": rss_mib(sg.processes["router"].pid),
             "products subgraph": rss_mib(sg.processes["products"].pid),
         }
+        identity = measure_identity(routed, settings, signer, SECONDS, CONNECTIONS)
     results.append(ceiling())
     report = render(results, statements, rss, alone, exec_ms, profile_text, time.monotonic() - started)
+    report += render_identity(identity)
     print(report)
     out = repo_root() / "bench" / "results" / f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}.md"
     out.write_text(report)
@@ -211,6 +215,19 @@ def render(
         "```",
         "",
         f"Took {took:.0f}s.",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def render_identity(figures: IdentityFigures) -> str:
+    lines = [
+        "",
+        f"## Identity ({Argon2Hasher().parameters})",
+        "| scenario | rps | p50 ms | p99 ms | errors |",
+        "|---|---:|---:|---:|---:|",
+        *(r.row() for r in figures.results),
+        "",
+        *figures.lines,
     ]
     return "\n".join(lines) + "\n"
 
