@@ -52,6 +52,9 @@ class Resources:
     engine: AsyncEngine
     redis: Redis
     verifier: JwtVerifier
+    # Shared by the verifier and any use case that revokes, so a process sees its own
+    # revocations at once (see `revocations`).
+    revocations: RedisRevocations
     services: dict[str, Any] = field(default_factory=dict)
 
 
@@ -116,10 +119,13 @@ class _GraphQLEndpoint:
 async def open_resources(settings: Settings) -> Resources:
     engine = create_engine(settings)
     redis = Redis.from_url(settings.redis_url, decode_responses=False)
-    verifier = JwtVerifier(settings, RedisRevocations(redis))
+    revocations = RedisRevocations(redis)
+    verifier = JwtVerifier(settings, revocations)
     if verifier.configured:
         await verifier.load()
-    return Resources(settings=settings, engine=engine, redis=redis, verifier=verifier)
+    return Resources(
+        settings=settings, engine=engine, redis=redis, verifier=verifier, revocations=revocations
+    )
 
 
 async def close_resources(resources: Resources) -> None:

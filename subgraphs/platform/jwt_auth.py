@@ -24,6 +24,7 @@ from subgraphs.platform.settings import Settings
 
 ALLOWED_ALGORITHMS = ("ES256", "RS256", "EdDSA")
 _REFRESH_MIN_INTERVAL_S = 30.0
+VERIFIED_CACHE_SIZE = 10_000
 
 
 class RevocationCheck(Protocol):
@@ -34,6 +35,7 @@ class JwtVerifier:
     def __init__(self, settings: Settings, revocations: RevocationCheck | None = None) -> None:
         self._settings = settings
         self._revocations = revocations
+        self._verified: dict[str, tuple[Principal, float]] = {}
         self._keys: dict[str, Any] = {}
         self._loaded_at = 0.0
 
@@ -70,6 +72,24 @@ class JwtVerifier:
     async def verify(self, token: str) -> Principal:
         if not self.configured:
             raise Unauthenticated("Token verification is not configured.")
+        cached = self._verified.get(token)
+        if cached is not None and cached[1] > time.time():
+            principal = cached[0]
+        else:
+            principal, expires = await self._verify_signature(token)
+            self._remember(token, principal, expires)
+        # Revocation is checked on every request, cached or not.
+        if self._revocations is not None and await self._revocations.is_revoked(principal):
+            raise Unauthenticated("Token has been revoked.", reason="REVOKED")
+        return principal
+
+    def _remember(self, token: str, principal: Principal, expires: float) -> None:
+        # A client reuses its access token for minutes: verify the ES256 signature once.
+        if len(self._verified) >= VERIFIED_CACHE_SIZE:
+            self._verified.pop(next(iter(self._verified)))
+        self._verified[token] = (principal, expires)
+
+    async def _verify_signature(self, token: str) -> tuple[Principal, float]:
         try:
             header = jwt.get_unverified_header(token)
         except jwt.PyJWTError as exc:
@@ -95,10 +115,7 @@ class JwtVerifier:
             raise Unauthenticated("Token has expired.", reason="EXPIRED") from exc
         except jwt.PyJWTError as exc:
             raise Unauthenticated("Invalid token.", reason="INVALID") from exc
-        principal = principal_from_claims(claims)
-        if self._revocations is not None and await self._revocations.is_revoked(principal):
-            raise Unauthenticated("Token has been revoked.", reason="REVOKED")
-        return principal
+        return principal_from_claims(claims), float(claims["exp"])
 
 
 def principal_from_claims(claims: dict[str, Any]) -> Principal:

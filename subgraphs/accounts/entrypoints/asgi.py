@@ -36,7 +36,6 @@ from subgraphs.platform.events import Event
 from subgraphs.platform.kafka import IdempotentConsumer, make_producer
 from subgraphs.platform.logs import configure_logging
 from subgraphs.platform.outbox import OutboxRelay
-from subgraphs.platform.revocations import RedisRevocations
 from subgraphs.platform.settings import Settings
 
 MIGRATIONS = Path(__file__).resolve().parents[1] / "adapters" / "migrations"
@@ -61,11 +60,11 @@ def services(resources: Resources) -> dict[str, Any]:
     identity = Identity(
         hasher=hasher,
         signer=signer,
-        revocations=RedisRevocations(resources.redis),
+        revocations=resources.revocations,
         throttle=LoginThrottle(resources.redis),
         clock=utcnow,
     )
-    revocations = RedisRevocations(resources.redis)
+    revocations = resources.revocations
     devices = Devices(revocations=revocations, clock=utcnow)
     reset_url = extra.get("RESET_URL", "http://localhost:3000/reset-password")
     resets = PasswordResets(hasher=hasher, revocations=revocations, clock=utcnow, reset_url=reset_url)

@@ -1,0 +1,64 @@
+"""The revocation list on real Redis: immediate in the revoking process, within a second elsewhere."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator
+
+import pytest
+from redis.asyncio import Redis
+
+from subgraphs.platform.clock import utcnow
+from subgraphs.platform.identity import Principal
+from subgraphs.platform.ids import new_id
+from subgraphs.platform.revocations import CLEAN_ANSWER_SECONDS, RedisRevocations
+from subgraphs.platform.settings import Settings
+
+
+@pytest.fixture
+async def redis(settings: Settings) -> AsyncIterator[Redis]:
+    client = Redis.from_url(settings.redis_url)
+    yield client
+    await client.aclose()
+
+
+def principal(issued_at: int) -> Principal:
+    return Principal(new_id(), device_id=str(new_id()), token_id=new_id().hex, issued_at=issued_at)
+
+
+async def test_the_revoking_process_sees_it_at_once(redis: Redis) -> None:
+    revocations = RedisRevocations(redis)
+    caller = principal(int(utcnow().timestamp()))
+    assert await revocations.is_revoked(caller) is False
+    assert caller.device_id is not None
+    await revocations.revoke_device(uuid.UUID(caller.device_id), utcnow())
+    assert await revocations.is_revoked(caller) is True
+
+
+async def test_another_process_sees_it_within_a_second(redis: Redis) -> None:
+    here, elsewhere = RedisRevocations(redis), RedisRevocations(redis)
+    caller = principal(int(utcnow().timestamp()))
+    assert await here.is_revoked(caller) is False
+    await elsewhere.revoke_user(caller.user_id, utcnow())
+    await asyncio.sleep(CLEAN_ANSWER_SECONDS + 0.1)
+    assert await here.is_revoked(caller) is True
+
+
+async def test_tokens_issued_after_a_revocation_are_not_affected(redis: Redis) -> None:
+    revocations = RedisRevocations(redis)
+    old = principal(int(utcnow().timestamp()) - 10)
+    await revocations.revoke_user(old.user_id, utcnow())
+    newer = Principal(
+        old.user_id, device_id=old.device_id, token_id=new_id().hex, issued_at=int(utcnow().timestamp()) + 5
+    )
+    assert await revocations.is_revoked(old) is True
+    assert await revocations.is_revoked(newer) is False
+
+
+async def test_a_single_token_can_be_revoked(redis: Redis) -> None:
+    revocations = RedisRevocations(redis)
+    caller = principal(int(utcnow().timestamp()))
+    assert caller.token_id is not None
+    await revocations.revoke_token(caller.token_id, utcnow())
+    assert await revocations.is_revoked(caller) is True
