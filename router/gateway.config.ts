@@ -4,8 +4,12 @@
 //   cd router && ./node_modules/.bin/hive-gateway supergraph ../schema/supergraph.graphql
 //
 // Every knob is an environment variable; README.md lists them.
-import { defineConfig, Logger, type GatewayPlugin } from '@graphql-hive/gateway';
+import { createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { useGenericAuth, type ValidateUserFn } from '@envelop/generic-auth';
+import { defineConfig, Logger, type GatewayPlugin, type JWTAuthPluginOptions } from '@graphql-hive/gateway';
 import { unifiedGraphHandler, useQueryPlan } from '@graphql-hive/router-runtime';
+import { getOperationAST, GraphQLError, Kind, parse, type DocumentNode, type SelectionSetNode } from 'graphql';
 
 const env = process.env;
 

@@ -131,6 +131,7 @@ def accounts_env(
         # Cheap hashing keeps the suite fast; production uses the OWASP parameters.
         "ACCOUNTS_ARGON2_MEMORY_KIB": "1024",
         "ACCOUNTS_ARGON2_TIME_COST": "1",
+        "ACCOUNTS_KYC_STORAGE_DIR": str(tmp_path_factory.mktemp("kyc")),
         "JWT_JWKS_FILE": str(jwks_file),
     }
 

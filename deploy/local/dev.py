@@ -44,6 +44,7 @@ def main() -> int:
         "JWT_JWKS_FILE": str(jwks_path),
         "ACCOUNTS_SIGNING_KEY_FILE": str(signing_key_path(profile.data_dir / "jwt")),
         "ACCOUNTS_SIGNING_KID": KID,
+        "ACCOUNTS_KYC_STORAGE_DIR": str(profile.data_dir / "kyc"),
     }
     settings = Settings.from_env("products", env=env)
     asyncio.run(prepare_catalogue(settings, DEMO_SIZE))

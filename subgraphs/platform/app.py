@@ -74,6 +74,8 @@ class SubgraphSpec:
     wrap_graphql: Callable[[Any, Resources], Any] | None = None
     # Extra HTTP routes (e.g. the JWKS); handlers find the resources in `request.state`.
     routes: list[Route] = field(default_factory=list)
+    # GraphQL multipart requests (file uploads), off unless the subgraph takes files.
+    uploads: bool = False
 
 
 class SubgraphGraphQL(GraphQL[Context, None]):
@@ -138,6 +140,7 @@ def create_app(spec: SubgraphSpec, settings: Settings, *, migrate_on_start: bool
         spec.schema,
         graphql_ide="graphiql" if settings.graphiql else None,
         allow_queries_via_get=False,
+        multipart_uploads_enabled=spec.uploads,
     )
 
     @contextlib.asynccontextmanager
@@ -193,7 +196,11 @@ def create_app(spec: SubgraphSpec, settings: Settings, *, migrate_on_start: bool
         ],
         middleware=[
             Middleware(RequestIdMiddleware),
-            Middleware(BodyLimitMiddleware, max_bytes=settings.max_request_bytes),
+            Middleware(
+                BodyLimitMiddleware,
+                max_bytes=settings.max_request_bytes,
+                max_upload_bytes=settings.max_upload_bytes if spec.uploads else 0,
+            ),
         ],
         lifespan=lifespan,
     )

@@ -58,21 +58,32 @@ class RequestIdMiddleware:
 
 
 class BodyLimitMiddleware:
-    """Refuses request bodies above `max_bytes` before anything parses them."""
+    """Refuses request bodies above the cap before anything parses them.
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    Multipart bodies (file uploads) get their own, larger cap when the subgraph accepts them.
+    """
+
+    def __init__(self, app: ASGIApp, max_bytes: int, max_upload_bytes: int = 0) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.max_upload_bytes = max_upload_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        content_type = _header(scope, b"content-type") or b""
+        limit = (
+            self.max_upload_bytes
+            if content_type.startswith(b"multipart/form-data") and self.max_upload_bytes
+            else self.max_bytes
+        )
+        await self._limited(scope, receive, send, limit)
+
+    async def _limited(self, scope: Scope, receive: Receive, send: Send, limit: int) -> None:
         length = _header(scope, b"content-length")
-        if length is not None and length.isdigit() and int(length) > self.max_bytes:
-            await send_json_error(
-                send, 413, "REQUEST_TOO_LARGE", f"Request body over {self.max_bytes} bytes."
-            )
+        if length is not None and length.isdigit() and int(length) > limit:
+            await send_json_error(send, 413, "REQUEST_TOO_LARGE", f"Request body over {limit} bytes.")
             return
         received = 0
 
@@ -81,16 +92,14 @@ class BodyLimitMiddleware:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
+                if received > limit:
                     raise _TooLarge
             return message
 
         try:
             await self.app(scope, limited_receive, send)
         except _TooLarge:
-            await send_json_error(
-                send, 413, "REQUEST_TOO_LARGE", f"Request body over {self.max_bytes} bytes."
-            )
+            await send_json_error(send, 413, "REQUEST_TOO_LARGE", f"Request body over {limit} bytes.")
 
 
 class _TooLarge(Exception):

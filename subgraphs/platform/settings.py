@@ -31,6 +31,8 @@ class Settings:
     max_query_tokens: int = 4000
     max_query_aliases: int = 30
     max_request_bytes: int = 256 * 1024
+    # Multipart (file upload) requests, on subgraphs that accept uploads.
+    max_upload_bytes: int = 26 * 1024 * 1024
     max_page_size: int = 100
     max_entity_representations: int = 500
     graphiql: bool = True
@@ -68,6 +70,7 @@ class Settings:
             max_query_tokens=int(get("MAX_QUERY_TOKENS", str(d.max_query_tokens))),
             max_query_aliases=int(get("MAX_QUERY_ALIASES", str(d.max_query_aliases))),
             max_request_bytes=int(get("MAX_REQUEST_BYTES", str(d.max_request_bytes))),
+            max_upload_bytes=int(get("MAX_UPLOAD_BYTES", str(d.max_upload_bytes))),
             graphiql=_bool(get("GRAPHIQL", "1")),
             run_outbox_relay=_bool(get("RUN_OUTBOX_RELAY", "1")),
             run_consumers=_bool(get("RUN_CONSUMERS", "1")),

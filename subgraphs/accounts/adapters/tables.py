@@ -12,6 +12,7 @@ from sqlalchemy import (
     Column,
     DateTime,
     Index,
+    Integer,
     MetaData,
     PrimaryKeyConstraint,
     String,
@@ -129,6 +130,35 @@ sent_messages = Table(
     Column("body", String(4000), nullable=False),
     _created(),
     Index("sent_messages_recipient", "recipient", "id"),
+)
+
+kyc_submissions = Table(
+    "kyc_submissions",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("user_id", Uuid, nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("reason", String(500)),
+    Column("submitted_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("reviewed_at", DateTime(timezone=True)),
+    Column("reviewed_by", Uuid),
+    Index("kyc_submissions_user", "user_id", "id"),
+    Index("kyc_submissions_status", "status", "id"),
+)
+
+kyc_documents = Table(
+    "kyc_documents",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("submission_id", Uuid, nullable=False),
+    Column("user_id", Uuid, nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("content_type", String(64), nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("storage_key", String(300), nullable=False),
+    _created(),
+    Index("kyc_documents_submission", "user_id", "submission_id"),
 )
 
 outbox = outbox_table(metadata)

@@ -7,6 +7,7 @@ subgraph verify access tokens with these public keys.
 from __future__ import annotations
 
 import asyncio
+import uuid
 from collections.abc import Coroutine
 from pathlib import Path
 from typing import Any
@@ -18,24 +19,27 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from subgraphs.accounts.adapters import tables
+from subgraphs.accounts.adapters.document_store import FilesystemDocumentStore
+from subgraphs.accounts.adapters.kyc_repository import SqlKycRepository
 from subgraphs.accounts.adapters.notifications import RecordingSender
 from subgraphs.accounts.adapters.passwords import Argon2Hasher
 from subgraphs.accounts.adapters.repository import SqlAccountsRepository
 from subgraphs.accounts.adapters.signer import EcSigner
 from subgraphs.accounts.adapters.throttle import LoginThrottle
-from subgraphs.accounts.adapters.unit_of_work import AccountsUnitOfWork
+from subgraphs.accounts.adapters.unit_of_work import AccountsUnitOfWork, KycUnitOfWork
 from subgraphs.accounts.domain import events as ev
 from subgraphs.accounts.graphql.schema import build_schema
-from subgraphs.accounts.graphql.wiring import DEVICES, IDENTITY, PASSWORD_RESETS, UOW
+from subgraphs.accounts.graphql.wiring import DEVICES, IDENTITY, KYC, KYC_UOW, PASSWORD_RESETS, UOW
 from subgraphs.accounts.service_layer.devices import Devices
 from subgraphs.accounts.service_layer.identity import Identity
+from subgraphs.accounts.service_layer.kyc import Kyc, upgrade_approved_seller
 from subgraphs.accounts.service_layer.password_reset import PasswordResets
 from subgraphs.platform.app import Resources, SubgraphSpec, create_app
 from subgraphs.platform.clock import utcnow
 from subgraphs.platform.events import Event
 from subgraphs.platform.kafka import IdempotentConsumer, make_producer
 from subgraphs.platform.logs import configure_logging
-from subgraphs.platform.outbox import OutboxRelay
+from subgraphs.platform.outbox import OutboxRelay, write_events
 from subgraphs.platform.settings import Settings
 
 MIGRATIONS = Path(__file__).resolve().parents[1] / "adapters" / "migrations"
@@ -68,12 +72,16 @@ def services(resources: Resources) -> dict[str, Any]:
     devices = Devices(revocations=revocations, clock=utcnow)
     reset_url = extra.get("RESET_URL", "http://localhost:3000/reset-password")
     resets = PasswordResets(hasher=hasher, revocations=revocations, clock=utcnow, reset_url=reset_url)
+    # Filesystem storage for local runs; production plugs object storage behind the same port.
+    store = FilesystemDocumentStore(Path(extra.get("KYC_STORAGE_DIR", ".data/kyc")))
     return {
         SIGNER: signer,
         IDENTITY: identity,
         DEVICES: devices,
         PASSWORD_RESETS: resets,
+        KYC: Kyc(store=store, clock=utcnow),
         UOW: AccountsUnitOfWork,
+        KYC_UOW: KycUnitOfWork,
     }
 
 
@@ -115,12 +123,51 @@ def reset_mailer(resources: Resources) -> IdempotentConsumer:
     )
 
 
+def kyc_pipeline(resources: Resources) -> IdempotentConsumer:
+    """Checks submitted documents, and grants the seller role when a submission is approved."""
+
+    async def on_event(conn: AsyncConnection, event: Event) -> None:
+        kyc: Kyc = resources.services[KYC]
+        repo = SqlKycRepository(conn)
+        user_id = uuid.UUID(str(event.data["userId"])) if "userId" in event.data else None
+        if event.type == ev.KYC_SUBMITTED and user_id is not None:
+            submission_id = uuid.UUID(str(event.data["submissionId"]))
+            status = await kyc.validate(repo, user_id, submission_id)
+            follow = Event(
+                ev.KYC_VALIDATED,
+                "user",
+                user_id,
+                {"userId": str(user_id), "submissionId": str(submission_id), "status": status.value},
+            )
+            await write_events(conn, tables.outbox, [follow], lambda _e: ev.ACCOUNTS_TOPIC)
+        elif event.type == ev.KYC_APPROVED and user_id is not None:
+            reviewer = event.data.get("reviewer")
+            if await upgrade_approved_seller(repo, user_id, uuid.UUID(str(reviewer)) if reviewer else None):
+                granted = Event(
+                    ev.ROLE_GRANTED,
+                    "user",
+                    user_id,
+                    {"userId": str(user_id), "role": "seller", "reason": "kyc.approved"},
+                )
+                await write_events(conn, tables.outbox, [granted], lambda _e: ev.ACCOUNTS_TOPIC)
+
+    return IdempotentConsumer(
+        bootstrap_servers=resources.settings.kafka_bootstrap_servers,
+        group_id="accounts-kyc-pipeline",
+        topics=[ev.ACCOUNTS_TOPIC],
+        engine=resources.engine,
+        processed_table=tables.processed_events,
+        handler=on_event,
+    )
+
+
 def workers(resources: Resources, stop: asyncio.Event) -> list[Coroutine[Any, Any, None]]:
     tasks: list[Coroutine[Any, Any, None]] = []
     if resources.settings.run_outbox_relay:
         tasks.append(run_relay(resources, stop))
     if resources.settings.run_consumers:
         tasks.append(reset_mailer(resources).run(stop))
+        tasks.append(kyc_pipeline(resources).run(stop))
     return tasks
 
 
@@ -133,6 +180,7 @@ def spec(settings: Settings) -> SubgraphSpec:
         workers=workers,
         services=services,
         routes=[Route("/.well-known/jwks.json", jwks)],
+        uploads=True,
     )
 
 

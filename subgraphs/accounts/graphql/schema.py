@@ -5,6 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from subgraphs.accounts.graphql.devices import DeviceMutation, DeviceQuery
+from subgraphs.accounts.graphql.kyc import KycMutation, KycQuery
 from subgraphs.accounts.graphql.mutations import IdentityMutation
 from subgraphs.accounts.graphql.password_reset import PasswordResetMutation, PasswordResetQuery
 from subgraphs.accounts.graphql.queries import IdentityQuery
@@ -30,12 +31,12 @@ TOKEN_FREE = frozenset(
 
 
 @strawberry.type
-class Query(IdentityQuery, DeviceQuery, UserQuery, PasswordResetQuery):
+class Query(IdentityQuery, DeviceQuery, UserQuery, PasswordResetQuery, KycQuery):
     pass
 
 
 @strawberry.type
-class Mutation(IdentityMutation, DeviceMutation, ProfileMutation, PasswordResetMutation):
+class Mutation(IdentityMutation, DeviceMutation, ProfileMutation, PasswordResetMutation, KycMutation):
     pass
 
 

@@ -1,0 +1,224 @@
+"""KYC over GraphQL: upload documents (multipart), follow the status, and (admins) review."""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from datetime import datetime
+from typing import Any, Self
+
+import strawberry
+from sqlalchemy import select
+from strawberry.file_uploads import Upload
+
+from subgraphs.accounts.adapters import tables as t
+from subgraphs.accounts.adapters.kyc_repository import SqlKycRepository
+from subgraphs.accounts.domain.kyc import MAX_DOCUMENT_BYTES, DocumentKind
+from subgraphs.accounts.graphql.loaders import UserByIdLoader
+from subgraphs.accounts.graphql.types import KycStatus
+from subgraphs.accounts.graphql.wiring import KYC, KYC_UOW
+from subgraphs.accounts.service_layer.kyc import Kyc, UploadedDocument
+from subgraphs.platform.context import Context, Info
+from subgraphs.platform.errors import BadUserInput
+from subgraphs.platform.graphql_pagination import fetch_page
+from subgraphs.platform.graphql_types import Connection, UserError, user_errors_from
+from subgraphs.platform.ids import parse_id
+from subgraphs.platform.pagination import KeysetOrder, PageArgs, SortKey
+from subgraphs.platform.results import InputErrors
+
+
+@strawberry.enum
+class KycDocumentKind(enum.Enum):
+    ID_FRONT = "ID_FRONT"
+    ID_BACK = "ID_BACK"
+    SELFIE = "SELFIE"
+    BUSINESS_LICENSE = "BUSINESS_LICENSE"
+    PROOF_OF_ADDRESS = "PROOF_OF_ADDRESS"
+
+
+@strawberry.enum
+class KycSubmissionStatus(enum.Enum):
+    SUBMITTED = "SUBMITTED"
+    PENDING_REVIEW = "PENDING_REVIEW"
+    APPROVED = "APPROVED"
+    REJECTED = "REJECTED"
+
+
+@strawberry.enum
+class KycDecision(enum.Enum):
+    APPROVE = "APPROVE"
+    REJECT = "REJECT"
+
+
+@strawberry.type
+class KycDocument:
+    id: strawberry.ID
+    kind: KycDocumentKind
+    content_type: str
+    size: int
+
+
+@strawberry.type
+class KycSubmission:
+    id: strawberry.ID
+    user_id: strawberry.ID
+    status: KycSubmissionStatus
+    reason: str | None
+    submitted_at: datetime
+    reviewed_at: datetime | None
+
+    @classmethod
+    def from_row(cls, r: Any) -> Self:
+        return cls(
+            id=strawberry.ID(str(r.id)),
+            user_id=strawberry.ID(str(r.user_id)),
+            status=KycSubmissionStatus(r.status),
+            reason=r.reason,
+            submitted_at=r.submitted_at,
+            reviewed_at=r.reviewed_at,
+        )
+
+    @strawberry.field
+    async def documents(self, info: Info) -> list[KycDocument]:
+        async with info.context.engine.connect() as conn:
+            rows = await SqlKycRepository(conn).documents_of(uuid.UUID(self.user_id), uuid.UUID(self.id))
+        return [
+            KycDocument(
+                id=strawberry.ID(str(r.id)),
+                kind=KycDocumentKind(r.kind),
+                content_type=r.content_type,
+                size=r.size,
+            )
+            for r in rows
+        ]
+
+
+@strawberry.type
+class KycStatusResult:
+    status: KycStatus
+    latest_submission: KycSubmission | None
+
+
+@strawberry.input
+class KycDocumentInput:
+    kind: KycDocumentKind
+    file: Upload
+
+
+@strawberry.input
+class KycSubmissionFilter:
+    status: KycSubmissionStatus | None = None
+    submitted_after: datetime | None = None
+    submitted_before: datetime | None = None
+
+
+@strawberry.type
+class KycPayload:
+    submission: KycSubmission | None
+    user_errors: list[UserError]
+
+
+def _kyc(ctx: Context) -> Kyc:
+    kyc: Kyc = ctx.services[KYC]
+    return kyc
+
+
+async def _submission(info: Info, submission_id: uuid.UUID) -> KycSubmission | None:
+    async with info.context.engine.connect() as conn:
+        row = await SqlKycRepository(conn).get_submission(submission_id)
+    return KycSubmission.from_row(row) if row else None
+
+
+async def _read(upload: Any, field: str) -> bytes:
+    # Read one byte past the cap: a larger file is refused without reading it all.
+    data: bytes = await upload.read(MAX_DOCUMENT_BYTES + 1)
+    if not isinstance(data, bytes):
+        raise InputErrors([BadUserInput("Expected a file.", field=field)])
+    return data
+
+
+@strawberry.type
+class KycQuery:
+    @strawberry.federation.field(
+        authenticated=True, description="Your KYC status; admins may ask for anyone's."
+    )
+    async def kyc_status(self, info: Info, user_id: strawberry.ID | None = None) -> KycStatusResult | None:
+        principal = info.context.require_principal()
+        target = parse_id(user_id) if user_id is not None else principal.user_id
+        if target is None or not (principal.is_admin or target == principal.user_id):
+            return None
+        user = await UserByIdLoader.of(info.context).load(target)
+        if user is None:
+            return None
+        async with info.context.engine.connect() as conn:
+            latest = await SqlKycRepository(conn).latest_submission(target)
+        return KycStatusResult(
+            status=KycStatus(user.kyc_status.value),
+            latest_submission=KycSubmission.from_row(latest) if latest else None,
+        )
+
+    @strawberry.federation.field(
+        authenticated=True, description="Admins only: submissions by status and date."
+    )
+    async def kyc_submissions(
+        self,
+        info: Info,
+        filter: KycSubmissionFilter | None = None,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[KycSubmission]:
+        info.context.require_role("admin")
+        k = t.kyc_submissions
+        query = select(k)
+        f = filter or KycSubmissionFilter()
+        if f.status is not None:
+            query = query.where(k.c.status == f.status.value)
+        if f.submitted_after is not None:
+            query = query.where(k.c.submitted_at >= f.submitted_after)
+        if f.submitted_before is not None:
+            query = query.where(k.c.submitted_at < f.submitted_before)
+        order = KeysetOrder("kyc_submissions", "OLDEST", (SortKey(k.c.id, uuid.UUID),), False)
+        page = await fetch_page(info, query, order, PageArgs(first, after, last, before))
+        return Connection.from_page(page, KycSubmission.from_row)
+
+
+@strawberry.type
+class KycMutation:
+    @strawberry.federation.mutation(
+        authenticated=True, description="Upload identity documents (PDF, JPEG or PNG, 5 MB each)."
+    )
+    async def submit_kyc(self, info: Info, documents: list[KycDocumentInput]) -> KycPayload:
+        actor = info.context.require_principal()
+        try:
+            uploaded = [
+                UploadedDocument(DocumentKind(d.kind.value), await _read(d.file, f"documents.{i}.file"))
+                for i, d in enumerate(documents)
+            ]
+            submission_id = await _kyc(info.context).submit(
+                info.context.services[KYC_UOW](info.context.engine), actor, uploaded
+            )
+        except InputErrors as exc:
+            return KycPayload(submission=None, user_errors=user_errors_from(exc.errors))
+        return KycPayload(submission=await _submission(info, submission_id), user_errors=[])
+
+    @strawberry.federation.mutation(
+        authenticated=True, description="Admins only. A rejection needs a reason."
+    )
+    async def review_kyc(
+        self, info: Info, id: strawberry.ID, decision: KycDecision, reason: str | None = None
+    ) -> KycPayload:
+        admin = info.context.require_role("admin")
+        submission_id = parse_id(id) or uuid.UUID(int=0)
+        try:
+            await _kyc(info.context).review(
+                info.context.services[KYC_UOW](info.context.engine),
+                admin,
+                submission_id,
+                decision is KycDecision.APPROVE,
+                reason,
+            )
+        except InputErrors as exc:
+            return KycPayload(submission=None, user_errors=user_errors_from(exc.errors))
+        return KycPayload(submission=await _submission(info, submission_id), user_errors=[])
