@@ -5,6 +5,7 @@ from __future__ import annotations
 import httpx
 
 from subgraphs.platform.ids import new_id
+from tests.graphql.kyc_helpers import PDF, PNG, submit
 from tests.graphql.test_identity import LOGIN, ME, PASSWORD, REFRESH, REGISTER
 
 
@@ -56,3 +57,27 @@ async def test_a_browser_session_lives_on_cookies_through_the_router(router_http
         "/graphql", json={"query": "{ products(first: 1) { nodes { id } } }"}, headers=token
     )
     assert after.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+async def test_kyc_documents_upload_through_the_router(router_http: httpx.AsyncClient) -> None:
+    email = f"kyc-{new_id().hex[-10:]}@example.com"
+    variables = {"input": {"email": email, "password": PASSWORD, "displayName": "Seller", "kind": "SELLER"}}
+    await router_http.post("/graphql", json={"query": REGISTER, "variables": variables})
+    login = await router_http.post(
+        "/graphql",
+        json={
+            "query": LOGIN,
+            "variables": {
+                "input": {
+                    "email": email,
+                    "password": PASSWORD,
+                    "device": {"id": "web"},
+                    "refreshTokenDelivery": "BODY",
+                }
+            },
+        },
+    )
+    token = login.json()["data"]["login"]["accessToken"]
+    result = await submit(router_http, token, [("ID_FRONT", PDF), ("SELFIE", PNG)])
+    assert result["userErrors"] == []
+    assert [d["contentType"] for d in result["submission"]["documents"]] == ["application/pdf", "image/png"]
