@@ -17,6 +17,7 @@ from sqlalchemy import (
     PrimaryKeyConstraint,
     String,
     Table,
+    UniqueConstraint,
     Uuid,
     func,
     text,
@@ -159,6 +160,37 @@ kyc_documents = Table(
     Column("storage_key", String(300), nullable=False),
     _created(),
     Index("kyc_documents_submission", "user_id", "submission_id"),
+)
+
+# Access control. Small reference tables (replicated to every node on Citus); user_roles
+# above stays distributed by user_id and names roles by their (immutable) name.
+roles = Table(
+    "roles",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("name", String(64), nullable=False, unique=True),
+    Column("description", String(300), nullable=False, server_default=""),
+    Column("built_in", Boolean, nullable=False, server_default="false"),
+    _created(),
+)
+
+permissions = Table(
+    "permissions",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("resource", String(64), nullable=False),
+    Column("action", String(32), nullable=False),
+    Column("description", String(300), nullable=False, server_default=""),
+    _created(),
+    UniqueConstraint("resource", "action", name="permissions_resource_action"),
+)
+
+role_permissions = Table(
+    "role_permissions",
+    metadata,
+    Column("role_id", Uuid, nullable=False),
+    Column("permission_id", Uuid, nullable=False),
+    PrimaryKeyConstraint("role_id", "permission_id"),
 )
 
 outbox = outbox_table(metadata)

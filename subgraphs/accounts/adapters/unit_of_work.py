@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from subgraphs.accounts.adapters import tables
+from subgraphs.accounts.adapters.access_repository import SqlAccessRepository
 from subgraphs.accounts.adapters.kyc_repository import SqlKycRepository
 from subgraphs.accounts.adapters.repository import SqlAccountsRepository
 from subgraphs.accounts.domain.events import ACCOUNTS_TOPIC
@@ -19,3 +20,8 @@ class AccountsUnitOfWork(SqlUnitOfWork[SqlAccountsRepository]):
 class KycUnitOfWork(SqlUnitOfWork[SqlKycRepository]):
     def __init__(self, engine: AsyncEngine) -> None:
         super().__init__(engine, SqlKycRepository, tables.outbox, lambda _event: ACCOUNTS_TOPIC)
+
+
+class AccessUnitOfWork(SqlUnitOfWork[SqlAccessRepository]):
+    def __init__(self, engine: AsyncEngine) -> None:
+        super().__init__(engine, SqlAccessRepository, tables.outbox, lambda _event: ACCOUNTS_TOPIC)

@@ -26,10 +26,20 @@ from subgraphs.accounts.adapters.passwords import Argon2Hasher
 from subgraphs.accounts.adapters.repository import SqlAccountsRepository
 from subgraphs.accounts.adapters.signer import EcSigner
 from subgraphs.accounts.adapters.throttle import LoginThrottle
-from subgraphs.accounts.adapters.unit_of_work import AccountsUnitOfWork, KycUnitOfWork
+from subgraphs.accounts.adapters.unit_of_work import AccessUnitOfWork, AccountsUnitOfWork, KycUnitOfWork
 from subgraphs.accounts.domain import events as ev
 from subgraphs.accounts.graphql.schema import build_schema
-from subgraphs.accounts.graphql.wiring import DEVICES, IDENTITY, KYC, KYC_UOW, PASSWORD_RESETS, UOW
+from subgraphs.accounts.graphql.wiring import (
+    ACCESS,
+    ACCESS_UOW,
+    DEVICES,
+    IDENTITY,
+    KYC,
+    KYC_UOW,
+    PASSWORD_RESETS,
+    UOW,
+)
+from subgraphs.accounts.service_layer.access import Access
 from subgraphs.accounts.service_layer.devices import Devices
 from subgraphs.accounts.service_layer.identity import Identity
 from subgraphs.accounts.service_layer.kyc import Kyc, upgrade_approved_seller
@@ -82,6 +92,8 @@ def services(resources: Resources) -> dict[str, Any]:
         KYC: Kyc(store=store, clock=utcnow),
         UOW: AccountsUnitOfWork,
         KYC_UOW: KycUnitOfWork,
+        ACCESS: Access(revocations=revocations, clock=utcnow),
+        ACCESS_UOW: AccessUnitOfWork,
     }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
+from subgraphs.accounts.graphql.access import AccessMutation, AccessQuery
 from subgraphs.accounts.graphql.devices import DeviceMutation, DeviceQuery
 from subgraphs.accounts.graphql.kyc import KycMutation, KycQuery
 from subgraphs.accounts.graphql.mutations import IdentityMutation
@@ -31,12 +32,14 @@ TOKEN_FREE = frozenset(
 
 
 @strawberry.type
-class Query(IdentityQuery, DeviceQuery, UserQuery, PasswordResetQuery, KycQuery):
+class Query(IdentityQuery, DeviceQuery, UserQuery, PasswordResetQuery, KycQuery, AccessQuery):
     pass
 
 
 @strawberry.type
-class Mutation(IdentityMutation, DeviceMutation, ProfileMutation, PasswordResetMutation, KycMutation):
+class Mutation(
+    IdentityMutation, DeviceMutation, ProfileMutation, PasswordResetMutation, KycMutation, AccessMutation
+):
     pass
 
 

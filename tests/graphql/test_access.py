@@ -1,0 +1,128 @@
+"""Roles, permissions and assignments — including who may not touch them."""
+
+from __future__ import annotations
+
+from subgraphs.platform.ids import new_id
+from subgraphs.platform.testing import TestSigner
+from tests.conftest import GraphQLClient
+from tests.graphql.test_identity import ME, bearer, email, login, register
+
+CREATE_ROLES = """mutation($r: [RoleInput!]!) {
+  rolesBulkCreate(roles: $r) { roles { id name permissions { resource action } } userErrors { field code } } }"""
+CREATE_PERMISSIONS = """mutation($p: [PermissionInput!]!) {
+  permissionsBulkCreate(permissions: $p) { permissions { id resource action } userErrors { field code } } }"""
+ASSIGN = """mutation($a: [RoleAssignmentInput!]!) {
+  assignRoles(assignments: $a) { assignments { id userId role } userErrors { field code } } }"""
+REVOKE = "mutation($u: ID!, $r: String!) { revokeRole(userId: $u, role: $r) { userErrors { field code } } }"
+
+
+def unique(prefix: str) -> str:
+    return f"{prefix}-{new_id().hex[-8:]}"
+
+
+async def test_a_super_admin_defines_permissions_and_an_admin_builds_roles_from_them(
+    accounts_gql: GraphQLClient, signer: TestSigner
+) -> None:
+    superadmin = bearer(signer.token(roles=["superadmin"]))
+    resource = unique("orders")
+    created = await accounts_gql(
+        CREATE_PERMISSIONS, {"p": [{"resource": resource, "action": "refund"}]}, headers=superadmin
+    )
+    permission = created["data"]["permissionsBulkCreate"]["permissions"][0]
+    admin = bearer(signer.token(roles=["admin"]))
+    role_name = unique("support")
+    role = await accounts_gql(
+        CREATE_ROLES, {"r": [{"name": role_name, "permissionIds": [permission["id"]]}]}, headers=admin
+    )
+    assert role["data"]["rolesBulkCreate"]["roles"] == [
+        {
+            "id": role["data"]["rolesBulkCreate"]["roles"][0]["id"],
+            "name": role_name,
+            "permissions": [{"resource": resource, "action": "refund"}],
+        }
+    ]
+    duplicate = await accounts_gql(CREATE_ROLES, {"r": [{"name": role_name}]}, headers=admin)
+    assert duplicate["data"]["rolesBulkCreate"]["userErrors"] == [
+        {"field": ["roles", "0", "name"], "code": "CONFLICT"}
+    ]
+
+
+async def test_only_super_admins_touch_permissions_and_only_admins_touch_roles(
+    accounts_gql: GraphQLClient, signer: TestSigner
+) -> None:
+    admin = bearer(signer.token(roles=["admin"]))
+    refused = await accounts_gql(
+        CREATE_PERMISSIONS, {"p": [{"resource": unique("x"), "action": "read"}]}, headers=admin
+    )
+    assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    buyer = bearer(signer.token(roles=["buyer"]))
+    for doc, variables in (
+        (CREATE_ROLES, {"r": [{"name": unique("r")}]}),
+        ("{ roles { nodes { id } } }", {}),
+    ):
+        assert (await accounts_gql(doc, variables, headers=buyer))["errors"][0]["extensions"][
+            "code"
+        ] == "FORBIDDEN"
+
+
+async def test_roles_are_assigned_in_bulk_and_reach_the_next_token(
+    accounts_gql: GraphQLClient, signer: TestSigner
+) -> None:
+    address = email()
+    user_id = (await register(accounts_gql, address))["user"]["id"]
+    admin = bearer(signer.token(roles=["admin"]))
+    result = await accounts_gql(ASSIGN, {"a": [{"userId": user_id, "role": "seller"}]}, headers=admin)
+    assert [a["role"] for a in result["data"]["assignRoles"]["assignments"]] == ["seller"]
+    again = await accounts_gql(ASSIGN, {"a": [{"userId": user_id, "role": "seller"}]}, headers=admin)
+    assert again["data"]["assignRoles"]["userErrors"] == []
+    session = await login(accounts_gql, address)
+    assert "seller" in session["user"]["roles"]
+    mine = await accounts_gql("{ userRoles { nodes { role } } }", headers=bearer(session["accessToken"]))
+    assert sorted(n["role"] for n in mine["data"]["userRoles"]["nodes"]) == ["buyer", "seller"]
+
+
+async def test_admin_roles_need_a_super_admin_and_unknown_roles_or_users_are_refused(
+    accounts_gql: GraphQLClient, signer: TestSigner
+) -> None:
+    user_id = (await register(accounts_gql, email()))["user"]["id"]
+    admin = bearer(signer.token(roles=["admin"]))
+    escalate = await accounts_gql(ASSIGN, {"a": [{"userId": user_id, "role": "admin"}]}, headers=admin)
+    assert escalate["data"]["assignRoles"]["userErrors"] == [
+        {"field": ["assignments", "0", "role"], "code": "FORBIDDEN"}
+    ]
+    bogus = await accounts_gql(
+        ASSIGN, {"a": [{"userId": str(new_id()), "role": "no-such-role"}]}, headers=admin
+    )
+    codes = {tuple(e["field"]): e["code"] for e in bogus["data"]["assignRoles"]["userErrors"]}
+    assert codes == {("assignments", "0", "role"): "NOT_FOUND", ("assignments", "0", "userId"): "NOT_FOUND"}
+    superadmin = bearer(signer.token(roles=["superadmin"]))
+    ok = await accounts_gql(ASSIGN, {"a": [{"userId": user_id, "role": "admin"}]}, headers=superadmin)
+    assert ok["data"]["assignRoles"]["userErrors"] == []
+
+
+async def test_removing_a_role_revokes_the_users_current_tokens(
+    accounts_gql: GraphQLClient, signer: TestSigner
+) -> None:
+    address = email()
+    user_id = (await register(accounts_gql, address))["user"]["id"]
+    admin = bearer(signer.token(roles=["admin"]))
+    await accounts_gql(ASSIGN, {"a": [{"userId": user_id, "role": "seller"}]}, headers=admin)
+    session = await login(accounts_gql, address)
+    removed = await accounts_gql(REVOKE, {"u": user_id, "r": "seller"}, headers=admin)
+    assert removed["data"]["revokeRole"]["userErrors"] == []
+    assert (await accounts_gql(ME, headers=bearer(session["accessToken"])))["errors"][0]["extensions"][
+        "code"
+    ] == "UNAUTHENTICATED"
+    missing = await accounts_gql(REVOKE, {"u": user_id, "r": "seller"}, headers=admin)
+    assert missing["data"]["revokeRole"]["userErrors"] == [{"field": ["role"], "code": "NOT_FOUND"}]
+
+
+async def test_users_see_only_their_own_role_assignments(accounts_gql: GraphQLClient) -> None:
+    victim = (await register(accounts_gql, email()))["user"]["id"]
+    attacker = email()
+    await register(accounts_gql, attacker)
+    token = (await login(accounts_gql, attacker))["accessToken"]
+    theirs = await accounts_gql(
+        "query($u: ID) { userRoles(userId: $u) { nodes { userId } } }", {"u": victim}, headers=bearer(token)
+    )
+    assert {n["userId"] for n in theirs["data"]["userRoles"]["nodes"]} != {victim}
