@@ -15,6 +15,7 @@ import {
   isNonNullType,
   Kind,
   parse,
+  print,
   type DocumentNode,
   type ExecutionArgs,
   type ExecutionResult,
@@ -489,8 +490,32 @@ function rootFieldsOf(document: DocumentNode, operationName?: string | null) {
  */
 function useAuthResultGuard(): { before: GatewayPlugin; after: GatewayPlugin } {
   const original = new WeakMap<object, DocumentNode>();
+  // generic-auth hands every operation on as a fresh document object, even when it removed
+  // nothing, and the Rust planner caches plans by document identity: without this, every
+  // request would be planned again. Nothing removed -> the original (cached) document; fields
+  // removed -> one stable document per original and removal shape.
+  const stripped = new WeakMap<DocumentNode, Map<string, DocumentNode>>();
   const remember = ({ args }: any) => {
     original.set(args, args.document);
+  };
+  const canonicalize = (args: ExecutionArgs) => {
+    const before = original.get(args);
+    const after = args.document;
+    if (!before || before === after) return;
+    // Removal rebuilds the selection sets on the way up, untouched ones are reused.
+    const unchanged =
+      before.definitions.length === after.definitions.length &&
+      before.definitions.every((def, i) => (def as any).selectionSet === (after.definitions[i] as any).selectionSet);
+    if (unchanged) {
+      (args as any).document = before;
+      return;
+    }
+    let shapes = stripped.get(before);
+    if (!shapes) stripped.set(before, (shapes = new Map()));
+    const key = print(after);
+    const known = shapes.get(key);
+    if (known) (args as any).document = known;
+    else if (shapes.size < 16) shapes.set(key, after);
   };
   /** 'null': answer data: null; 'skip': nothing left to run, answer the nulled fields only. */
   const decide = (args: ExecutionArgs): 'null' | 'skip' | undefined => {
@@ -513,12 +538,14 @@ function useAuthResultGuard(): { before: GatewayPlugin; after: GatewayPlugin } {
     before: { onExecute: remember, onSubscribe: remember } as GatewayPlugin,
     after: {
       onExecute({ args, setResultAndStopExecution }: any) {
+        canonicalize(args);
         const outcome = decide(args);
         if (!outcome) return undefined;
         setResultAndStopExecution({ data: outcome === 'null' ? null : {} });
         return outcome === 'null' ? { onExecuteDone: forceNullData } : undefined;
       },
       onSubscribe({ args, setResultAndStopExecution }: any) {
+        canonicalize(args);
         const outcome = decide(args);
         if (!outcome) return undefined;
         setResultAndStopExecution({ data: outcome === 'null' ? null : {} });

@@ -2,11 +2,14 @@
 // Router ceiling benchmark: Hive Gateway (Rust planner) in front of the trivial subgraph.
 //
 //   node bench/run.mjs [--duration 10] [--connections 32] [--warmup 2] [--dedupe] [--direct] [--json]
+//                      [--jwt | --jwt-anonymous]
 //
 // Composes a one-subgraph supergraph at run time (in a temp dir, never under schema/),
 // starts bench/trivial-subgraph.mjs and the gateway as child processes on free ports,
 // drives POST { ping } with keep-alive through autocannon, prints rps, latency and the
 // gateway's RSS, then stops everything. De-duplication is OFF unless --dedupe.
+// --jwt turns JWT verification on (JWT_JWKS_FILE with a fresh ES256 key) and sends a valid
+// `Authorization: Bearer` token on every request; --jwt-anonymous turns it on, sends none.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,10 +19,11 @@ import { parse } from 'graphql';
 import autocannon from 'autocannon';
 import { compose } from '../compose.mjs';
 import { freePort, startGateway } from '../test/helpers.mjs';
+import { claims, makeSigningKey, signES256, writeJwks } from '../test/jwt-helpers.mjs';
 import { TRIVIAL_SDL } from './trivial-subgraph.mjs';
 
 function parseArgs(argv) {
-  const o = { duration: 10, connections: 32, warmup: 2, dedupe: false, direct: false, json: false };
+  const o = { duration: 10, connections: 32, warmup: 2, dedupe: false, direct: false, json: false, jwt: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--duration') o.duration = Number(argv[++i]);
@@ -28,6 +32,8 @@ function parseArgs(argv) {
     else if (a === '--dedupe') o.dedupe = true;
     else if (a === '--direct') o.direct = true;
     else if (a === '--json') o.json = true;
+    else if (a === '--jwt') o.jwt = 'token';
+    else if (a === '--jwt-anonymous') o.jwt = 'anonymous';
     else throw new Error(`unknown argument ${a}`);
   }
   return o;
@@ -52,11 +58,11 @@ function cpuSeconds(pid) {
   }
 }
 
-function load(url, { duration, connections }) {
+function load(url, { duration, connections, headers = {} }) {
   return autocannon({
     url,
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
     body: JSON.stringify({ query: '{ ping }' }),
     connections,
     duration,
@@ -104,14 +110,22 @@ async function main() {
     });
     const subUrl = `http://127.0.0.1:${subPort}/graphql`;
 
-    // 3. gateway
-    gateway = await startGateway({
-      supergraph,
-      env: { TRIVIAL_URL: subUrl, ROUTER_DEDUPE: opts.dedupe ? '1' : '0', ROUTER_LOG_LEVEL: 'warn' },
-    });
+    // 3. gateway (with --jwt*: a JWKS file holding a fresh ES256 key, and a token signed by it)
+    const env = { TRIVIAL_URL: subUrl, ROUTER_DEDUPE: opts.dedupe ? '1' : '0', ROUTER_LOG_LEVEL: 'warn' };
+    const headers = {};
+    if (opts.jwt) {
+      const key = makeSigningKey('bench-key');
+      env.JWT_JWKS_FILE = join(dir, 'jwks.json');
+      writeJwks(env.JWT_JWKS_FILE, [key]);
+      const now = Math.floor(Date.now() / 1000);
+      if (opts.jwt === 'token') {
+        headers.authorization = `Bearer ${signES256(key, claims({ exp: now + 3600, scope: 'catalog:read' }))}`;
+      }
+    }
+    gateway = await startGateway({ supergraph, env });
     const probe = await fetch(gateway.graphqlUrl, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...headers },
       body: JSON.stringify({ query: '{ ping }' }),
     }).then((r) => r.json());
     if (probe?.data?.ping !== 'pong') throw new Error(`probe through the router failed: ${JSON.stringify(probe)}`);
@@ -122,6 +136,7 @@ async function main() {
       connections: opts.connections,
       durationS: opts.duration,
       dedupe: opts.dedupe,
+      jwt: opts.jwt ?? 'off',
       gatewayStartMs: Math.round(gateway.startMs),
       gatewayRssIdleMiB: rssIdle,
     };
@@ -129,9 +144,9 @@ async function main() {
       if (opts.warmup) await load(subUrl, { ...opts, duration: opts.warmup });
       result.direct = summary(await load(subUrl, opts));
     }
-    if (opts.warmup) await load(gateway.graphqlUrl, { ...opts, duration: opts.warmup });
+    if (opts.warmup) await load(gateway.graphqlUrl, { ...opts, headers, duration: opts.warmup });
     const cpuBefore = cpuSeconds(gateway.pid);
-    result.router = summary(await load(gateway.graphqlUrl, opts));
+    result.router = summary(await load(gateway.graphqlUrl, { ...opts, headers }));
     const cpuAfter = cpuSeconds(gateway.pid);
     result.gatewayRssAfterMiB = rssMiB(gateway.pid);
     // Contention-independent figure: gateway CPU per request (the machine's 2 cores are
@@ -144,7 +159,9 @@ async function main() {
     if (opts.json) {
       console.log(JSON.stringify(result, null, 2));
     } else {
-      console.log(`node ${result.node}, ${opts.connections} connections, ${opts.duration}s, dedupe ${opts.dedupe ? 'on' : 'off'}`);
+      console.log(
+        `node ${result.node}, ${opts.connections} connections, ${opts.duration}s, dedupe ${opts.dedupe ? 'on' : 'off'}, jwt ${result.jwt}`,
+      );
       console.log(`gateway: ready in ${result.gatewayStartMs} ms, RSS idle ${rssIdle} MiB, after load ${result.gatewayRssAfterMiB} MiB`);
       for (const k of ['direct', 'router']) {
         const r = result[k];

@@ -77,6 +77,15 @@ describe('router with default settings', () => {
     });
   });
 
+  test('without JWT_JWKS_URL/JWT_JWKS_FILE tokens are not checked and auth directives are left to the subgraphs', async () => {
+    const { res, body } = await gql(gateway.graphqlUrl, '{ me products(first: 1) { costCents } }', {
+      headers: { authorization: 'Bearer not-a-jwt' },
+    });
+    assert.equal(res.status, 200);
+    assert.deepEqual(body.data, { me: 'fixture-user', products: [{ costCents: 500 }] });
+    assert.equal(gateway.output().match(/JWT verification is off/g)?.length, 1);
+  });
+
   test('a client x-request-id is kept and returned', async () => {
     const { res } = await gql(gateway.graphqlUrl, '{ __typename products(first: 1) { id } }', {
       headers: { 'x-request-id': 'abc-123' },

@@ -17,6 +17,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from jwt.algorithms import ECAlgorithm
 
+from subgraphs.platform.authz import scopes_for_roles
 from subgraphs.platform.ids import new_id
 
 
@@ -52,7 +53,7 @@ class TestSigner:
         self,
         user_id: uuid.UUID | None = None,
         roles: list[str] | None = None,
-        scope: str = "",
+        scope: str | None = None,
         ttl: int = 300,
         **overrides: Any,
     ) -> str:
@@ -65,7 +66,8 @@ class TestSigner:
             "exp": now + ttl,
             "jti": uuid.uuid4().hex,
             "roles": roles or ["buyer"],
-            "scope": scope,
+            # As accounts mints them: scopes follow roles unless a test says otherwise.
+            "scope": scopes_for_roles(frozenset(roles or ["buyer"])) if scope is None else scope,
             **overrides,
         }
         return jwt.encode(claims, self.key, algorithm="ES256", headers={"kid": self.kid})

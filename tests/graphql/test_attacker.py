@@ -132,3 +132,21 @@ async def test_malformed_json_and_syntax_errors_are_client_errors_not_500s(gql: 
     assert 400 <= response.status_code < 500
     body = await gql("{ brands(first: 1 { id }")
     assert body["errors"][0]["extensions"]["code"] == "GRAPHQL_PARSE_FAILED"
+
+
+async def test_a_seller_token_without_the_catalog_scope_cannot_write(
+    gql: GraphQLClient, signer: TestSigner
+) -> None:
+    narrowed = signer.token(roles=["seller"], scope="profile:read")
+    body = await gql('mutation { productDelete(id: "x") { deletedId } }', headers=bearer(narrowed))
+    assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    assert body["errors"][0]["extensions"]["requiredScopes"] == ["catalog:write"]
+
+
+async def test_a_scope_without_the_role_behind_it_is_not_enough(
+    gql: GraphQLClient, signer: TestSigner
+) -> None:
+    # Defence in depth: a token whose scope and roles disagree fails the role check behind it.
+    odd = signer.token(roles=["buyer"], scope="catalog:write")
+    body = await gql('mutation { productDelete(id: "x") { deletedId } }', headers=bearer(odd))
+    assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"

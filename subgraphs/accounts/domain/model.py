@@ -8,6 +8,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from subgraphs.platform.authz import scopes_for_roles
 from subgraphs.platform.errors import BadUserInput
 
 EMAIL_PATTERN = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,190}\.[^@\s]{2,63}$")
@@ -112,9 +113,4 @@ def roles_for(kind: AccountKind) -> frozenset[str]:
 
 
 def scopes_for(roles: frozenset[str]) -> str:
-    scopes = {"profile:read", "profile:write"}
-    if "seller" in roles or "admin" in roles:
-        scopes.add("catalog:write")
-    if "admin" in roles:
-        scopes.add("admin")
-    return " ".join(sorted(scopes))
+    return scopes_for_roles(roles)

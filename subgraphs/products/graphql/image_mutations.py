@@ -7,11 +7,12 @@ from typing import Any
 
 import strawberry
 
+from subgraphs.platform.authz import CATALOG_WRITE, requires_scopes
 from subgraphs.platform.context import Info
 from subgraphs.products.adapters.unit_of_work import SqlUnitOfWork
 from subgraphs.products.graphql import dataloaders as dl
 from subgraphs.products.graphql.mutation_inputs import ProductImageInput, ProductImageUpdateInput
-from subgraphs.products.graphql.mutation_support import AUTHENTICATED, guarded, uuid_arg
+from subgraphs.products.graphql.mutation_support import guarded, uuid_arg
 from subgraphs.products.graphql.payloads import DeletePayload, ProductImagesPayload
 from subgraphs.products.graphql.types import Product, ProductImage
 from subgraphs.products.service_layer import images as images_service
@@ -32,7 +33,7 @@ async def _payload(info: Info, product_id: uuid.UUID, ids: list[uuid.UUID]) -> P
 
 @strawberry.type
 class ImageMutation:
-    @strawberry.federation.mutation(**AUTHENTICATED)
+    @strawberry.federation.mutation(**requires_scopes(CATALOG_WRITE))
     async def product_images_bulk_create(
         self, info: Info, product_id: strawberry.ID, images: list[ProductImageInput]
     ) -> ProductImagesPayload:
@@ -49,7 +50,7 @@ class ImageMutation:
             return ProductImagesPayload(product=None, images=[], user_errors=errors)
         return await _payload(info, uuid.UUID(str(product_id)), ids)
 
-    @strawberry.federation.mutation(**AUTHENTICATED)
+    @strawberry.federation.mutation(**requires_scopes(CATALOG_WRITE))
     async def product_image_delete(self, info: Info, id: strawberry.ID) -> DeletePayload:
         actor = info.context.require_role("seller")
         deleted, errors = await guarded(
@@ -57,7 +58,7 @@ class ImageMutation:
         )
         return DeletePayload(deleted_id=strawberry.ID(str(deleted)) if deleted else None, user_errors=errors)
 
-    @strawberry.federation.mutation(**AUTHENTICATED)
+    @strawberry.federation.mutation(**requires_scopes(CATALOG_WRITE))
     async def product_images_bulk_update(
         self, info: Info, product_id: strawberry.ID, images: list[ProductImageUpdateInput]
     ) -> ProductImagesPayload:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import strawberry
 
@@ -43,6 +43,3 @@ async def guarded(make: Callable[[], Awaitable[T]]) -> tuple[T | None, list[User
         if isinstance(exc, _EXPECTED):
             return None, user_errors_from([exc])
         raise
-
-
-AUTHENTICATED: dict[str, Any] = {"authenticated": True}

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 import strawberry
 
+from subgraphs.platform.authz import CATALOG_WRITE, requires_scopes
 from subgraphs.platform.context import Info
 from subgraphs.products.adapters.unit_of_work import SqlUnitOfWork
 from subgraphs.products.domain.model import ProductStatus as DomainStatus
@@ -24,7 +25,7 @@ from subgraphs.products.graphql.mutation_inputs import (
     ProductVariantCreateInput,
     ProductVariantUpdateInput,
 )
-from subgraphs.products.graphql.mutation_support import AUTHENTICATED, guarded, uuid_arg
+from subgraphs.products.graphql.mutation_support import guarded, uuid_arg
 from subgraphs.products.graphql.payloads import (
     AdjustInventoryPayload,
     DeletePayload,
@@ -72,7 +73,7 @@ def _attrs(values: list[AttributeValueInput] | None, prefix: str) -> list[tuple[
 
 @strawberry.type
 class CatalogMutation:
-    @strawberry.federation.mutation(**AUTHENTICATED)
+    @strawberry.federation.mutation(**requires_scopes(CATALOG_WRITE))
     async def product_create(self, info: Info, input: ProductCreateInput) -> ProductPayload:
         actor = info.context.require_role("seller")
 
@@ -96,7 +97,7 @@ class CatalogMutation:
             product=await _fresh_product(info, product.id) if product else None, user_errors=errors
         )
 
-    @strawberry.federation.mutation(**AUTHENTICATED)
+    @strawberry.federation.mutation(**requires_scopes(CATALOG_WRITE))
     async def product_update(
         self, info: Info, id: strawberry.ID, input: ProductUpdateInput
     ) -> ProductPayload:
@@ -122,7 +123,7 @@ class CatalogMutation:
             product=await _fresh_product(info, product.id) if product else None, user_errors=errors
         )
 
-    @strawberry.federation.mutation(**AUTHENTICATED)
+    @strawberry.federation.mutation(**requires_scopes(CATALOG_WRITE))
     async def product_delete(self, info: Info, id: strawberry.ID) -> DeletePayload:
         actor = info.context.require_role("seller")
         deleted, errors = await guarded(
@@ -131,7 +132,7 @@ class CatalogMutation:
         return DeletePayload(deleted_id=strawberry.ID(str(deleted)) if deleted else None, user_errors=errors)
 
     @strawberry.federation.mutation(
-        **AUTHENTICATED, description="All-or-nothing: one bad row writes nothing."
+        **requires_scopes(CATALOG_WRITE), description="All-or-nothing: one bad row writes nothing."
     )
     async def product_variants_bulk_create(
         self, info: Info, product_id: strawberry.ID, variants: list[ProductVariantCreateInput]
@@ -154,7 +155,7 @@ class CatalogMutation:
         )
 
     @strawberry.federation.mutation(
-        **AUTHENTICATED, description="All-or-nothing: one bad row writes nothing."
+        **requires_scopes(CATALOG_WRITE), description="All-or-nothing: one bad row writes nothing."
     )
     async def product_variants_bulk_update(
         self, info: Info, product_id: strawberry.ID, variants: list[ProductVariantUpdateInput]
@@ -186,7 +187,7 @@ class CatalogMutation:
             user_errors=[],
         )
 
-    @strawberry.federation.mutation(**AUTHENTICATED)
+    @strawberry.federation.mutation(**requires_scopes(CATALOG_WRITE))
     async def product_variant_delete(self, info: Info, id: strawberry.ID) -> DeletePayload:
         actor = info.context.require_role("seller")
         deleted, errors = await guarded(
@@ -195,7 +196,8 @@ class CatalogMutation:
         return DeletePayload(deleted_id=strawberry.ID(str(deleted)) if deleted else None, user_errors=errors)
 
     @strawberry.federation.mutation(
-        **AUTHENTICATED, description="Replaces the values of the given attributes on the product."
+        **requires_scopes(CATALOG_WRITE),
+        description="Replaces the values of the given attributes on the product.",
     )
     async def product_attribute_values_set(
         self, info: Info, product_id: strawberry.ID, values: list[AttributeValueInput]
@@ -213,7 +215,7 @@ class CatalogMutation:
             product=await _fresh_product(info, product.id) if product else None, user_errors=errors
         )
 
-    @strawberry.federation.mutation(**AUTHENTICATED)
+    @strawberry.federation.mutation(**requires_scopes(CATALOG_WRITE))
     async def adjust_inventory(self, info: Info, input: AdjustInventoryInput) -> AdjustInventoryPayload:
         actor = info.context.require_role("seller")
 

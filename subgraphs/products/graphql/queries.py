@@ -8,6 +8,7 @@ from typing import Any
 import strawberry
 from sqlalchemy import or_, select, text
 
+from subgraphs.platform.authz import CATALOG_WRITE, requires_scopes
 from subgraphs.platform.context import Info
 from subgraphs.platform.errors import BadUserInput
 from subgraphs.platform.graphql_pagination import ascending, escape_like, id_filter, paginate
@@ -254,7 +255,10 @@ class CatalogQuery:
             info, query, order, PageArgs(first, after, last, before), lambda r: ProductImage.from_row(r, base)
         )
 
-    @strawberry.field(description="Per-warehouse stock rows: sellers see their own products', admins all.")
+    @strawberry.federation.field(
+        **requires_scopes(CATALOG_WRITE),
+        description="Per-warehouse stock rows: sellers see their own products', admins all.",
+    )
     async def inventory(
         self,
         info: Info,
@@ -282,7 +286,7 @@ class CatalogQuery:
             info, query, order, PageArgs(first, after, last, before), InventoryItem.from_row
         )
 
-    @strawberry.field
+    @strawberry.federation.field(**requires_scopes(CATALOG_WRITE))
     async def inventory_item(self, info: Info, id: strawberry.ID) -> InventoryItem | None:
         principal = info.context.require_role("seller")
         key = parse_id(id)

@@ -7,6 +7,7 @@ from typing import Any
 
 import strawberry
 
+from subgraphs.platform.authz import ADMIN, requires_scopes
 from subgraphs.platform.context import Info
 from subgraphs.products.adapters.unit_of_work import SqlUnitOfWork
 from subgraphs.products.graphql import dataloaders as dl
@@ -16,7 +17,7 @@ from subgraphs.products.graphql.mutation_inputs import (
     NamedCreateInput,
     NamedUpdateInput,
 )
-from subgraphs.products.graphql.mutation_support import AUTHENTICATED, guarded, optional_uuid_arg, uuid_arg
+from subgraphs.products.graphql.mutation_support import guarded, optional_uuid_arg, uuid_arg
 from subgraphs.products.graphql.payloads import (
     AttributesPayload,
     BrandsPayload,
@@ -48,7 +49,7 @@ async def _attributes(info: Info, ids: list[Any] | None) -> list[ProductAttribut
 @strawberry.type
 class TaxonomyMutation:
     @strawberry.federation.mutation(
-        **AUTHENTICATED, description="Admins only. Parents may be created earlier in the same list."
+        **requires_scopes(ADMIN), description="Admins only. Parents may be created earlier in the same list."
     )
     async def categories_bulk_create(
         self, info: Info, categories: list[CategoryCreateInput]
@@ -72,7 +73,7 @@ class TaxonomyMutation:
         ids, errors = await guarded(make)
         return CategoriesPayload(categories=await _categories(info, ids), user_errors=errors)
 
-    @strawberry.federation.mutation(**AUTHENTICATED, description="Admins only.")
+    @strawberry.federation.mutation(**requires_scopes(ADMIN), description="Admins only.")
     async def brands_bulk_create(self, info: Info, brands: list[NamedCreateInput]) -> BrandsPayload:
         actor = info.context.require_role("admin")
         ids, errors = await guarded(
@@ -82,7 +83,7 @@ class TaxonomyMutation:
         )
         return BrandsPayload(brands=await _brands(info, ids), user_errors=errors)
 
-    @strawberry.federation.mutation(**AUTHENTICATED, description="Admins only.")
+    @strawberry.federation.mutation(**requires_scopes(ADMIN), description="Admins only.")
     async def attributes_bulk_create(
         self, info: Info, attributes: list[NamedCreateInput]
     ) -> AttributesPayload:
@@ -94,7 +95,9 @@ class TaxonomyMutation:
         )
         return AttributesPayload(attributes=await _attributes(info, ids), user_errors=errors)
 
-    @strawberry.federation.mutation(**AUTHENTICATED, description="Admins only. Renames, re-orders or moves.")
+    @strawberry.federation.mutation(
+        **requires_scopes(ADMIN), description="Admins only. Renames, re-orders or moves."
+    )
     async def categories_bulk_update(
         self, info: Info, categories: list[CategoryUpdateInput]
     ) -> CategoriesPayload:
@@ -117,7 +120,7 @@ class TaxonomyMutation:
         ids, errors = await guarded(make)
         return CategoriesPayload(categories=await _categories(info, ids), user_errors=errors)
 
-    @strawberry.federation.mutation(**AUTHENTICATED, description="Admins only.")
+    @strawberry.federation.mutation(**requires_scopes(ADMIN), description="Admins only.")
     async def brands_bulk_update(self, info: Info, brands: list[NamedUpdateInput]) -> BrandsPayload:
         actor = info.context.require_role("admin")
         ids, errors = await guarded(
@@ -127,7 +130,7 @@ class TaxonomyMutation:
         )
         return BrandsPayload(brands=await _brands(info, ids), user_errors=errors)
 
-    @strawberry.federation.mutation(**AUTHENTICATED, description="Admins only.")
+    @strawberry.federation.mutation(**requires_scopes(ADMIN), description="Admins only.")
     async def attributes_bulk_update(
         self, info: Info, attributes: list[NamedUpdateInput]
     ) -> AttributesPayload:
@@ -140,7 +143,7 @@ class TaxonomyMutation:
         return AttributesPayload(attributes=await _attributes(info, ids), user_errors=errors)
 
     @strawberry.federation.mutation(
-        **AUTHENTICATED, description="Admins only. Also removes every product's values."
+        **requires_scopes(ADMIN), description="Admins only. Also removes every product's values."
     )
     async def attribute_delete(self, info: Info, id: strawberry.ID) -> DeletePayload:
         actor = info.context.require_role("admin")

@@ -1,0 +1,94 @@
+"""The authorization framework every subgraph uses.
+
+Two layers, deny by default:
+
+* **Who may ask** is stated in the schema with the federation directives `@authenticated` and
+  `@requiresScopes` (the router enforces them from the verified JWT) and enforced again here
+  by permission classes — the subgraph never trusts the network.
+* **Which object** is decided by named policies that take the caller and the object
+  (`owner`, `same_seller`, `admin`). A caller who fails a policy gets "not found", never
+  "forbidden": someone else's object is indistinguishable from a missing one.
+
+Scopes come from roles when accounts mints a token (`scopes_for_roles`); admins pass every
+scope check.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from strawberry.permission import BasePermission, PermissionExtension
+
+from subgraphs.platform.errors import Forbidden, Unauthenticated
+from subgraphs.platform.identity import Principal
+
+CATALOG_WRITE = "catalog:write"
+ADMIN = "admin"
+PROFILE_READ = "profile:read"
+PROFILE_WRITE = "profile:write"
+
+_ROLE_SCOPES = {
+    "buyer": {PROFILE_READ, PROFILE_WRITE},
+    "seller": {PROFILE_READ, PROFILE_WRITE, CATALOG_WRITE},
+    "admin": {PROFILE_READ, PROFILE_WRITE, CATALOG_WRITE, ADMIN},
+    "superadmin": {PROFILE_READ, PROFILE_WRITE, ADMIN},
+}
+
+
+def scopes_for_roles(roles: frozenset[str]) -> str:
+    """The space-separated `scope` claim for a set of roles (unknown roles add nothing)."""
+    scopes: set[str] = {PROFILE_READ, PROFILE_WRITE}
+    for role in roles:
+        scopes |= _ROLE_SCOPES.get(role, set())
+    return " ".join(sorted(scopes))
+
+
+class _RequiresScopes(BasePermission):
+    """Every one of `scopes` (one alternative of `@requiresScopes`) on a verified token."""
+
+    scopes: frozenset[str] = frozenset()
+
+    def has_permission(self, source: Any, info: Any, **kwargs: Any) -> bool:  # noqa: ARG002 — Strawberry's signature
+        principal: Principal | None = info.context.principal
+        if principal is None:
+            raise Unauthenticated("Sign in to do this.")
+        if principal.is_admin or self.scopes <= principal.scopes:
+            return True
+        raise Forbidden(
+            f"This needs the {', '.join(sorted(self.scopes))} scope.", requiredScopes=sorted(self.scopes)
+        )
+
+
+def requires_scopes(*scopes: str) -> dict[str, Any]:
+    """Field arguments: the directive for the router plus the same check in this subgraph.
+
+    @strawberry.federation.mutation(**requires_scopes(CATALOG_WRITE))
+    """
+    check = type("RequiresScopes", (_RequiresScopes,), {"scopes": frozenset(scopes)})
+    return {
+        "authenticated": True,
+        "requires_scopes": [sorted(scopes)],
+        "extensions": [PermissionExtension(permissions=[check()], use_directives=False)],
+    }
+
+
+# Object-level policies: (caller, object attribute) -> allowed.
+Policy = Callable[[Principal | None, Any], bool]
+
+
+def admin(principal: Principal | None, _subject: Any = None) -> bool:
+    return principal is not None and principal.is_admin
+
+
+def owner(principal: Principal | None, owner_id: uuid.UUID | None) -> bool:
+    """The caller is the object's user (or an admin)."""
+    return principal is not None and (principal.is_admin or principal.user_id == owner_id)
+
+
+def same_seller(principal: Principal | None, seller_id: uuid.UUID | None) -> bool:
+    """The caller is the seller the object belongs to (or an admin)."""
+    return principal is not None and (
+        principal.is_admin or (principal.is_seller and principal.user_id == seller_id)
+    )
