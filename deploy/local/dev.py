@@ -67,6 +67,7 @@ def main() -> int:
                     f"Supergraph ready in {time.monotonic() - started:.1f}s.",
                     f"  GraphiQL (router):   http://localhost:{Ports().router}/graphql",
                     f"  products subgraph:   {running.urls['products']}",
+                    f"  accounts subgraph:   {running.urls['accounts']}  (JWKS: /.well-known/jwks.json)",
                     f"  logs:                {profile.logs_dir}",
                     "",
                     "Try:  { products(first: 5, sort: {field: PRICE}) "

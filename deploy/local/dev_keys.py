@@ -16,6 +16,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from jwt.algorithms import ECAlgorithm
 
+from subgraphs.platform.authz import scopes_for_roles
+
 KID = "dev-1"
 
 
@@ -58,7 +60,7 @@ def demo_token(
         "iat": now,
         "exp": now + ttl_hours * 3600,
         "roles": roles,
-        "scope": "",
+        "scope": scopes_for_roles(frozenset(roles)),
         "jti": uuid.uuid4().hex,
     }
     return jwt.encode(claims, key, algorithm="ES256", headers={"kid": KID})
