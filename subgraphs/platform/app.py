@@ -30,6 +30,7 @@ from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse, process_result
 from strawberry.types import ExecutionResult
 
+from subgraphs.platform.activity import DeviceActivity
 from subgraphs.platform.asgi_middleware import BodyLimitMiddleware, RequestIdMiddleware
 from subgraphs.platform.context import Context
 from subgraphs.platform.db import create_engine
@@ -55,6 +56,7 @@ class Resources:
     # Shared by the verifier and any use case that revokes, so a process sees its own
     # revocations at once (see `revocations`).
     revocations: RedisRevocations
+    activity: DeviceActivity
     services: dict[str, Any] = field(default_factory=dict)
 
 
@@ -106,6 +108,8 @@ class SubgraphGraphQL(GraphQL[Context, None]):
             token = bearer_token(request.headers.get("authorization"))
             if token is not None:
                 ctx.principal = await resources.verifier.verify(token)
+                if ctx.principal.device_id:
+                    await resources.activity.touch(ctx.principal.device_id)
         except AppError as exc:
             ctx.auth_error = exc
         return ctx
@@ -126,7 +130,12 @@ async def open_resources(settings: Settings) -> Resources:
     if verifier.configured:
         await verifier.load()
     return Resources(
-        settings=settings, engine=engine, redis=redis, verifier=verifier, revocations=revocations
+        settings=settings,
+        engine=engine,
+        redis=redis,
+        verifier=verifier,
+        revocations=revocations,
+        activity=DeviceActivity(redis),
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from subgraphs.platform.testing import TestSigner
@@ -126,3 +127,13 @@ async def test_push_tokens_are_stored_on_your_own_devices_only(accounts_gql: Gra
     assert mine["data"]["updateDevicePushToken"]["device"]["id"] == device_id
     theirs = await accounts_gql(doc, {"id": device_id, "t": "evil"}, headers=bearer(other["accessToken"]))
     assert theirs["data"]["updateDevicePushToken"]["userErrors"] == [{"code": "NOT_FOUND"}]
+
+
+async def test_devices_show_when_they_were_last_active(accounts_gql: GraphQLClient) -> None:
+    phone, _, _ = await two_devices(accounts_gql)
+    query = "{ devices { nodes { current lastActiveAt lastSeenAt } } }"
+    nodes = (await accounts_gql(query, headers=bearer(phone["accessToken"])))["data"]["devices"]["nodes"]
+    current = next(n for n in nodes if n["current"])
+    # Activity is kept at second resolution; the login time has microseconds.
+    active, seen = (datetime.fromisoformat(current[k]) for k in ("lastActiveAt", "lastSeenAt"))
+    assert active >= seen.replace(microsecond=0)

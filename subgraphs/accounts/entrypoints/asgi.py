@@ -32,6 +32,7 @@ from subgraphs.accounts.graphql.schema import build_schema
 from subgraphs.accounts.graphql.wiring import (
     ACCESS,
     ACCESS_UOW,
+    ACTIVITY,
     DEVICES,
     IDENTITY,
     KYC,
@@ -94,6 +95,7 @@ def services(resources: Resources) -> dict[str, Any]:
         KYC_UOW: KycUnitOfWork,
         ACCESS: Access(revocations=revocations, clock=utcnow),
         ACCESS_UOW: AccessUnitOfWork,
+        ACTIVITY: resources.activity,
     }
 
 

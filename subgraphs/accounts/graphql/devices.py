@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import enum
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Self
 
 import strawberry
@@ -16,15 +16,26 @@ from sqlalchemy import Select, func, select, update
 
 from subgraphs.accounts.adapters import tables as t
 from subgraphs.accounts.graphql.types import DeviceType
-from subgraphs.accounts.graphql.wiring import DEVICES, UOW
+from subgraphs.accounts.graphql.wiring import ACTIVITY, DEVICES, UOW
 from subgraphs.accounts.service_layer.devices import Devices
+from subgraphs.platform.activity import DeviceActivity
 from subgraphs.platform.context import Context, Info
+from subgraphs.platform.dataloaders import ContextLoader
 from subgraphs.platform.errors import BadUserInput, NotFound
 from subgraphs.platform.graphql_pagination import ascending, id_filter, paginate
 from subgraphs.platform.graphql_types import Connection, UserError, user_errors_from
 from subgraphs.platform.ids import parse_id
 from subgraphs.platform.pagination import PageArgs
 from subgraphs.platform.results import InputErrors
+
+
+class DeviceLastActiveLoader(ContextLoader[str, int | None]):
+    """Last-active times of a page of devices in one Redis MGET."""
+
+    async def fetch_many(self, keys: list[str]) -> list[int | None]:
+        activity: DeviceActivity = self.ctx.services[ACTIVITY]
+        seen = await activity.last_seen(keys)
+        return [seen.get(k) for k in keys]
 
 
 @strawberry.type
@@ -38,6 +49,11 @@ class Device:
     last_seen_at: datetime
     revoked_at: datetime | None
     current: bool = strawberry.field(description="The device this request was made from.")
+
+    @strawberry.field(description="When any subgraph last saw a token of this device (minute resolution).")
+    async def last_active_at(self, info: Info) -> datetime:
+        seen = await DeviceLastActiveLoader.of(info.context).load(str(self.id))
+        return datetime.fromtimestamp(seen, UTC) if seen else self.last_seen_at
 
     @classmethod
     def from_row(cls, r: Any, ctx: Context) -> Self:
