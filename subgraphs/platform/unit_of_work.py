@@ -5,7 +5,7 @@ Rolled back unless `commit()` is called, so a use case that raises writes nothin
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from types import TracebackType
 from typing import Generic, Self, TypeVar
 
@@ -27,11 +27,13 @@ class SqlUnitOfWork(Generic[RepoT]):
         make_repo: Callable[[AsyncConnection], RepoT],
         outbox: Table,
         topic_for: Callable[[Event], str],
+        after_commit: Callable[[list[Event]], Awaitable[None]] | None = None,
     ) -> None:
         self._engine = engine
         self._make_repo = make_repo
         self._outbox = outbox
         self._topic_for = topic_for
+        self._after_commit = after_commit
         self._conn: AsyncConnection | None = None
         self.events: list[Event] = []
         self.committed = False
@@ -60,3 +62,6 @@ class SqlUnitOfWork(Generic[RepoT]):
         await write_events(self._conn, self._outbox, self.events, self._topic_for)
         await self._conn.commit()
         self.committed = True
+        if self._after_commit is not None:
+            # Side effects that must not run for a rolled-back change (e.g. cache drops).
+            await self._after_commit(self.events)

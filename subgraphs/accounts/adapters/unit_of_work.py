@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from subgraphs.accounts.adapters import tables
@@ -9,19 +11,26 @@ from subgraphs.accounts.adapters.access_repository import SqlAccessRepository
 from subgraphs.accounts.adapters.kyc_repository import SqlKycRepository
 from subgraphs.accounts.adapters.repository import SqlAccountsRepository
 from subgraphs.accounts.domain.events import ACCOUNTS_TOPIC
+from subgraphs.platform.events import Event
 from subgraphs.platform.unit_of_work import SqlUnitOfWork
+
+AfterCommit = Callable[[list[Event]], Awaitable[None]]
+
+
+def _topic(_event: Event) -> str:
+    return ACCOUNTS_TOPIC
 
 
 class AccountsUnitOfWork(SqlUnitOfWork[SqlAccountsRepository]):
-    def __init__(self, engine: AsyncEngine) -> None:
-        super().__init__(engine, SqlAccountsRepository, tables.outbox, lambda _event: ACCOUNTS_TOPIC)
+    def __init__(self, engine: AsyncEngine, after_commit: AfterCommit | None = None) -> None:
+        super().__init__(engine, SqlAccountsRepository, tables.outbox, _topic, after_commit)
 
 
 class KycUnitOfWork(SqlUnitOfWork[SqlKycRepository]):
-    def __init__(self, engine: AsyncEngine) -> None:
-        super().__init__(engine, SqlKycRepository, tables.outbox, lambda _event: ACCOUNTS_TOPIC)
+    def __init__(self, engine: AsyncEngine, after_commit: AfterCommit | None = None) -> None:
+        super().__init__(engine, SqlKycRepository, tables.outbox, _topic, after_commit)
 
 
 class AccessUnitOfWork(SqlUnitOfWork[SqlAccessRepository]):
-    def __init__(self, engine: AsyncEngine) -> None:
-        super().__init__(engine, SqlAccessRepository, tables.outbox, lambda _event: ACCOUNTS_TOPIC)
+    def __init__(self, engine: AsyncEngine, after_commit: AfterCommit | None = None) -> None:
+        super().__init__(engine, SqlAccessRepository, tables.outbox, _topic, after_commit)

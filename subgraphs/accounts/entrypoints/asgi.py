@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import Coroutine
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ from subgraphs.accounts.adapters.document_store import FilesystemDocumentStore
 from subgraphs.accounts.adapters.kyc_repository import SqlKycRepository
 from subgraphs.accounts.adapters.notifications import RecordingSender
 from subgraphs.accounts.adapters.passwords import Argon2Hasher
+from subgraphs.accounts.adapters.profile_cache import ProfileCache
 from subgraphs.accounts.adapters.repository import SqlAccountsRepository
 from subgraphs.accounts.adapters.signer import EcSigner
 from subgraphs.accounts.adapters.throttle import LoginThrottle
@@ -38,6 +40,7 @@ from subgraphs.accounts.graphql.wiring import (
     KYC,
     KYC_UOW,
     PASSWORD_RESETS,
+    PROFILES,
     UOW,
 )
 from subgraphs.accounts.service_layer.access import Access
@@ -83,6 +86,7 @@ def services(resources: Resources) -> dict[str, Any]:
     devices = Devices(revocations=revocations, clock=utcnow)
     reset_url = extra.get("RESET_URL", "http://localhost:3000/reset-password")
     resets = PasswordResets(hasher=hasher, revocations=revocations, clock=utcnow, reset_url=reset_url)
+    profiles = ProfileCache(resources.redis)
     # Filesystem storage for local runs; production plugs object storage behind the same port.
     store = FilesystemDocumentStore(Path(extra.get("KYC_STORAGE_DIR", ".data/kyc")))
     return {
@@ -91,10 +95,11 @@ def services(resources: Resources) -> dict[str, Any]:
         DEVICES: devices,
         PASSWORD_RESETS: resets,
         KYC: Kyc(store=store, clock=utcnow),
-        UOW: AccountsUnitOfWork,
-        KYC_UOW: KycUnitOfWork,
+        UOW: partial(AccountsUnitOfWork, after_commit=profiles.forget_changed),
+        KYC_UOW: partial(KycUnitOfWork, after_commit=profiles.forget_changed),
         ACCESS: Access(revocations=revocations, clock=utcnow),
-        ACCESS_UOW: AccessUnitOfWork,
+        ACCESS_UOW: partial(AccessUnitOfWork, after_commit=profiles.forget_changed),
+        PROFILES: profiles,
         ACTIVITY: resources.activity,
     }
 
