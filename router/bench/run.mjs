@@ -2,14 +2,16 @@
 // Router ceiling benchmark: Hive Gateway (Rust planner) in front of the trivial subgraph.
 //
 //   node bench/run.mjs [--duration 10] [--connections 32] [--warmup 2] [--dedupe] [--direct] [--json]
-//                      [--jwt | --jwt-anonymous]
+//                      [--jwt | --jwt-uncached | --jwt-anonymous]
 //
 // Composes a one-subgraph supergraph at run time (in a temp dir, never under schema/),
 // starts bench/trivial-subgraph.mjs and the gateway as child processes on free ports,
 // drives POST { ping } with keep-alive through autocannon, prints rps, latency and the
 // gateway's RSS, then stops everything. De-duplication is OFF unless --dedupe.
-// --jwt turns JWT verification on (JWT_JWKS_FILE with a fresh ES256 key) and sends a valid
-// `Authorization: Bearer` token on every request; --jwt-anonymous turns it on, sends none.
+// --jwt turns JWT verification on (JWT_JWKS_FILE with a fresh ES256 key) and sends the same
+// valid `Authorization: Bearer` token on every request (after the first, the router's
+// verified-token cache answers); --jwt-uncached sends a different token on every request
+// (every one verified: the worst case); --jwt-anonymous turns verification on, sends none.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -34,6 +36,7 @@ function parseArgs(argv) {
     else if (a === '--json') o.json = true;
     else if (a === '--jwt') o.jwt = 'token';
     else if (a === '--jwt-anonymous') o.jwt = 'anonymous';
+    else if (a === '--jwt-uncached') o.jwt = 'uncached';
     else throw new Error(`unknown argument ${a}`);
   }
   return o;
@@ -58,12 +61,27 @@ function cpuSeconds(pid) {
   }
 }
 
-function load(url, { duration, connections, headers = {} }) {
+let nextToken = 0; // across warm-up and run: no token is sent twice
+
+function load(url, { duration, connections, headers = {}, tokens }) {
+  const body = JSON.stringify({ query: '{ ping }' });
   return autocannon({
     url,
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
-    body: JSON.stringify({ query: '{ ping }' }),
+    body,
+    // --jwt-uncached: a token never sent before on every request
+    ...(tokens && {
+      requests: [
+        {
+          setupRequest: (req) => ({
+            ...req,
+            body,
+            headers: { ...req.headers, authorization: `Bearer ${tokens[nextToken++ % tokens.length]}` },
+          }),
+        },
+      ],
+    }),
     connections,
     duration,
     pipelining: 1,
@@ -121,6 +139,11 @@ async function main() {
       if (opts.jwt === 'token') {
         headers.authorization = `Bearer ${signES256(key, claims({ exp: now + 3600, scope: 'catalog:read' }))}`;
       }
+      if (opts.jwt === 'uncached') {
+        // enough for ~4,000 rps over warm-up + run (signing takes ~50 µs each)
+        opts.tokens = Array.from({ length: (opts.duration + opts.warmup) * 4000 }, () => signES256(key, claims({ exp: now + 3600 })));
+        headers.authorization = `Bearer ${opts.tokens.pop()}`; // the probe's
+      }
     }
     gateway = await startGateway({ supergraph, env });
     const probe = await fetch(gateway.graphqlUrl, {
@@ -144,6 +167,7 @@ async function main() {
       if (opts.warmup) await load(subUrl, { ...opts, duration: opts.warmup });
       result.direct = summary(await load(subUrl, opts));
     }
+    if (opts.tokens) delete headers.authorization;
     if (opts.warmup) await load(gateway.graphqlUrl, { ...opts, headers, duration: opts.warmup });
     const cpuBefore = cpuSeconds(gateway.pid);
     result.router = summary(await load(gateway.graphqlUrl, { ...opts, headers }));

@@ -60,6 +60,7 @@ describe('router with JWT verification (JWT_JWKS_FILE)', () => {
     assert.deepEqual(body.data, { products: [{ id: '1' }], me: null });
     assert.equal(body.errors.length, 1);
     assert.equal(body.errors[0].extensions.code, 'UNAUTHENTICATED');
+    assert.equal(body.errors[0].message, 'Sign in to do this.');
     assert.deepEqual(body.errors[0].path, ['me']);
     const sent = since(subgraph, mark);
     assert.equal(sent.length, 1);
@@ -90,11 +91,23 @@ describe('router with JWT verification (JWT_JWKS_FILE)', () => {
     });
     assert.equal(res.status, 200);
     assert.deepEqual(body.data, { products: [{ id: '1', costCents: null }, { id: '2', costCents: null }] });
-    assert.deepEqual(body.errors.map((e) => e.extensions.code), ['FORBIDDEN']);
+    // the same error the subgraphs' permission classes raise
+    assert.deepEqual(
+      body.errors.map(({ message, extensions }) => ({ message, extensions })),
+      [{ message: 'This needs the catalog:write scope.', extensions: { code: 'FORBIDDEN', requiredScopes: ['catalog:write'] } }],
+    );
     assert.deepEqual(body.errors[0].path, ['products', 'costCents']);
     const sent = since(subgraph, mark);
     assert.equal(sent.length, 1);
     assert.doesNotMatch(sent[0], /costCents/);
+  });
+
+  test('a non-null root field left with only denied sub-fields is dropped: data null (null propagation)', async () => {
+    const mark = subgraph.requests.length;
+    const { body } = await gql(gateway.graphqlUrl, '{ me products(first: 1) { costCents } }', { headers: bearer(token()) });
+    assert.equal(body.data, null);
+    assert.deepEqual(body.errors.map((e) => e.extensions.code), ['FORBIDDEN']);
+    assert.deepEqual(since(subgraph, mark), []);
   });
 
   test('no token on a @requiresScopes field: UNAUTHENTICATED', async () => {
@@ -228,6 +241,17 @@ describe('router with JWT verification (JWT_JWKS_FILE)', () => {
     assert.deepEqual((await gql(gateway.graphqlUrl, '{ me }', { headers: bearer(token()) })).body, { data: { me: 'fixture-user' } });
   });
 
+  test('a verified (cached) token stops working once it expires (exp + 5 s clock tolerance)', async () => {
+    const t = token({ exp: now() + 1 });
+    for (let i = 0; i < 2; i++) {
+      assert.deepEqual((await gql(gateway.graphqlUrl, '{ me }', { headers: bearer(t) })).body, { data: { me: 'fixture-user' } });
+    }
+    await sleep((now() + 1 + 5 + 1 - Date.now() / 1000) * 1000);
+    const late = await gql(gateway.graphqlUrl, '{ me }', { headers: bearer(t) });
+    assert.equal(late.res.status, 401);
+    assert.equal(late.body.errors[0].extensions.reason, 'EXPIRED');
+  });
+
   test('WebSocket subscriptions: the token comes from connectionParams.authorization', async () => {
     const run = async (authorization, query) => {
       const client = createClient({
@@ -248,9 +272,12 @@ describe('router with JWT verification (JWT_JWKS_FILE)', () => {
       return results;
     };
     const t = token();
-    assert.deepEqual(await run(`Bearer ${t}`, 'subscription { wsEcho { authorization } }'), [
-      { data: { wsEcho: { authorization: `Bearer ${t}` } } },
-    ]);
+    for (let i = 0; i < 2; i++) {
+      // second time round the claims come from the verified-token cache
+      assert.deepEqual(await run(`Bearer ${t}`, 'subscription { wsEcho { authorization } }'), [
+        { data: { wsEcho: { authorization: `Bearer ${t}` } } },
+      ]);
+    }
     const bad = await run('Bearer garbage', 'subscription { ticks(n: 1) }');
     assert.equal(bad.length, 1);
     assert.equal(bad[0].errors?.[0]?.extensions?.code, 'UNAUTHENTICATED', JSON.stringify(bad));

@@ -99,3 +99,22 @@ async def test_oversized_operations_are_refused_through_the_router(router: Graph
     body = await router(flood)
     assert body.get("data") is None
     assert body["errors"]
+
+
+async def test_the_router_refuses_forged_tokens_before_any_subgraph(router_http: httpx.AsyncClient) -> None:
+    from subgraphs.platform.testing import TestSigner
+
+    stranger = TestSigner()  # a key the accounts JWKS does not publish
+    response = await router_http.post(
+        "/graphql",
+        json={"query": "{ brands(first: 1) { nodes { id } } }"},
+        headers={"authorization": f"Bearer {stranger.token(roles=['admin'])}"},
+    )
+    assert response.status_code == 401
+    assert response.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+async def test_the_router_enforces_scopes_from_the_schema(router: GraphQLClient, make_caller: Any) -> None:
+    buyer = make_caller("buyer")
+    body = await router('mutation { productDelete(id: "x") { deletedId } }', caller=buyer)
+    assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"

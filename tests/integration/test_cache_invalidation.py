@@ -44,7 +44,9 @@ async def test_a_catalogue_change_invalidates_cached_listings(
     try:
         # Other tests' subgraph processes also bump the shared catalogue version, so a HIT may
         # take a couple of tries to observe.
-        hits = [(await live_http.post("/graphql", json={"query": LISTING})).headers["x-cache"] for _ in range(10)]
+        hits = [
+            (await live_http.post("/graphql", json={"query": LISTING})).headers["x-cache"] for _ in range(10)
+        ]
         assert "HIT" in hits
         before = await cache_version(redis)
         created = await live_http.post(
