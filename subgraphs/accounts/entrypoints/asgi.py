@@ -51,10 +51,11 @@ from subgraphs.accounts.service_layer.password_reset import PasswordResets
 from subgraphs.platform.app import Resources, SubgraphSpec, create_app
 from subgraphs.platform.clock import utcnow
 from subgraphs.platform.events import Event
-from subgraphs.platform.kafka import IdempotentConsumer, make_producer
+from subgraphs.platform.kafka import IdempotentConsumer
 from subgraphs.platform.logs import configure_logging
-from subgraphs.platform.outbox import OutboxRelay, write_events
+from subgraphs.platform.outbox import write_events
 from subgraphs.platform.settings import Settings
+from subgraphs.platform.workers import consumer, run_outbox_relay
 
 MIGRATIONS = Path(__file__).resolve().parents[1] / "adapters" / "migrations"
 SIGNER = "signer"
@@ -109,20 +110,6 @@ async def jwks(request: Request) -> Response:
     return JSONResponse(signer.jwks(), headers={"cache-control": "public, max-age=300"})
 
 
-async def run_relay(resources: Resources, stop: asyncio.Event) -> None:
-    producer = make_producer(resources.settings.kafka_bootstrap_servers, "accounts-outbox-relay")
-    while not stop.is_set():
-        try:
-            await producer.start()
-            break
-        except Exception:
-            await asyncio.sleep(2.0)
-    try:
-        await OutboxRelay(resources.engine, tables.outbox, producer, resources.settings.asyncpg_dsn).run(stop)
-    finally:
-        await producer.stop()
-
-
 def reset_mailer(resources: Resources) -> IdempotentConsumer:
     """Turns reset requests into tokens and messages, for real accounts only."""
 
@@ -132,13 +119,8 @@ def reset_mailer(resources: Resources) -> IdempotentConsumer:
         resets: PasswordResets = resources.services[PASSWORD_RESETS]
         await resets.issue(SqlAccountsRepository(conn), RecordingSender(conn), str(event.data["email"]))
 
-    return IdempotentConsumer(
-        bootstrap_servers=resources.settings.kafka_bootstrap_servers,
-        group_id="accounts-password-reset-mailer",
-        topics=[ev.ACCOUNTS_TOPIC],
-        engine=resources.engine,
-        processed_table=tables.processed_events,
-        handler=on_event,
+    return consumer(
+        resources, "accounts-password-reset-mailer", [ev.ACCOUNTS_TOPIC], tables.processed_events, on_event
     )
 
 
@@ -170,20 +152,15 @@ def kyc_pipeline(resources: Resources) -> IdempotentConsumer:
                 )
                 await write_events(conn, tables.outbox, [granted], lambda _e: ev.ACCOUNTS_TOPIC)
 
-    return IdempotentConsumer(
-        bootstrap_servers=resources.settings.kafka_bootstrap_servers,
-        group_id="accounts-kyc-pipeline",
-        topics=[ev.ACCOUNTS_TOPIC],
-        engine=resources.engine,
-        processed_table=tables.processed_events,
-        handler=on_event,
+    return consumer(
+        resources, "accounts-kyc-pipeline", [ev.ACCOUNTS_TOPIC], tables.processed_events, on_event
     )
 
 
 def workers(resources: Resources, stop: asyncio.Event) -> list[Coroutine[Any, Any, None]]:
     tasks: list[Coroutine[Any, Any, None]] = []
     if resources.settings.run_outbox_relay:
-        tasks.append(run_relay(resources, stop))
+        tasks.append(run_outbox_relay(resources, stop, tables.outbox))
     if resources.settings.run_consumers:
         tasks.append(reset_mailer(resources).run(stop))
         tasks.append(kyc_pipeline(resources).run(stop))

@@ -12,8 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from subgraphs.platform.app import Resources
 from subgraphs.platform.cache import VersionedCache
 from subgraphs.platform.events import Event
-from subgraphs.platform.kafka import IdempotentConsumer, make_producer
-from subgraphs.platform.outbox import OutboxRelay
+from subgraphs.platform.kafka import IdempotentConsumer
+from subgraphs.platform.workers import consumer, run_outbox_relay
 from subgraphs.products.adapters import tables
 from subgraphs.products.adapters.category_counts import apply_listing_change
 from subgraphs.products.domain.events import CATALOG_TOPIC, PRODUCT_TOPIC
@@ -27,21 +27,6 @@ def catalog_cache(resources: Resources) -> VersionedCache:
     return VersionedCache(resources.redis, CATALOG_CACHE, resources.settings.response_cache_ttl_seconds)
 
 
-async def run_relay(resources: Resources, stop: asyncio.Event) -> None:
-    producer = make_producer(resources.settings.kafka_bootstrap_servers, "products-outbox-relay")
-    while not stop.is_set():
-        try:
-            await producer.start()
-            break
-        except Exception:
-            await asyncio.sleep(2.0)
-    try:
-        relay = OutboxRelay(resources.engine, tables.outbox, producer, resources.settings.asyncpg_dsn)
-        await relay.run(stop)
-    finally:
-        await producer.stop()
-
-
 def cache_invalidator(resources: Resources) -> IdempotentConsumer:
     cache = catalog_cache(resources)
 
@@ -49,13 +34,8 @@ def cache_invalidator(resources: Resources) -> IdempotentConsumer:
         # Any catalogue change may move a product in or out of any cached listing.
         await cache.invalidate()
 
-    return IdempotentConsumer(
-        bootstrap_servers=resources.settings.kafka_bootstrap_servers,
-        group_id=CACHE_INVALIDATOR_GROUP,
-        topics=[PRODUCT_TOPIC, CATALOG_TOPIC],
-        engine=resources.engine,
-        processed_table=tables.processed_events,
-        handler=on_event,
+    return consumer(
+        resources, CACHE_INVALIDATOR_GROUP, [PRODUCT_TOPIC, CATALOG_TOPIC], tables.processed_events, on_event
     )
 
 
@@ -66,20 +46,13 @@ def category_counter(resources: Resources) -> IdempotentConsumer:
             conn, uuid.UUID(before) if before else None, uuid.UUID(after) if after else None
         )
 
-    return IdempotentConsumer(
-        bootstrap_servers=resources.settings.kafka_bootstrap_servers,
-        group_id=CATEGORY_COUNTER_GROUP,
-        topics=[PRODUCT_TOPIC],
-        engine=resources.engine,
-        processed_table=tables.processed_events,
-        handler=on_event,
-    )
+    return consumer(resources, CATEGORY_COUNTER_GROUP, [PRODUCT_TOPIC], tables.processed_events, on_event)
 
 
 def workers(resources: Resources, stop: asyncio.Event) -> list[Coroutine[Any, Any, None]]:
     tasks: list[Coroutine[Any, Any, None]] = []
     if resources.settings.run_outbox_relay:
-        tasks.append(run_relay(resources, stop))
+        tasks.append(run_outbox_relay(resources, stop, tables.outbox))
     if resources.settings.run_consumers:
         tasks.append(cache_invalidator(resources).run(stop))
         tasks.append(category_counter(resources).run(stop))
