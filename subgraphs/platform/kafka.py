@@ -46,6 +46,7 @@ class IdempotentConsumer:
         engine: AsyncEngine,
         processed_table: Table,
         handler: EventHandler,
+        after_commit: Callable[[Event], Awaitable[None]] | None = None,
     ) -> None:
         self._bootstrap = bootstrap_servers
         self._group_id = group_id
@@ -53,6 +54,7 @@ class IdempotentConsumer:
         self._engine = engine
         self._processed = processed_table
         self._handler = handler
+        self._after_commit = after_commit
         self.handled = 0
         self.duplicates = 0
 
@@ -64,6 +66,9 @@ class IdempotentConsumer:
                 self.duplicates += 1
                 return False
             await self._handler(conn, event)
+        # Effects outside the database (cache drops) only once the change is committed.
+        if self._after_commit is not None:
+            await self._after_commit(event)
         self.handled += 1
         return True
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 
 from sqlalchemy import Table
 
 from subgraphs.platform.app import Resources
+from subgraphs.platform.events import Event
 from subgraphs.platform.kafka import EventHandler, IdempotentConsumer, make_producer
 from subgraphs.platform.outbox import OutboxRelay
 
@@ -29,7 +30,12 @@ async def run_outbox_relay(resources: Resources, stop: asyncio.Event, outbox: Ta
 
 
 def consumer(
-    resources: Resources, group_id: str, topics: Sequence[str], processed: Table, handler: EventHandler
+    resources: Resources,
+    group_id: str,
+    topics: Sequence[str],
+    processed: Table,
+    handler: EventHandler,
+    after_commit: Callable[[Event], Awaitable[None]] | None = None,
 ) -> IdempotentConsumer:
     return IdempotentConsumer(
         bootstrap_servers=resources.settings.kafka_bootstrap_servers,
@@ -38,4 +44,5 @@ def consumer(
         engine=resources.engine,
         processed_table=processed,
         handler=handler,
+        after_commit=after_commit,
     )

@@ -126,3 +126,19 @@ async def test_users_see_only_their_own_role_assignments(accounts_gql: GraphQLCl
         "query($u: ID) { userRoles(userId: $u) { nodes { userId } } }", {"u": victim}, headers=bearer(token)
     )
     assert {n["userId"] for n in theirs["data"]["userRoles"]["nodes"]} != {victim}
+
+
+async def test_a_granted_role_reaches_the_next_refresh_despite_the_role_cache(
+    accounts_gql: GraphQLClient, signer: TestSigner
+) -> None:
+    address = email()
+    user_id = (await register(accounts_gql, address))["user"]["id"]
+    session = await login(accounts_gql, address)  # caches the role set ["buyer"]
+    await accounts_gql(
+        ASSIGN, {"a": [{"userId": user_id, "role": "seller"}]}, headers=bearer(signer.token(roles=["admin"]))
+    )
+    refreshed = await accounts_gql(
+        "mutation($t: String) { refreshToken(refreshToken: $t) { user { roles } } }",
+        {"t": session["refreshToken"]},
+    )
+    assert refreshed["data"]["refreshToken"]["user"]["roles"] == ["buyer", "seller"]

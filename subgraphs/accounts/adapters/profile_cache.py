@@ -1,8 +1,10 @@
-"""Per-user profile cache in Redis for reads (`me`, `user`, entity lookups).
+"""Per-user caches in Redis: the profile (for reads such as `me`) and the role set (for
+minting tokens at login and refresh).
 
-Entries live 30 seconds and are dropped after every committed change that names the user
-(any event whose aggregate is the user). Security decisions never read it: logins and
-refreshes load roles and status from PostgreSQL.
+Both are dropped after every committed change that names the user (any event about the
+user). A removed role cannot linger in a token through a stale cache: removal also writes
+a revocation marker *after* the cache is dropped, which refuses every token minted before
+it. Entries also expire on their own (profile 30 s, roles 120 s) as a last resort.
 """
 
 from __future__ import annotations
@@ -19,10 +21,15 @@ from subgraphs.accounts.domain.model import KycStatus, User
 from subgraphs.platform.events import Event
 
 TTL_SECONDS = 30
+ROLES_TTL_SECONDS = 120
 
 
 def _key(user_id: uuid.UUID) -> str:
     return f"profile:v1:{user_id}"
+
+
+def _roles_key(user_id: uuid.UUID) -> str:
+    return f"roles:v1:{user_id}"
 
 
 def _dump(user: User) -> bytes:
@@ -72,9 +79,19 @@ class ProfileCache:
                     pipe.set(_key(user.id), _dump(user), ex=TTL_SECONDS)
                 await pipe.execute()
 
+    async def get_roles(self, user_id: uuid.UUID) -> frozenset[str] | None:
+        raw = cast(bytes | None, await self._redis.get(_roles_key(user_id)))
+        return frozenset(orjson.loads(raw)) if raw is not None else None
+
+    async def put_roles(self, user_id: uuid.UUID, roles: frozenset[str]) -> None:
+        await self._redis.set(_roles_key(user_id), orjson.dumps(sorted(roles)), ex=ROLES_TTL_SECONDS)
+
+    async def forget(self, user_ids: Sequence[uuid.UUID]) -> None:
+        if user_ids:
+            await self._redis.delete(*(_key(i) for i in user_ids), *(_roles_key(i) for i in user_ids))
+
     async def forget_changed(self, events: Sequence[Event]) -> None:
-        """After-commit hook: drop the profiles the committed events touched."""
+        """After-commit hook: drop the profiles and role sets the committed events touched."""
         ids = {e.aggregate_id for e in events if e.aggregate_type == "user"}
         ids |= {uuid.UUID(str(e.data["userId"])) for e in events if "userId" in e.data}
-        if ids:
-            await self._redis.delete(*(_key(i) for i in ids))
+        await self.forget(sorted(ids))

@@ -11,6 +11,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from subgraphs.accounts.adapters import tables as t
+from subgraphs.accounts.adapters.profile_cache import ProfileCache
 from subgraphs.accounts.domain.model import Device, DeviceType, KycStatus, RefreshToken, User
 
 
@@ -55,8 +56,9 @@ def _token(row: Any) -> RefreshToken:
 
 
 class SqlAccountsRepository:
-    def __init__(self, conn: AsyncConnection) -> None:
+    def __init__(self, conn: AsyncConnection, role_cache: ProfileCache | None = None) -> None:
         self.conn = conn
+        self._role_cache = role_cache
 
     async def user_id_for_email(self, email: str) -> uuid.UUID | None:
         return await self.conn.scalar(select(t.user_emails.c.user_id).where(t.user_emails.c.email == email))
@@ -65,7 +67,14 @@ class SqlAccountsRepository:
         row = (await self.conn.execute(select(t.users).where(t.users.c.id == user_id))).first()
         if row is None:
             return None
-        roles = await self.conn.scalars(select(t.user_roles.c.role).where(t.user_roles.c.user_id == user_id))
+        cached = await self._role_cache.get_roles(user_id) if self._role_cache else None
+        if cached is not None:
+            return _user(row, list(cached))
+        roles = frozenset(
+            await self.conn.scalars(select(t.user_roles.c.role).where(t.user_roles.c.user_id == user_id))
+        )
+        if self._role_cache:
+            await self._role_cache.put_roles(user_id, roles)
         return _user(row, list(roles))
 
     async def get_users(self, user_ids: list[uuid.UUID]) -> dict[uuid.UUID, User]:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from subgraphs.accounts.adapters import tables
 from subgraphs.accounts.adapters.access_repository import SqlAccessRepository
 from subgraphs.accounts.adapters.kyc_repository import SqlKycRepository
+from subgraphs.accounts.adapters.profile_cache import ProfileCache
 from subgraphs.accounts.adapters.repository import SqlAccountsRepository
 from subgraphs.accounts.domain.events import ACCOUNTS_TOPIC
 from subgraphs.platform.events import Event
@@ -22,8 +23,16 @@ def _topic(_event: Event) -> str:
 
 
 class AccountsUnitOfWork(SqlUnitOfWork[SqlAccountsRepository]):
-    def __init__(self, engine: AsyncEngine, after_commit: AfterCommit | None = None) -> None:
-        super().__init__(engine, SqlAccountsRepository, tables.outbox, _topic, after_commit)
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        after_commit: AfterCommit | None = None,
+        role_cache: ProfileCache | None = None,
+    ) -> None:
+        def make_repo(conn: AsyncConnection) -> SqlAccountsRepository:
+            return SqlAccountsRepository(conn, role_cache)
+
+        super().__init__(engine, make_repo, tables.outbox, _topic, after_commit)
 
 
 class KycUnitOfWork(SqlUnitOfWork[SqlKycRepository]):

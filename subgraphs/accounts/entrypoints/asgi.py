@@ -96,7 +96,7 @@ def services(resources: Resources) -> dict[str, Any]:
         DEVICES: devices,
         PASSWORD_RESETS: resets,
         KYC: Kyc(store=store, clock=utcnow),
-        UOW: partial(AccountsUnitOfWork, after_commit=profiles.forget_changed),
+        UOW: partial(AccountsUnitOfWork, after_commit=profiles.forget_changed, role_cache=profiles),
         KYC_UOW: partial(KycUnitOfWork, after_commit=profiles.forget_changed),
         ACCESS: Access(revocations=revocations, clock=utcnow),
         ACCESS_UOW: partial(AccessUnitOfWork, after_commit=profiles.forget_changed),
@@ -152,8 +152,18 @@ def kyc_pipeline(resources: Resources) -> IdempotentConsumer:
                 )
                 await write_events(conn, tables.outbox, [granted], lambda _e: ev.ACCOUNTS_TOPIC)
 
+    async def forget_user(event: Event) -> None:
+        # KYC status and roles changed: the cached profile and role set are stale.
+        if "userId" in event.data:
+            await resources.services[PROFILES].forget([uuid.UUID(str(event.data["userId"]))])
+
     return consumer(
-        resources, "accounts-kyc-pipeline", [ev.ACCOUNTS_TOPIC], tables.processed_events, on_event
+        resources,
+        "accounts-kyc-pipeline",
+        [ev.ACCOUNTS_TOPIC],
+        tables.processed_events,
+        on_event,
+        forget_user,
     )
 
 
