@@ -10,6 +10,7 @@ from sqlalchemy import Select, String, any_, literal, select
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from subgraphs.platform.dataloaders import ContextLoader
+from subgraphs.platform.ids import parse_id
 from subgraphs.products.adapters import tables as t
 from subgraphs.products.adapters.category_counts import subtree_counts
 from subgraphs.products.adapters.listing import ids_param
@@ -18,6 +19,11 @@ Row = Any
 
 
 class _SqlLoader(ContextLoader[uuid.UUID, Any]):
+    async def load_id(self, raw: str) -> Any:
+        """Load by a client-supplied id; a malformed id is simply not found."""
+        key = parse_id(raw)
+        return await self.load(key) if key is not None else None
+
     async def rows(self, query: Select[Any]) -> list[Row]:
         async with self.ctx.engine.connect() as conn:
             return list((await conn.execute(query)).all())

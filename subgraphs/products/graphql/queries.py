@@ -6,7 +6,7 @@ import uuid
 from typing import Any
 
 import strawberry
-from sqlalchemy import or_, select, text
+from sqlalchemy import Select, Table, or_, select, text
 
 from subgraphs.platform.authz import CATALOG_WRITE, requires_scopes
 from subgraphs.platform.context import Info
@@ -14,7 +14,7 @@ from subgraphs.platform.errors import BadUserInput
 from subgraphs.platform.graphql_pagination import ascending, escape_like, id_filter, paginate
 from subgraphs.platform.graphql_types import Connection
 from subgraphs.platform.ids import parse_id
-from subgraphs.platform.pagination import PageArgs
+from subgraphs.platform.pagination import KeysetOrder, PageArgs
 from subgraphs.products.adapters import listing
 from subgraphs.products.adapters import tables as t
 from subgraphs.products.domain.model import ProductStatus as DomainStatus
@@ -116,15 +116,12 @@ class CatalogQuery:
         before: str | None = None,
     ) -> Connection[Category]:
         c = t.categories
-        query = select(c)
+        query, order = _by_name(c, filter.search if filter else None)
         if filter is not None:
             if filter.roots_only:
                 query = query.where(c.c.parent_id.is_(None))
             if filter.parent_id is not None:
                 query = query.where(c.c.parent_id == id_filter(filter.parent_id, "filter.parentId"))
-            if filter.search:
-                query = query.where(c.c.name.ilike(f"%{escape_like(filter.search)}%"))
-        order = ascending("categories", (c.c.name, str), (c.c.id, uuid.UUID))
         return await paginate(info, query, order, PageArgs(first, after, last, before), Category.from_row)
 
     @strawberry.field
@@ -134,8 +131,7 @@ class CatalogQuery:
         if (id is None) == (slug is None):
             raise BadUserInput("Pass exactly one of `id` or `slug`.", field="id")
         if id is not None:
-            key = parse_id(id)
-            row = await dl.CategoryByIdLoader.of(info.context).load(key) if key else None
+            row = await dl.CategoryByIdLoader.of(info.context).load_id(id)
         else:
             async with info.context.engine.connect() as conn:
                 row = (await conn.execute(select(t.categories).where(t.categories.c.slug == slug))).first()
@@ -151,11 +147,7 @@ class CatalogQuery:
         last: int | None = None,
         before: str | None = None,
     ) -> Connection[Brand]:
-        b = t.brands
-        query = select(b)
-        if filter is not None and filter.search:
-            query = query.where(b.c.name.ilike(f"%{escape_like(filter.search)}%"))
-        order = ascending("brands", (b.c.name, str), (b.c.id, uuid.UUID))
+        query, order = _by_name(t.brands, filter.search if filter else None)
         base = info.context.settings.cdn_base_url
         return await paginate(
             info, query, order, PageArgs(first, after, last, before), lambda r: Brand.from_row(r, base)
@@ -163,8 +155,7 @@ class CatalogQuery:
 
     @strawberry.field
     async def brand(self, info: Info, id: strawberry.ID) -> Brand | None:
-        key = parse_id(id)
-        row = await dl.BrandByIdLoader.of(info.context).load(key) if key else None
+        row = await dl.BrandByIdLoader.of(info.context).load_id(id)
         return Brand.from_row(row, info.context.settings.cdn_base_url) if row else None
 
     @strawberry.field
@@ -177,11 +168,7 @@ class CatalogQuery:
         last: int | None = None,
         before: str | None = None,
     ) -> Connection[ProductAttribute]:
-        a = t.attributes
-        query = select(a)
-        if filter is not None and filter.search:
-            query = query.where(a.c.name.ilike(f"%{escape_like(filter.search)}%"))
-        order = ascending("attributes", (a.c.name, str), (a.c.id, uuid.UUID))
+        query, order = _by_name(t.attributes, filter.search if filter else None)
         return await paginate(
             info,
             query,
@@ -220,8 +207,7 @@ class CatalogQuery:
         if (id is None) == (sku is None):
             raise BadUserInput("Pass exactly one of `id` or `sku`.", field="id")
         if id is not None:
-            key = parse_id(id)
-            row = await dl.VariantByIdLoader.of(info.context).load(key) if key else None
+            row = await dl.VariantByIdLoader.of(info.context).load_id(id)
         else:
             row = await dl.VariantBySkuLoader.of(info.context).load(sku or "")
         if row is None:
@@ -289,8 +275,7 @@ class CatalogQuery:
     @strawberry.federation.field(**requires_scopes(CATALOG_WRITE))
     async def inventory_item(self, info: Info, id: strawberry.ID) -> InventoryItem | None:
         principal = info.context.require_role("seller")
-        key = parse_id(id)
-        row = await dl.InventoryByIdLoader.of(info.context).load(key) if key else None
+        row = await dl.InventoryByIdLoader.of(info.context).load_id(id)
         if row is None:
             return None
         product = await dl.ProductByIdLoader.of(info.context).load(row.product_id)
@@ -307,3 +292,11 @@ def _visible_products(info: Info) -> list[Any]:
     if principal is None:
         return [active]
     return [or_(active, t.products.c.seller_id == principal.user_id)]
+
+
+def _by_name(table: Table, search: str | None) -> tuple[Select[Any], KeysetOrder]:
+    """Small lists (categories, brands, attributes): name order, optional name search."""
+    query = select(table)
+    if search:
+        query = query.where(table.c.name.ilike(f"%{escape_like(search)}%"))
+    return query, ascending(table.name, (table.c.name, str), (table.c.id, uuid.UUID))

@@ -10,7 +10,6 @@ from typing import Any, Self
 import strawberry
 
 from subgraphs.platform.context import Info
-from subgraphs.platform.ids import parse_id
 from subgraphs.products.graphql import dataloaders as dl
 from subgraphs.products.graphql.visibility import product_visible
 
@@ -91,8 +90,7 @@ class Product:
 
     @classmethod
     async def resolve_reference(cls, info: Info, id: strawberry.ID) -> Product | None:
-        key = parse_id(id)
-        row = await dl.ProductByIdLoader.of(info.context).load(key) if key else None
+        row = await dl.ProductByIdLoader.of(info.context).load_id(id)
         return cls.from_row(row) if row is not None and product_visible(info.context, row) else None
 
     @strawberry.field
@@ -158,8 +156,7 @@ class ProductVariant:
 
     @classmethod
     async def resolve_reference(cls, info: Info, id: strawberry.ID) -> ProductVariant | None:
-        key = parse_id(id)
-        row = await dl.VariantByIdLoader.of(info.context).load(key) if key else None
+        row = await dl.VariantByIdLoader.of(info.context).load_id(id)
         if row is None:
             return None
         product = await dl.ProductByIdLoader.of(info.context).load(row.product_id)
@@ -204,8 +201,7 @@ class ProductImage:
 
     @classmethod
     async def resolve_reference(cls, info: Info, id: strawberry.ID) -> ProductImage | None:
-        key = parse_id(id)
-        row = await dl.ImageByIdLoader.of(info.context).load(key) if key else None
+        row = await dl.ImageByIdLoader.of(info.context).load_id(id)
         if row is None:
             return None
         product = await dl.ProductByIdLoader.of(info.context).load(row.product_id)
@@ -243,8 +239,7 @@ class Category:
 
     @classmethod
     async def resolve_reference(cls, info: Info, id: strawberry.ID) -> Category | None:
-        key = parse_id(id)
-        row = await dl.CategoryByIdLoader.of(info.context).load(key) if key else None
+        row = await dl.CategoryByIdLoader.of(info.context).load_id(id)
         return cls.from_row(row) if row else None
 
     @strawberry.field
@@ -291,8 +286,7 @@ class Brand:
 
     @classmethod
     async def resolve_reference(cls, info: Info, id: strawberry.ID) -> Brand | None:
-        key = parse_id(id)
-        row = await dl.BrandByIdLoader.of(info.context).load(key) if key else None
+        row = await dl.BrandByIdLoader.of(info.context).load_id(id)
         return cls.from_row(row) if row else None
 
 
