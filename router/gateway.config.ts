@@ -203,6 +203,7 @@ export type JwtClaims = {
   scope?: string;
   did?: string;
   sid?: string;
+  auth_time?: number;
   [claim: string]: unknown;
 };
 
@@ -213,10 +214,13 @@ export type JwtClaims = {
  * callers are never granted any. Every policy here is evaluated once per authenticated
  * request (before execution, with the claims and the request context only: no field
  * arguments or parent data), so keep them cheap; ownership-style rules stay in the subgraphs.
- * No policy exists yet.
+ * The subgraphs check the same names (`CALLER_POLICIES` in subgraphs/platform/authz.py).
  */
+export const RECENT_LOGIN_SECONDS = 15 * 60;
 export const POLICIES: Record<string, (claims: JwtClaims, context: Record<string, any>) => boolean | Promise<boolean>> = {
-  // 'catalog:moderator': (claims) => claims.roles?.includes('moderator') ?? false,
+  // "Sudo mode": a password sign-in (auth_time, kept across refreshes) from the last 15 minutes.
+  recent_login: (claims) =>
+    typeof claims.auth_time === 'number' && Date.now() / 1000 - claims.auth_time <= RECENT_LOGIN_SECONDS,
 };
 
 type JwksSource = { kind: 'file' | 'url'; location: string };

@@ -140,6 +140,19 @@ describe('router with JWT verification (JWT_JWKS_FILE)', () => {
     }
   });
 
+  test('@policy recent_login: a sign-in from the last 15 minutes passes, an older or missing one is FORBIDDEN', async () => {
+    const fresh = await gql(gateway.graphqlUrl, '{ sudo }', { headers: bearer(token({ roles: ['admin'] })) });
+    assert.deepEqual(fresh.body, { data: { sudo: 'fixture-sudo' } });
+    const at = Math.floor(Date.now() / 1000);
+    for (const auth_time of [at - 16 * 60, undefined, String(at)]) {
+      const mark = subgraph.requests.length;
+      const { body } = await gql(gateway.graphqlUrl, '{ me sudo }', { headers: bearer(token({ roles: ['admin'], auth_time })) });
+      assert.deepEqual(body.data, { me: 'fixture-user', sudo: null });
+      assert.deepEqual(body.errors.map((e) => e.extensions.code), ['FORBIDDEN']);
+      assert.ok(since(subgraph, mark).every((q) => !q.includes('sudo')));
+    }
+  });
+
   const now = () => Math.floor(Date.now() / 1000);
   const refused = {
     'alg: none': () => unsignedToken('key-1', claims()),

@@ -23,6 +23,7 @@ export function claims(overrides = {}) {
     iss: 'marketplace-accounts',
     aud: 'marketplace',
     iat: now,
+    auth_time: now,
     exp: now + 900,
     jti: randomUUID(),
     roles: ['buyer'],

@@ -11,10 +11,16 @@ Two layers, deny by default:
 
 Scopes come from roles when accounts mints a token (`scopes_for_roles`); admins pass every
 scope check.
+
+Caller policies (`@policy`) decide from the token alone, for everyone including admins; the
+router registers the same names (`POLICIES` in router/gateway.config.ts). `recent_login`
+("sudo mode") wants a password sign-in from the last 15 minutes: refreshing keeps the
+original sign-in time, so a stolen refresh token cannot reach the most dangerous operations.
 """
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -72,6 +78,48 @@ def requires_scopes(*scopes: str) -> dict[str, Any]:
         "requires_scopes": [sorted(scopes)],
         "extensions": [PermissionExtension(permissions=[check()], use_directives=False)],
     }
+
+
+RECENT_LOGIN = "recent_login"
+RECENT_LOGIN_SECONDS = 15 * 60
+
+
+def _signed_in_recently(principal: Principal) -> bool:
+    return time.time() - principal.authenticated_at <= RECENT_LOGIN_SECONDS
+
+
+CALLER_POLICIES: dict[str, Callable[[Principal], bool]] = {RECENT_LOGIN: _signed_in_recently}
+_POLICY_MESSAGES = {RECENT_LOGIN: "This needs a sign-in from the last 15 minutes: sign in again."}
+
+
+class _RequiresPolicy(BasePermission):
+    """`@policy(policies: [[name]])`: the caller policy grants the verified caller."""
+
+    policy: str = ""
+
+    def has_permission(self, source: Any, info: Any, **kwargs: Any) -> bool:  # noqa: ARG002 — Strawberry's signature
+        principal: Principal | None = info.context.principal
+        if principal is None:
+            raise Unauthenticated("Sign in to do this.")
+        if CALLER_POLICIES[self.policy](principal):
+            return True
+        raise Forbidden(_POLICY_MESSAGES[self.policy], policy=self.policy)
+
+
+def requires_policy(name: str, *scopes: str) -> dict[str, Any]:
+    """Field arguments for a caller policy (and optionally scopes), stated for the router and checked here.
+
+    @strawberry.federation.mutation(**requires_policy(RECENT_LOGIN))
+    """
+    if name not in CALLER_POLICIES:
+        raise ValueError(f"unknown policy {name!r}")  # deny by default: no silent typo
+    checks: list[BasePermission] = [type("RequiresPolicy", (_RequiresPolicy,), {"policy": name})()]
+    arguments: dict[str, Any] = {"authenticated": True, "policy": [[name]]}
+    if scopes:
+        checks.insert(0, type("RequiresScopes", (_RequiresScopes,), {"scopes": frozenset(scopes)})())
+        arguments["requires_scopes"] = [sorted(scopes)]
+    arguments["extensions"] = [PermissionExtension(permissions=checks, use_directives=False)]
+    return arguments
 
 
 # Object-level policies: (caller, object attribute) -> allowed.

@@ -18,6 +18,8 @@ class Principal:
     token_id: str | None = None
     session_id: str | None = None
     issued_at: int = 0
+    # When the user typed their password (`auth_time`); refreshes keep it.
+    authenticated_at: int = 0
 
     @property
     def is_admin(self) -> bool:

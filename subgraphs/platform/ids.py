@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
 
 import uuid_utils
 
@@ -18,3 +19,8 @@ def parse_id(raw: str) -> uuid.UUID | None:
         return uuid.UUID(raw)
     except (ValueError, AttributeError, TypeError):
         return None
+
+
+def created_at(value: uuid.UUID) -> datetime:
+    """When a UUIDv7 was made (its first 48 bits are Unix milliseconds)."""
+    return datetime.fromtimestamp((value.int >> 80) / 1000, tz=UTC)

@@ -135,6 +135,7 @@ def principal_from_claims(claims: dict[str, Any]) -> Principal:
         token_id=claims.get("jti"),
         session_id=claims.get("sid"),
         issued_at=int(claims.get("iat", 0)),
+        authenticated_at=auth_time if isinstance(auth_time := claims.get("auth_time"), int) else 0,
     )
 
 

@@ -63,6 +63,7 @@ class TestSigner:
             "iss": self.issuer,
             "aud": self.audience,
             "iat": now,
+            "auth_time": now,
             "exp": now + ttl,
             "jti": uuid.uuid4().hex,
             "roles": roles or ["buyer"],

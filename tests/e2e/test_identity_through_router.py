@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import time
+
 import httpx
 
 from subgraphs.platform.ids import new_id
+from subgraphs.platform.testing import TestSigner
 from tests.graphql.kyc_helpers import PDF, PNG, submit
 from tests.graphql.test_identity import LOGIN, ME, PASSWORD, REFRESH, REGISTER
 
@@ -81,3 +84,41 @@ async def test_kyc_documents_upload_through_the_router(router_http: httpx.AsyncC
     result = await submit(router_http, token, [("ID_FRONT", PDF), ("SELFIE", PNG)])
     assert result["userErrors"] == []
     assert [d["contentType"] for d in result["submission"]["documents"]] == ["application/pdf", "image/png"]
+
+
+async def test_the_router_enforces_recent_login_and_lists_active_sessions(
+    router_http: httpx.AsyncClient, signer: TestSigner
+) -> None:
+    stale = signer.token(roles=["admin"], auth_time=int(time.time()) - 3600)
+    doc = 'mutation { rolesBulkCreate(roles: [{name: "e2e-sudo"}]) { roles { id } } }'
+    refused = await router_http.post(
+        "/graphql", json={"query": doc}, headers={"authorization": f"Bearer {stale}"}
+    )
+    assert refused.json()["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+    email = f"sess-{new_id().hex[-10:]}@example.com"
+    await router_http.post(
+        "/graphql",
+        json={
+            "query": REGISTER,
+            "variables": {"input": {"email": email, "password": PASSWORD, "displayName": "S"}},
+        },
+    )
+    tokens = []
+    for device in ("phone", "laptop"):
+        login = await router_http.post(
+            "/graphql",
+            json={
+                "query": LOGIN,
+                "variables": {"input": {"email": email, "password": PASSWORD, "device": {"id": device}}},
+            },
+        )
+        tokens.append(login.json()["data"]["login"]["accessToken"])
+    listed = await router_http.post(
+        "/graphql",
+        json={"query": "{ activeSessions { id deviceId active } }"},
+        headers={"authorization": f"Bearer {tokens[0]}"},
+    )
+    sessions = listed.json()["data"]["activeSessions"]
+    assert len(sessions) == 2
+    assert all(s["active"] for s in sessions)

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
+
+import jwt
+
 from subgraphs.platform.ids import new_id
 from subgraphs.platform.testing import TestSigner
 from tests.conftest import GraphQLClient
-from tests.graphql.test_identity import ME, bearer, email, login, register
+from tests.graphql.test_identity import ME, REFRESH, bearer, email, login, register
 
 CREATE_ROLES = """mutation($r: [RoleInput!]!) {
   rolesBulkCreate(roles: $r) { roles { id name permissions { resource action } } userErrors { field code } } }"""
@@ -142,3 +147,37 @@ async def test_a_granted_role_reaches_the_next_refresh_despite_the_role_cache(
         {"t": session["refreshToken"]},
     )
     assert refreshed["data"]["refreshToken"]["user"]["roles"] == ["buyer", "seller"]
+
+
+async def test_role_changes_need_a_recent_sign_in_even_for_admins(
+    accounts_gql: GraphQLClient, signer: TestSigner
+) -> None:
+    """`recent_login`: an admin token from a sign-in 16 minutes ago (kept alive by refreshes) is refused."""
+    buyer = await register(accounts_gql, email())
+    target = buyer["user"]["id"]
+    stale = int(time.time()) - 16 * 60
+    for claims in ({"auth_time": stale}, {"auth_time": None}, {"auth_time": str(int(time.time()))}):
+        admin = bearer(signer.token(roles=["admin"], **claims))
+        refused = await accounts_gql(ASSIGN, {"a": [{"userId": target, "role": "seller"}]}, headers=admin)
+        assert refused["data"] is None
+        assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+        assert refused["errors"][0]["extensions"]["policy"] == "recent_login"
+    roles = await accounts_gql(
+        "query($u: ID) { userRoles(userId: $u) { nodes { role } } }",
+        {"u": target},
+        headers=bearer(signer.token(roles=["admin"])),
+    )
+    assert [n["role"] for n in roles["data"]["userRoles"]["nodes"]] == ["buyer"]
+
+
+async def test_tokens_carry_the_sign_in_time_across_refreshes(accounts_gql: GraphQLClient) -> None:
+    address = email()
+    await register(accounts_gql, address)
+    session = await login(accounts_gql, address)
+    signed_in = jwt.decode(session["accessToken"], options={"verify_signature": False})["auth_time"]
+    assert abs(signed_in - time.time()) < 5
+    await asyncio.sleep(1.1)
+    refreshed = (await accounts_gql(REFRESH, {"t": session["refreshToken"]}))["data"]["refreshToken"]
+    claims = jwt.decode(refreshed["accessToken"], options={"verify_signature": False})
+    assert claims["auth_time"] == signed_in
+    assert claims["iat"] > signed_in

@@ -13,6 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from subgraphs.accounts.adapters import tables as t
 from subgraphs.accounts.adapters.profile_cache import ProfileCache
 from subgraphs.accounts.domain.model import Device, DeviceType, KycStatus, RefreshToken, User
+from subgraphs.accounts.service_layer.ports import ActiveSession
+from subgraphs.platform.ids import created_at
 
 
 def _user(row: Any, roles: list[str]) -> User:
@@ -223,6 +225,33 @@ class SqlAccountsRepository:
             )
         ).first()
         return (row[0], row[1]) if row else None
+
+    async def active_sessions(self, user_id: uuid.UUID) -> list[ActiveSession]:
+        """Each live family's current (unused, unrevoked, unexpired) token: the active sessions."""
+        r, d = t.refresh_tokens, t.devices
+        rows = await self.conn.execute(
+            select(r.c.family_id, r.c.device_id, r.c.created_at, r.c.expires_at, d.c.ip)
+            .join(d, (d.c.user_id == r.c.user_id) & (d.c.id == r.c.device_id))
+            .where(
+                r.c.user_id == user_id,
+                r.c.used_at.is_(None),
+                r.c.revoked_at.is_(None),
+                r.c.expires_at > func.now(),
+                d.c.revoked_at.is_(None),
+            )
+        )
+        return [
+            ActiveSession(
+                id=row.family_id,
+                user_id=user_id,
+                device_id=row.device_id,
+                ip=row.ip,
+                started_at=created_at(row.family_id),
+                last_refreshed_at=row.created_at,
+                expires_at=row.expires_at,
+            )
+            for row in rows
+        ]
 
     async def revoke_all_user_tokens(self, user_id: uuid.UUID, at: datetime) -> None:
         r, d = t.refresh_tokens, t.devices

@@ -14,6 +14,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from jwt.algorithms import ECAlgorithm
 
 from subgraphs.accounts.domain.model import ACCESS_TOKEN_TTL, User, scopes_for
+from subgraphs.platform.ids import created_at
 
 
 class EcSigner:
@@ -50,5 +51,7 @@ class EcSigner:
             "scope": scopes_for(user.roles),
             "did": str(device_id),
             "sid": str(session_id),
+            # The session started at the password sign-in; refreshes keep that time.
+            "auth_time": int(created_at(session_id).timestamp()),
         }
         return jwt.encode(claims, self._key, algorithm="ES256", headers={"kid": self.kid}), jti

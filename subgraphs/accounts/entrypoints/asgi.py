@@ -26,6 +26,7 @@ from subgraphs.accounts.adapters.notifications import RecordingSender
 from subgraphs.accounts.adapters.passwords import Argon2Hasher
 from subgraphs.accounts.adapters.profile_cache import ProfileCache
 from subgraphs.accounts.adapters.repository import SqlAccountsRepository
+from subgraphs.accounts.adapters.session_index import RedisSessionIndex
 from subgraphs.accounts.adapters.signer import EcSigner
 from subgraphs.accounts.adapters.throttle import LoginThrottle
 from subgraphs.accounts.adapters.unit_of_work import AccessUnitOfWork, AccountsUnitOfWork, KycUnitOfWork
@@ -41,6 +42,7 @@ from subgraphs.accounts.graphql.wiring import (
     KYC_UOW,
     PASSWORD_RESETS,
     PROFILES,
+    SESSIONS,
     UOW,
 )
 from subgraphs.accounts.service_layer.access import Access
@@ -48,6 +50,7 @@ from subgraphs.accounts.service_layer.devices import Devices
 from subgraphs.accounts.service_layer.identity import Identity
 from subgraphs.accounts.service_layer.kyc import Kyc, upgrade_approved_seller
 from subgraphs.accounts.service_layer.password_reset import PasswordResets
+from subgraphs.accounts.service_layer.ports import ActiveSession
 from subgraphs.platform.app import Resources, SubgraphSpec, create_app
 from subgraphs.platform.clock import utcnow
 from subgraphs.platform.events import Event
@@ -76,17 +79,21 @@ def services(resources: Resources) -> dict[str, Any]:
         memory_kib=int(extra.get("ARGON2_MEMORY_KIB", "19456")),
         time_cost=int(extra.get("ARGON2_TIME_COST", "2")),
     )
+    sessions = RedisSessionIndex(resources.redis, partial(_active_sessions, resources))
     identity = Identity(
         hasher=hasher,
         signer=signer,
         revocations=resources.revocations,
         throttle=LoginThrottle(resources.redis),
         clock=utcnow,
+        sessions=sessions,
     )
     revocations = resources.revocations
-    devices = Devices(revocations=revocations, clock=utcnow)
+    devices = Devices(revocations=revocations, clock=utcnow, sessions=sessions)
     reset_url = extra.get("RESET_URL", "http://localhost:3000/reset-password")
-    resets = PasswordResets(hasher=hasher, revocations=revocations, clock=utcnow, reset_url=reset_url)
+    resets = PasswordResets(
+        hasher=hasher, revocations=revocations, clock=utcnow, reset_url=reset_url, sessions=sessions
+    )
     profiles = ProfileCache(resources.redis)
     # Filesystem storage for local runs; production plugs object storage behind the same port.
     store = FilesystemDocumentStore(Path(extra.get("KYC_STORAGE_DIR", ".data/kyc")))
@@ -102,7 +109,13 @@ def services(resources: Resources) -> dict[str, Any]:
         ACCESS_UOW: partial(AccessUnitOfWork, after_commit=profiles.forget_changed),
         PROFILES: profiles,
         ACTIVITY: resources.activity,
+        SESSIONS: sessions,
     }
+
+
+async def _active_sessions(resources: Resources, user_id: uuid.UUID) -> list[ActiveSession]:
+    async with resources.engine.connect() as conn:
+        return await SqlAccountsRepository(conn).active_sessions(user_id)
 
 
 async def jwks(request: Request) -> Response:

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from subgraphs.accounts.adapters import tables as t
 from subgraphs.accounts.graphql.wiring import ACCESS, ACCESS_UOW
 from subgraphs.accounts.service_layer.access import Access, PermissionSpec, RoleSpec
+from subgraphs.platform.authz import RECENT_LOGIN, requires_policy
 from subgraphs.platform.context import Context, Info
 from subgraphs.platform.graphql_pagination import ascending, escape_like, id_filter, paginate
 from subgraphs.platform.graphql_types import Connection, UserError, user_errors_from
@@ -217,9 +218,14 @@ class AccessQuery:
         return await paginate(info, query, order, PageArgs(first, after, last, before), UserRole.from_row)
 
 
+SUDO = "Needs a password sign-in from the last 15 minutes (`recent_login` policy)."
+
+
 @strawberry.type
 class AccessMutation:
-    @strawberry.federation.mutation(authenticated=True, description="Admins only; all-or-nothing.")
+    @strawberry.federation.mutation(
+        **requires_policy(RECENT_LOGIN), description=f"Admins only; all-or-nothing. {SUDO}"
+    )
     async def roles_bulk_create(self, info: Info, roles: list[RoleInput]) -> RolesPayload:
         actor = info.context.require_role("admin", "superadmin")
         specs = [
@@ -232,7 +238,9 @@ class AccessMutation:
         rows = await _rows(info, select(t.roles).where(t.roles.c.id.in_(ids)).order_by(t.roles.c.name))
         return RolesPayload(roles=[Role.from_row(r) for r in rows], user_errors=[])
 
-    @strawberry.federation.mutation(authenticated=True, description="Super-admins only; all-or-nothing.")
+    @strawberry.federation.mutation(
+        **requires_policy(RECENT_LOGIN), description=f"Super-admins only; all-or-nothing. {SUDO}"
+    )
     async def permissions_bulk_create(
         self, info: Info, permissions: list[PermissionInput]
     ) -> PermissionsPayload:
@@ -246,7 +254,7 @@ class AccessMutation:
         return PermissionsPayload(permissions=[Permission.from_row(r) for r in rows], user_errors=[])
 
     @strawberry.federation.mutation(
-        authenticated=True, description="Admins only; admin roles need a super-admin."
+        **requires_policy(RECENT_LOGIN), description=f"Admins only; admin roles need a super-admin. {SUDO}"
     )
     async def assign_roles(
         self, info: Info, assignments: list[RoleAssignmentInput]
@@ -268,7 +276,8 @@ class AccessMutation:
         )
 
     @strawberry.federation.mutation(
-        authenticated=True, description="Admins only. The user's current tokens stop working."
+        **requires_policy(RECENT_LOGIN),
+        description=f"Admins only. The user's current tokens stop working. {SUDO}",
     )
     async def revoke_role(self, info: Info, user_id: strawberry.ID, role: str) -> RoleAssignmentsPayload:
         actor = info.context.require_role("admin", "superadmin")

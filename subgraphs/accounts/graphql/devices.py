@@ -15,8 +15,9 @@ import strawberry
 from sqlalchemy import Select, func, select, update
 
 from subgraphs.accounts.adapters import tables as t
+from subgraphs.accounts.adapters.session_index import RedisSessionIndex
 from subgraphs.accounts.graphql.types import DeviceType
-from subgraphs.accounts.graphql.wiring import ACTIVITY, DEVICES, UOW
+from subgraphs.accounts.graphql.wiring import ACTIVITY, DEVICES, SESSIONS, UOW
 from subgraphs.accounts.service_layer.devices import Devices
 from subgraphs.platform.activity import DeviceActivity
 from subgraphs.platform.context import Context, Info
@@ -217,6 +218,30 @@ class DeviceQuery:
             query = query.where(s.active.is_(f.active))
         order = ascending("sessions", (s.id, uuid.UUID))
         return await paginate(info, query, order, PageArgs(first, after, last, before), _session)
+
+    @strawberry.federation.field(
+        authenticated=True,
+        description="Signed-in sessions right now, from the Redis session index (for security dashboards); "
+        "oldest first. `userId` is for admins; other users' sessions look absent.",
+    )
+    async def active_sessions(self, info: Info, user_id: strawberry.ID | None = None) -> list[Session]:
+        principal = info.context.require_principal()
+        target = id_filter(user_id, "userId") or principal.user_id
+        if target != principal.user_id and not principal.is_admin:
+            return []
+        index: RedisSessionIndex = info.context.services[SESSIONS]
+        return [
+            Session(
+                id=strawberry.ID(str(s.id)),
+                device_id=strawberry.ID(str(s.device_id)),
+                ip=s.ip,
+                started_at=s.started_at,
+                last_refreshed_at=s.last_refreshed_at,
+                expires_at=s.expires_at,
+                active=True,
+            )
+            for s in await index.active(target)
+        ]
 
     @strawberry.federation.field(authenticated=True)
     async def session(self, info: Info, id: strawberry.ID) -> Session | None:

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from subgraphs.accounts.domain import events as ev
-from subgraphs.accounts.service_layer.ports import Revocations, UnitOfWork
+from subgraphs.accounts.service_layer.ports import NoSessionIndex, Revocations, SessionIndex, UnitOfWork
 from subgraphs.platform.errors import BadUserInput, Forbidden, NotFound
 from subgraphs.platform.events import Event
 from subgraphs.platform.identity import Principal
@@ -31,6 +31,7 @@ def _event(event_type: str, user_id: uuid.UUID, **data: object) -> Event:
 class Devices:
     revocations: Revocations
     clock: Callable[[], datetime]
+    sessions: SessionIndex = field(default_factory=NoSessionIndex)
 
     async def revoke_devices(
         self, uow: UnitOfWork, actor: Principal, device_ids: Sequence[uuid.UUID]
@@ -58,8 +59,9 @@ class Devices:
                     _event(ev.DEVICE_REVOKED, owner, deviceId=str(device_id), by=str(actor.user_id))
                 )
             await uow.commit()
-        for _owner, device_id in found:
+        for owner, device_id in found:
             await self.revocations.revoke_device(device_id, now)
+            await self.sessions.device_closed(owner, device_id)
         return [d for _, d in found]
 
     async def revoke_session(self, uow: UnitOfWork, actor: Principal, session_id: uuid.UUID) -> uuid.UUID:
@@ -76,6 +78,8 @@ class Devices:
             )
             await uow.commit()
         await self.revocations.revoke_device(device_id, now)
+        await self.sessions.closed(user_id, session_id)
+        await self.sessions.device_closed(user_id, device_id)
         return session_id
 
     async def sign_out_everywhere(
@@ -93,4 +97,5 @@ class Devices:
             uow.events.append(_event(ev.SIGNED_OUT_EVERYWHERE, target, by=str(actor.user_id)))
             await uow.commit()
         await self.revocations.revoke_user(target, now)
+        await self.sessions.user_closed(target, now)
         return target

@@ -15,7 +15,7 @@ import hmac
 import secrets
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from subgraphs.accounts.domain import events as ev
@@ -40,8 +40,11 @@ from subgraphs.accounts.domain.model import (
     roles_for,
 )
 from subgraphs.accounts.service_layer.ports import (
+    ActiveSession,
+    NoSessionIndex,
     PasswordHasher,
     Revocations,
+    SessionIndex,
     Throttle,
     TokenSigner,
     UnitOfWork,
@@ -49,7 +52,7 @@ from subgraphs.accounts.service_layer.ports import (
 from subgraphs.platform.errors import AppError, BadUserInput
 from subgraphs.platform.events import Event
 from subgraphs.platform.identity import Principal
-from subgraphs.platform.ids import new_id
+from subgraphs.platform.ids import created_at, new_id
 from subgraphs.platform.results import InputErrors
 
 TOKEN_PREFIX = "rt1"
@@ -80,6 +83,8 @@ class Session:
     refresh_token: str
     refresh_expires_at: datetime
     device_id: uuid.UUID
+    session_id: uuid.UUID
+    ip: str
 
 
 def _hash_secret(secret: str) -> str:
@@ -114,6 +119,7 @@ class Identity:
     revocations: Revocations
     throttle: Throttle
     clock: Callable[[], datetime]
+    sessions: SessionIndex = field(default_factory=NoSessionIndex)
 
     async def register(self, uow: UnitOfWork, cmd: Register) -> User:
         errors: list[AppError] = []
@@ -187,10 +193,11 @@ class Identity:
                     ip=device.ip,
                 )
             )
-            session = await self._issue(uow, user, stored.id, new_id(), now)
+            session = await self._issue(uow, user, stored.id, new_id(), now, device.ip)
             await uow.repo.record_login(user.id, now, device.ip)
             uow.events.append(_event(ev.USER_LOGGED_IN, user.id, deviceId=str(stored.id), ip=device.ip))
             await uow.commit()
+        await self.sessions.opened(_active(session, now))
         return session
 
     async def refresh(self, uow: UnitOfWork, presented: str) -> Session:
@@ -217,8 +224,9 @@ class Identity:
             ):
                 raise InvalidRefreshToken("Refresh token expired or revoked.")
             await uow.repo.mark_refresh_token_used(token, now)
-            session = await self._issue(uow, user, token.device_id, token.family_id, now)
+            session = await self._issue(uow, user, token.device_id, token.family_id, now, device.ip)
             await uow.commit()
+        await self.sessions.opened(_active(session, now))
         return session
 
     async def logout(self, uow: UnitOfWork, principal: Principal) -> None:
@@ -233,16 +241,24 @@ class Identity:
             uow.events.append(_event(ev.DEVICE_LOGGED_OUT, principal.user_id, deviceId=str(device_id)))
             await uow.commit()
         await self.revocations.revoke_device(device_id, now)
+        await self.sessions.device_closed(principal.user_id, device_id)
 
     async def _revoke_stolen_family(self, uow: UnitOfWork, token: RefreshToken, now: datetime) -> None:
         await uow.repo.revoke_family(token.user_id, token.family_id, now)
         await uow.repo.revoke_device_tokens(token.user_id, token.device_id, now)
         await uow.repo.revoke_device(token.user_id, token.device_id, now)
         await self.revocations.revoke_device(token.device_id, now)
+        await self.sessions.device_closed(token.user_id, token.device_id)
         uow.events.append(_event(ev.REFRESH_TOKEN_REUSED, token.user_id, deviceId=str(token.device_id)))
 
     async def _issue(
-        self, uow: UnitOfWork, user: User, device_id: uuid.UUID, family_id: uuid.UUID, now: datetime
+        self,
+        uow: UnitOfWork,
+        user: User,
+        device_id: uuid.UUID,
+        family_id: uuid.UUID,
+        now: datetime,
+        ip: str,
     ) -> Session:
         secret = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode().rstrip("=")
         token = RefreshToken(
@@ -262,4 +278,18 @@ class Identity:
             refresh_token=format_refresh_token(token, secret),
             refresh_expires_at=token.expires_at,
             device_id=device_id,
+            session_id=family_id,
+            ip=ip,
         )
+
+
+def _active(session: Session, now: datetime) -> ActiveSession:
+    return ActiveSession(
+        id=session.session_id,
+        user_id=session.user.id,
+        device_id=session.device_id,
+        ip=session.ip,
+        started_at=created_at(session.session_id),
+        last_refreshed_at=now,
+        expires_at=session.refresh_expires_at,
+    )

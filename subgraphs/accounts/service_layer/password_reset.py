@@ -14,13 +14,20 @@ import hmac
 import secrets
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol
 
 from subgraphs.accounts.domain import events as ev
 from subgraphs.accounts.domain.model import check_password_policy, normalize_email
-from subgraphs.accounts.service_layer.ports import AccountsRepository, PasswordHasher, Revocations, UnitOfWork
+from subgraphs.accounts.service_layer.ports import (
+    AccountsRepository,
+    NoSessionIndex,
+    PasswordHasher,
+    Revocations,
+    SessionIndex,
+    UnitOfWork,
+)
 from subgraphs.platform.errors import AppError, BadUserInput
 from subgraphs.platform.events import Event
 from subgraphs.platform.ids import new_id
@@ -69,6 +76,7 @@ class PasswordResets:
     revocations: Revocations
     clock: Callable[[], datetime]
     reset_url: str
+    sessions: SessionIndex = field(default_factory=NoSessionIndex)
 
     async def request(self, uow: UnitOfWork, email: str) -> None:
         """Same work and same answer whether or not the account exists."""
@@ -155,4 +163,5 @@ class PasswordResets:
             )
             await uow.commit()
         await self.revocations.revoke_user(user_id, now)
+        await self.sessions.user_closed(user_id, now)
         return user_id

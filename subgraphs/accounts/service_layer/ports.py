@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
 from typing import Protocol, Self
@@ -67,3 +68,39 @@ class Revocations(Protocol):
     async def revoke_device(self, device_id: uuid.UUID, at: datetime) -> None: ...
     async def revoke_token(self, jti: str, expires_at: datetime) -> None: ...
     async def revoke_user(self, user_id: uuid.UUID, at: datetime) -> None: ...
+
+
+@dataclass(frozen=True)
+class ActiveSession:
+    id: uuid.UUID
+    user_id: uuid.UUID
+    device_id: uuid.UUID
+    ip: str
+    started_at: datetime
+    last_refreshed_at: datetime
+    expires_at: datetime
+
+
+class SessionIndex(Protocol):
+    """Active sessions per user for dashboards, written after commits (PostgreSQL stays authoritative)."""
+
+    async def opened(self, session: ActiveSession) -> None: ...
+    async def closed(self, user_id: uuid.UUID, session_id: uuid.UUID) -> None: ...
+    async def device_closed(self, user_id: uuid.UUID, device_id: uuid.UUID) -> None: ...
+    async def user_closed(self, user_id: uuid.UUID, at: datetime) -> None: ...
+
+
+class NoSessionIndex:
+    """For use cases run without Redis (scripts, unit tests)."""
+
+    async def opened(self, session: ActiveSession) -> None:  # noqa: ARG002
+        return None
+
+    async def closed(self, user_id: uuid.UUID, session_id: uuid.UUID) -> None:  # noqa: ARG002
+        return None
+
+    async def device_closed(self, user_id: uuid.UUID, device_id: uuid.UUID) -> None:  # noqa: ARG002
+        return None
+
+    async def user_closed(self, user_id: uuid.UUID, at: datetime) -> None:  # noqa: ARG002
+        return None
