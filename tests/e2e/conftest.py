@@ -1,4 +1,8 @@
-"""The real processes: uvicorn subgraphs and Hive Gateway, on the test ports."""
+"""The real processes: uvicorn subgraphs and Hive Gateway, on the test ports.
+
+Package-scoped: they stop when the e2e tests end, so their Kafka consumers do not race the
+in-process subgraphs of the later test packages (which run with consumers off).
+"""
 
 from __future__ import annotations
 
@@ -16,14 +20,14 @@ from tests.conftest import GraphQLClient
 TEST_PORTS = Ports(router=14000, subgraph_offset=10000)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def supergraph(jwks_file: Path, accounts_env: dict[str, str]) -> Iterator[Running]:
     env = {**os.environ, **accounts_env, "JWT_JWKS_FILE": str(jwks_file), "LOG_LEVEL": "WARNING"}
     with running_supergraph(env, get_profile("test").logs_dir, TEST_PORTS) as running:
         yield running
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 async def router_http(supergraph: Running) -> AsyncIterator[httpx.AsyncClient]:
     async with httpx.AsyncClient(
         base_url=supergraph.router_url.removesuffix("/graphql"), timeout=30
@@ -31,6 +35,6 @@ async def router_http(supergraph: Running) -> AsyncIterator[httpx.AsyncClient]:
         yield client
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def router(router_http: httpx.AsyncClient) -> GraphQLClient:
     return GraphQLClient(router_http)
