@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from subgraphs.accounts.graphql.schema import build_schema as build_accounts
+from subgraphs.cart.graphql.schema import build_schema as build_cart
 from subgraphs.platform.schema import SubgraphSchema
 from subgraphs.platform.settings import Settings
 from subgraphs.products.graphql.schema import build_schema as build_products
@@ -22,4 +23,6 @@ class SubgraphEntry:
 SUBGRAPHS = (
     SubgraphEntry("products", build_products, 4001, "subgraphs.products.entrypoints.asgi:create"),
     SubgraphEntry("accounts", build_accounts, 4002, "subgraphs.accounts.entrypoints.asgi:create"),
+    # After products: the cart asks the products subgraph about variants.
+    SubgraphEntry("cart", build_cart, 4003, "subgraphs.cart.entrypoints.asgi:create"),
 )

@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 import pytest
 from asgi_lifespan import LifespanManager
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from subgraphs.platform.ids import new_id
 from subgraphs.platform.settings import Settings
@@ -151,3 +152,42 @@ async def accounts_http(accounts_env: dict[str, str]) -> AsyncIterator[httpx.Asy
 @pytest.fixture(scope="session")
 def accounts_gql(accounts_http: httpx.AsyncClient) -> GraphQLClient:
     return GraphQLClient(accounts_http)
+
+
+@pytest.fixture(scope="session")
+async def cart_app(settings: Settings, products_app: Any, jwks_file: Path) -> AsyncIterator[Any]:
+    """The cart subgraph in-process; it asks the in-process products subgraph about variants."""
+    from subgraphs.cart.adapters.products_catalog import ProductsCatalog
+    from subgraphs.cart.entrypoints.asgi import create
+    from subgraphs.cart.entrypoints.workers import CATALOG
+    from subgraphs.cart.graphql.wiring import CARTS
+
+    env = {**os.environ, "JWT_JWKS_FILE": str(jwks_file), "RUN_OUTBOX_RELAY": "0", "RUN_CONSUMERS": "0"}
+    app = create(Settings.from_env("cart", env=env))
+    async with LifespanManager(app) as manager:
+        services = manager._state["resources"].services
+        transport = httpx.ASGITransport(app=products_app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://products.test") as products:
+            catalog = ProductsCatalog(products, "http://products.test/graphql")
+            services[CATALOG] = catalog
+            services[CARTS].catalog = catalog
+            yield manager.app
+
+
+@pytest.fixture(scope="session")
+async def cart_http(cart_app: Any) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=cart_app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://cart.test") as client:
+        yield client
+
+
+@pytest.fixture(scope="session")
+def cart_gql(cart_http: httpx.AsyncClient) -> GraphQLClient:
+    return GraphQLClient(cart_http)
+
+
+@pytest.fixture(scope="session")
+async def cart_engine(settings: Settings) -> AsyncIterator[AsyncEngine]:
+    created = create_async_engine(settings.database_url)
+    yield created
+    await created.dispose()

@@ -118,8 +118,15 @@ def start(
                 "--workers",
                 str(workers),
             ]
+            # A subgraph that calls another (cart asks products about variants) learns its URL
+            # as <SELF>_<OTHER>_URL; the registry starts the called one first.
+            peers = {
+                f"{entry.name.upper()}_{name.upper()}_URL": url
+                for name, url in running.urls.items()
+                if name != "router"
+            }
             process = _spawn(
-                entry.name, command, {**env, "PYTHONPATH": str(repo_root())}, log_dir, repo_root()
+                entry.name, command, {**env, **peers, "PYTHONPATH": str(repo_root())}, log_dir, repo_root()
             )
             running.processes[entry.name] = process
             running.urls[entry.name] = f"http://{host}:{port}/graphql"

@@ -53,6 +53,14 @@ class Connection(Generic[NodeT]):
 
 
 @strawberry.federation.type(
+    shareable=True, description="An amount in integer minor units (cents) of a currency."
+)
+class Money:
+    amount: int = strawberry.field(description="Minor units, e.g. 1999 for 19.99 USD.")
+    currency: str
+
+
+@strawberry.federation.type(
     shareable=True, description="A problem with the input of a mutation; nothing was written."
 )
 class UserError:

@@ -165,3 +165,20 @@ def build_page(
     if page.backward:
         return Page(kept, cursors, has_next_page=page.before is not None, has_previous_page=more)
     return Page(kept, cursors, has_next_page=more, has_previous_page=page.after is not None)
+
+
+def page_in_memory(
+    items: Sequence[RowT], order: KeysetOrder, page: PageArgs, values_of: Callable[[RowT], Sequence[Any]]
+) -> Page[RowT]:
+    """The same cursors and page rules over a small list already in memory (e.g. a cached cart)."""
+    keyed = sorted(((tuple(values_of(x)), x) for x in items), key=lambda kx: kx[0], reverse=order.descending)
+    if page.after is not None:
+        after = decode_cursor(order, page.after, "after")
+        keyed = [kx for kx in keyed if (kx[0] < after if order.descending else kx[0] > after)]
+    if page.before is not None:
+        before = decode_cursor(order, page.before, "before")
+        keyed = [kx for kx in keyed if (kx[0] > before if order.descending else kx[0] < before)]
+    size = page.last if page.backward else page.first
+    assert size is not None
+    window = list(reversed(keyed))[: size + 1] if page.backward else keyed[: size + 1]
+    return build_page([x for _, x in window], order, page, values_of)

@@ -10,6 +10,7 @@ from typing import Any, Self
 import strawberry
 
 from subgraphs.platform.context import Info
+from subgraphs.platform.graphql_types import Money
 from subgraphs.products.graphql import dataloaders as dl
 from subgraphs.products.graphql.visibility import product_visible
 
@@ -21,12 +22,6 @@ class ProductStatus(enum.Enum):
     DRAFT = "DRAFT"
     ACTIVE = "ACTIVE"
     ARCHIVED = "ARCHIVED"
-
-
-@strawberry.type(description="An amount in integer minor units (cents) of a currency.")
-class Money:
-    amount: int = strawberry.field(description="Minor units, e.g. 1999 for 19.99 USD.")
-    currency: str
 
 
 @strawberry.type

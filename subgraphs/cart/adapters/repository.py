@@ -1,0 +1,244 @@
+"""The cart repository on one PostgreSQL transaction (SQLAlchemy Core); every statement names the owner."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import delete, func, select, text, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from subgraphs.cart.adapters import tables as t
+from subgraphs.cart.domain.model import Cart, CartLine, CartStatus, OwnerKind, Wishlist, WishlistItem
+from subgraphs.cart.service_layer.ports import Owner, StoredRequest
+from subgraphs.platform.ids import new_id
+
+
+def line_from_row(row: Any) -> CartLine:
+    return CartLine(
+        id=row.id,
+        variant_id=row.variant_id,
+        product_id=row.product_id,
+        seller_id=row.seller_id,
+        quantity=row.quantity,
+        unit_price=row.unit_price,
+        price_at_add=row.price_at_add,
+        currency=row.currency,
+        available=row.available,
+        unavailable=row.unavailable,
+        added_at=row.added_at,
+        updated_at=row.updated_at,
+    )
+
+
+def cart_from_row(row: Any, lines: list[CartLine]) -> Cart:
+    return Cart(
+        id=row.id,
+        owner_id=row.owner_id,
+        owner_kind=OwnerKind(row.owner_kind),
+        status=CartStatus(row.status),
+        version=row.version,
+        currency=row.currency,
+        lines=lines,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
+
+
+def _line_values(line: CartLine) -> dict[str, Any]:
+    return {
+        "quantity": line.quantity,
+        "unit_price": line.unit_price,
+        "available": line.available,
+        "unavailable": line.unavailable,
+        "updated_at": line.updated_at,
+    }
+
+
+class SqlCartRepository:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self.conn = conn
+
+    async def active_cart(self, owner: Owner, *, create: bool, lock: bool) -> Cart | None:
+        c = t.carts
+        if create:
+            # The partial unique index makes concurrent first uses agree on one cart.
+            await self.conn.execute(
+                insert(c)
+                .values(owner_id=owner.id, id=new_id(), owner_kind=owner.kind.value)
+                .on_conflict_do_nothing(index_elements=["owner_id"], index_where=text("status = 'ACTIVE'"))
+            )
+        query = select(c).where(c.c.owner_id == owner.id, c.c.status == CartStatus.ACTIVE.value)
+        if lock:
+            query = query.with_for_update()
+        row = (await self.conn.execute(query)).first()
+        if row is None:
+            return None
+        return cart_from_row(row, await self._lines(owner.id, row.id))
+
+    async def cart_by_id(self, owner_id: uuid.UUID, cart_id: uuid.UUID) -> Cart | None:
+        c = t.carts
+        row = (await self.conn.execute(select(c).where(c.c.owner_id == owner_id, c.c.id == cart_id))).first()
+        return cart_from_row(row, await self._lines(owner_id, cart_id)) if row else None
+
+    async def _lines(self, owner_id: uuid.UUID, cart_id: uuid.UUID) -> list[CartLine]:
+        i = t.cart_items
+        rows = await self.conn.execute(
+            select(i).where(i.c.owner_id == owner_id, i.c.cart_id == cart_id).order_by(i.c.id)
+        )
+        return [line_from_row(r) for r in rows]
+
+    async def add_line(self, owner_id: uuid.UUID, cart: Cart, line: CartLine) -> None:
+        await self.conn.execute(
+            insert(t.cart_items).values(
+                owner_id=owner_id,
+                id=line.id,
+                cart_id=cart.id,
+                variant_id=line.variant_id,
+                product_id=line.product_id,
+                seller_id=line.seller_id,
+                price_at_add=line.price_at_add,
+                currency=line.currency,
+                added_at=line.added_at,
+                **_line_values(line),
+            )
+        )
+
+    async def save_line(self, owner_id: uuid.UUID, line: CartLine) -> None:
+        i = t.cart_items
+        await self.conn.execute(
+            update(i).where(i.c.owner_id == owner_id, i.c.id == line.id).values(**_line_values(line))
+        )
+
+    async def delete_lines(self, owner_id: uuid.UUID, line_ids: Sequence[uuid.UUID]) -> None:
+        i = t.cart_items
+        await self.conn.execute(delete(i).where(i.c.owner_id == owner_id, i.c.id.in_(list(line_ids))))
+
+    async def save_cart(self, cart: Cart, merged_into: uuid.UUID | None = None) -> None:
+        c = t.carts
+        values: dict[str, Any] = {
+            "status": cart.status.value,
+            "version": cart.version,
+            "currency": cart.currency,
+            "updated_at": cart.updated_at,
+        }
+        if merged_into is not None:
+            values["merged_into"] = merged_into
+        await self.conn.execute(
+            update(c).where(c.c.owner_id == cart.owner_id, c.c.id == cart.id).values(**values)
+        )
+
+    async def stored_request(self, owner_id: uuid.UUID, key: str) -> StoredRequest | None:
+        r = t.cart_requests
+        row = (await self.conn.execute(select(r).where(r.c.owner_id == owner_id, r.c.key == key))).first()
+        return StoredRequest(row.request_hash, row.cart_id, row.line_id) if row else None
+
+    async def store_request(self, owner_id: uuid.UUID, key: str, request: StoredRequest) -> None:
+        await self.conn.execute(
+            insert(t.cart_requests).values(
+                owner_id=owner_id,
+                key=key,
+                request_hash=request.request_hash,
+                cart_id=request.cart_id,
+                line_id=request.line_id,
+            )
+        )
+
+    async def wishlist(self, owner_id: uuid.UUID, wishlist_id: uuid.UUID | None) -> Wishlist | None:
+        """A wishlist by id, or (None) the owner's default one."""
+        w = t.wishlists
+        query = select(w).where(w.c.owner_id == owner_id)
+        query = query.where(w.c.id == wishlist_id) if wishlist_id else query.where(w.c.is_default)
+        row = (await self.conn.execute(query)).first()
+        return wishlist_from_row(row) if row else None
+
+    async def wishlist_count(self, owner_id: uuid.UUID) -> int:
+        w = t.wishlists
+        return int(
+            (await self.conn.execute(select(func.count()).where(w.c.owner_id == owner_id))).scalar_one()
+        )
+
+    async def add_wishlist(self, wishlist: Wishlist) -> bool:
+        """False when the name (or a second default) is taken."""
+        result = await self.conn.execute(
+            insert(t.wishlists)
+            .values(
+                owner_id=wishlist.owner_id, id=wishlist.id, name=wishlist.name, is_default=wishlist.is_default
+            )
+            .on_conflict_do_nothing()
+            .returning(t.wishlists.c.created_at)
+        )
+        return result.first() is not None
+
+    async def delete_wishlist(self, owner_id: uuid.UUID, wishlist_id: uuid.UUID) -> None:
+        w, i = t.wishlists, t.wishlist_items
+        await self.conn.execute(delete(i).where(i.c.owner_id == owner_id, i.c.wishlist_id == wishlist_id))
+        await self.conn.execute(delete(w).where(w.c.owner_id == owner_id, w.c.id == wishlist_id))
+
+    async def add_wishlist_item(self, item: WishlistItem) -> WishlistItem:
+        """Adds the item, or returns the one already there (adding twice is harmless)."""
+        i = t.wishlist_items
+        inserted = (
+            await self.conn.execute(
+                insert(i)
+                .values(
+                    owner_id=item.owner_id,
+                    id=item.id,
+                    wishlist_id=item.wishlist_id,
+                    product_id=item.product_id,
+                    variant_id=item.variant_id,
+                    seller_id=item.seller_id,
+                )
+                .on_conflict_do_nothing()
+                .returning(i)
+            )
+        ).first()
+        if inserted is not None:
+            return wishlist_item_from_row(inserted)
+        existing = (
+            await self.conn.execute(
+                select(i).where(
+                    i.c.owner_id == item.owner_id,
+                    i.c.wishlist_id == item.wishlist_id,
+                    i.c.product_id == item.product_id,
+                    i.c.variant_id.is_not_distinct_from(item.variant_id),
+                )
+            )
+        ).one()
+        found = wishlist_item_from_row(existing)
+        found.added_at = None  # marks "already there" for the caller (no event)
+        return found
+
+    async def wishlist_items(self, owner_id: uuid.UUID, item_ids: Sequence[uuid.UUID]) -> list[WishlistItem]:
+        i = t.wishlist_items
+        rows = await self.conn.execute(select(i).where(i.c.owner_id == owner_id, i.c.id.in_(list(item_ids))))
+        return [wishlist_item_from_row(r) for r in rows]
+
+    async def delete_wishlist_items(self, owner_id: uuid.UUID, item_ids: Sequence[uuid.UUID]) -> None:
+        i = t.wishlist_items
+        await self.conn.execute(delete(i).where(i.c.owner_id == owner_id, i.c.id.in_(list(item_ids))))
+
+
+def wishlist_from_row(row: Any) -> Wishlist:
+    return Wishlist(
+        id=row.id,
+        owner_id=row.owner_id,
+        name=row.name,
+        is_default=row.is_default,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
+
+
+def wishlist_item_from_row(row: Any) -> WishlistItem:
+    return WishlistItem(
+        id=row.id,
+        owner_id=row.owner_id,
+        wishlist_id=row.wishlist_id,
+        product_id=row.product_id,
+        variant_id=row.variant_id,
+        seller_id=row.seller_id,
+        added_at=row.added_at,
+    )

@@ -1,0 +1,61 @@
+"""Background work of the cart subgraph: the outbox relay, and cart lines kept in step with
+product price and stock events (then the owners' cached carts dropped)."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Coroutine
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from subgraphs.cart.adapters import tables
+from subgraphs.cart.adapters.cart_cache import CartCache
+from subgraphs.cart.adapters.product_sync import refresh_lines
+from subgraphs.platform.app import Resources
+from subgraphs.platform.events import Event
+from subgraphs.platform.kafka import IdempotentConsumer
+from subgraphs.platform.workers import consumer, run_outbox_relay
+
+CATALOG = "catalog"
+PRODUCT_SYNC_GROUP = "cart-product-sync"
+# The products subgraph's topics (its events say which product or variant changed).
+PRODUCT_TOPIC = "products.product.v1"
+INVENTORY_TOPIC = "products.inventory.v1"
+
+
+def product_sync(resources: Resources) -> IdempotentConsumer:
+    touched: dict[uuid.UUID, set[uuid.UUID]] = {}
+    cache = CartCache(resources.redis)
+
+    async def on_event(conn: AsyncConnection, event: Event) -> None:
+        catalog = resources.services[CATALOG]
+        if event.type == "inventory.changed" and "variantId" in event.data:
+            owners = await refresh_lines(conn, catalog, variant_id=uuid.UUID(str(event.data["variantId"])))
+        elif event.type.startswith("product.") and "productId" in event.data:
+            owners = await refresh_lines(conn, catalog, product_id=uuid.UUID(str(event.data["productId"])))
+        else:
+            return
+        touched[event.id] = owners
+
+    async def after_commit(event: Event) -> None:
+        await cache.drop(touched.pop(event.id, set()))
+
+    return consumer(
+        resources,
+        PRODUCT_SYNC_GROUP,
+        [PRODUCT_TOPIC, INVENTORY_TOPIC],
+        tables.processed_events,
+        on_event,
+        after_commit,
+    )
+
+
+def workers(resources: Resources, stop: asyncio.Event) -> list[Coroutine[Any, Any, None]]:
+    tasks: list[Coroutine[Any, Any, None]] = []
+    if resources.settings.run_outbox_relay:
+        tasks.append(run_outbox_relay(resources, stop, tables.outbox))
+    if resources.settings.run_consumers:
+        tasks.append(product_sync(resources).run(stop))
+    return tasks
