@@ -22,6 +22,7 @@ from typing import Any
 import asyncpg
 
 from bench import scenarios
+from bench.cart import CartFigures, measure_cart
 from bench.identity import IdentityFigures, measure_identity
 from bench.measure import (
     ROUTER_DIR,
@@ -152,9 +153,12 @@ def main() -> int:
             "products subgraph": rss_mib(sg.processes["products"].pid),
         }
         identity = measure_identity(routed, settings, signer, SECONDS, CONNECTIONS)
+        cart = measure_cart(routed, sg.urls["cart"], settings, signer, SECONDS, CONNECTIONS)
+        rss["cart subgraph"] = rss_mib(sg.processes["cart"].pid)
     results.append(ceiling())
     report = render(results, statements, rss, alone, exec_ms, profile_text, time.monotonic() - started)
     report += render_identity(identity)
+    report += render_cart(cart)
     print(report)
     out = repo_root() / "bench" / "results" / f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}.md"
     out.write_text(report)
@@ -223,6 +227,19 @@ def render_identity(figures: IdentityFigures) -> str:
     lines = [
         "",
         f"## Identity ({Argon2Hasher().parameters})",
+        "| scenario | rps | p50 ms | p99 ms | errors |",
+        "|---|---:|---:|---:|---:|",
+        *(r.row() for r in figures.results),
+        "",
+        *figures.lines,
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def render_cart(figures: CartFigures) -> str:
+    lines = [
+        "",
+        "## Cart (through the router; product data from the products subgraph)",
         "| scenario | rps | p50 ms | p99 ms | errors |",
         "|---|---:|---:|---:|---:|",
         *(r.row() for r in figures.results),

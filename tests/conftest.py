@@ -155,7 +155,9 @@ def accounts_gql(accounts_http: httpx.AsyncClient) -> GraphQLClient:
 
 
 @pytest.fixture(scope="session")
-async def cart_app(settings: Settings, products_app: Any, jwks_file: Path) -> AsyncIterator[Any]:
+async def cart_runtime(
+    settings: Settings, products_app: Any, jwks_file: Path
+) -> AsyncIterator[tuple[Any, dict[str, Any]]]:
     """The cart subgraph in-process; it asks the in-process products subgraph about variants."""
     from subgraphs.cart.adapters.products_catalog import ProductsCatalog
     from subgraphs.cart.entrypoints.asgi import create
@@ -171,7 +173,17 @@ async def cart_app(settings: Settings, products_app: Any, jwks_file: Path) -> As
             catalog = ProductsCatalog(products, "http://products.test/graphql")
             services[CATALOG] = catalog
             services[CARTS].catalog = catalog
-            yield manager.app
+            yield manager.app, services
+
+
+@pytest.fixture(scope="session")
+def cart_app(cart_runtime: tuple[Any, dict[str, Any]]) -> Any:
+    return cart_runtime[0]
+
+
+@pytest.fixture(scope="session")
+def cart_services(cart_runtime: tuple[Any, dict[str, Any]]) -> dict[str, Any]:
+    return cart_runtime[1]
 
 
 @pytest.fixture(scope="session")

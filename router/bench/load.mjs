@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // One load run for the Python benchmark (bench/run.py): autocannon with keep-alive, cycling
-// through the request bodies in a JSON file; prints one JSON line of results.
+// through the request bodies in a JSON file; prints one JSON line of results. A body with a
+// `$headers` object sends those headers with that request only (e.g. one token per user).
 //
 //   node bench/load.mjs <url> <bodies.json> <duration-s> <connections> [header:value ...]
 import { readFileSync } from 'node:fs';
@@ -19,7 +20,11 @@ const result = await autocannon({
   headers,
   duration: Number(duration),
   connections: Number(connections),
-  requests: bodies.map((body) => ({ method: 'POST', body: JSON.stringify(body) })),
+  requests: bodies.map(({ $headers, ...body }) => ({
+    method: 'POST',
+    body: JSON.stringify(body),
+    ...($headers ? { headers: { ...headers, ...$headers } } : {}),
+  })),
 });
 console.log(
   JSON.stringify({

@@ -1,0 +1,167 @@
+"""Cart figures for `make bench`: add-to-cart and view-cart through the router.
+
+200 buyers (one token each, sent per request) add variants that are in stock; then each views
+their cart, which the router completes with product data from the products subgraph. The
+cross-subgraph cost is reported against a products-only query that asks the same product
+data (the same ten variants by id, with product title and images) through the router.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from typing import Any
+
+import asyncpg
+import httpx
+
+from bench.measure import LoadResult, load
+from subgraphs.platform.settings import Settings
+from subgraphs.platform.testing import TestSigner
+
+BUYERS = 200
+LINES_PER_CART = 10
+ADD = (
+    "mutation Add($v: ID!) { addToCart(variantId: $v, quantity: 1) { cart { version } userErrors { code } } }"
+)
+VIEW = """query ViewCart { cart { id version itemsCount subtotal { amount currency }
+  sellers { sellerId subtotal { amount } }
+  items { id quantity problems unitPrice { amount currency }
+          variant { id sku title price { amount currency } }
+          product { id title slug images { url alt } } } } }"""
+VIEW_CART_ONLY = """query ViewCartOnly { cart { id version itemsCount subtotal { amount currency }
+  sellers { sellerId subtotal { amount } }
+  items { id quantity problems unitPrice { amount currency } variant { id } product { id } } } }"""
+VARIANT = 'v{i}: variant(id: "{id}") {{ id sku title price {{ amount currency }} product {{ id title slug images {{ url alt }} }} }}'
+
+
+@dataclass
+class CartFigures:
+    results: list[LoadResult] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)
+
+
+async def _in_stock_variants(settings: Settings, count: int) -> list[str]:
+    conn = await asyncpg.connect(settings.asyncpg_dsn)
+    try:
+        rows = await conn.fetch(
+            "SELECT v.id FROM products.variants v JOIN products.products p ON p.id = v.product_id "
+            "JOIN products.inventory i ON i.variant_id = v.id AND i.product_id = v.product_id "
+            "WHERE p.status = 'ACTIVE' AND p.currency = 'USD' GROUP BY v.id "
+            "HAVING sum(i.on_hand - i.reserved) >= 20 ORDER BY v.id LIMIT $1",
+            count,
+        )
+    finally:
+        await conn.close()
+    return [str(r["id"]) for r in rows]
+
+
+async def _fill_carts(router: str, tokens: list[str], variants: list[list[str]]) -> int:
+    """Every buyer's cart holds LINES_PER_CART lines before the view runs; returns errors."""
+    errors = 0
+    async with httpx.AsyncClient(timeout=30, limits=httpx.Limits(max_connections=16)) as client:
+        sem = asyncio.Semaphore(16)
+
+        async def one(token: str, variant: str) -> None:
+            nonlocal errors
+            async with sem:
+                r = await client.post(
+                    router,
+                    json={"query": ADD, "variables": {"v": variant}},
+                    headers={"authorization": f"Bearer {token}"},
+                )
+                if r.status_code != 200 or r.json()["data"]["addToCart"]["userErrors"]:
+                    errors += 1
+
+        await asyncio.gather(*(one(t, v) for t, vs in zip(tokens, variants, strict=True) for v in vs))
+    return errors
+
+
+def measure_cart(
+    router: str, cart_url: str, settings: Settings, signer: TestSigner, seconds: int, connections: int
+) -> CartFigures:
+    figures = CartFigures()
+    pool = asyncio.run(_in_stock_variants(settings, BUYERS * LINES_PER_CART))
+    if len(pool) < BUYERS * LINES_PER_CART:
+        figures.lines.append(f"- not enough in-stock variants ({len(pool)}); cart figures skipped")
+        return figures
+    tokens = [signer.token(roles=["buyer"], ttl=3600) for _ in range(BUYERS)]
+    per_buyer = [pool[i * LINES_PER_CART : (i + 1) * LINES_PER_CART] for i in range(BUYERS)]
+    fill_errors = asyncio.run(_fill_carts(router, tokens, per_buyer))
+
+    def auth(token: str) -> dict[str, str]:
+        return {"authorization": f"Bearer {token}"}
+
+    # Adds land on lines that exist (quantity +1): the steady state of a shopping session.
+    adds: list[dict[str, Any]] = [
+        {"query": ADD, "variables": {"v": per_buyer[b][k]}, "$headers": auth(tokens[b])}
+        for k in range(LINES_PER_CART)
+        for b in range(BUYERS)
+    ]
+    views = [{"query": VIEW, "$headers": auth(t)} for t in tokens]
+    cart_only = [{"query": VIEW_CART_ONLY, "$headers": auth(t)} for t in tokens]
+    products_only = [
+        {
+            "query": "query SameProducts { "
+            + " ".join(VARIANT.format(i=i, id=v) for i, v in enumerate(per_buyer[b]))
+            + " }",
+            "$headers": auth(tokens[b]),
+        }
+        for b in range(BUYERS)
+    ]
+    view_run = load(
+        "view cart (10 lines + product data) — via router",
+        router,
+        views,
+        seconds=seconds,
+        connections=connections,
+    )
+    figures.results += [
+        view_run,
+        load(
+            "products-only, same 10 variants — via router",
+            router,
+            products_only,
+            seconds=seconds,
+            connections=connections,
+        ),
+        load(
+            "view cart, cart fields only — via router",
+            router,
+            cart_only,
+            seconds=seconds,
+            connections=connections,
+        ),
+        load(
+            "view cart, cart fields only — cart subgraph direct",
+            cart_url,
+            cart_only,
+            seconds=seconds,
+            connections=connections,
+        ),
+        load(
+            "add to cart (existing line +1) — via router",
+            router,
+            adds,
+            seconds=seconds,
+            connections=connections,
+        ),
+        load(
+            "add to cart (existing line +1) — cart subgraph direct",
+            cart_url,
+            adds,
+            seconds=seconds,
+            connections=connections,
+        ),
+    ]
+    by = {r.name: r for r in figures.results}
+    products_rps = by["products-only, same 10 variants — via router"].rps
+    figures.lines += [
+        f"- {BUYERS} buyers, {LINES_PER_CART} lines each (fill errors: {fill_errors}); {connections} connections",
+        f"- view cart ÷ products-only (cross-subgraph cost): {view_run.rps / products_rps:.2f}",
+        f"- view cart with product data ÷ cart fields only, via router: "
+        f"{view_run.rps / by['view cart, cart fields only — via router'].rps:.2f}",
+        f"- add to cart via router ÷ direct: "
+        f"{by['add to cart (existing line +1) — via router'].rps / by['add to cart (existing line +1) — cart subgraph direct'].rps:.2f}",
+    ]
+    return figures
