@@ -68,10 +68,13 @@ def main() -> int:
                     f"  GraphiQL (router):   http://localhost:{Ports().router}/graphql",
                     f"  products subgraph:   {running.urls['products']}",
                     f"  accounts subgraph:   {running.urls['accounts']}  (JWKS: /.well-known/jwks.json)",
+                    f"  cart subgraph:       {running.urls['cart']}",
                     f"  logs:                {profile.logs_dir}",
                     "",
                     "Try:  { products(first: 5, sort: {field: PRICE}) "
                     "{ nodes { title priceRange { min { amount currency } } } } }",
+                    '      mutation { addToCart(variantId: "<a variant id>", quantity: 1) { cartToken '
+                    "cart { subtotal { amount } items { variant { sku } product { title } } } } }",
                     "",
                     f"Demo accounts (dev only), password `{DEMO_PASSWORD}`: "
                     f"{', '.join(emails[:2])}, …, {emails[-1]}",

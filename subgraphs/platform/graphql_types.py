@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Callable, Sequence
 from typing import Generic, TypeVar
 
@@ -12,6 +13,12 @@ from subgraphs.platform.pagination import Page
 
 NodeT = TypeVar("NodeT")
 RowT = TypeVar("RowT")
+
+
+@strawberry.enum
+class SortDirection(enum.Enum):
+    ASC = "ASC"
+    DESC = "DESC"
 
 
 # Value types every subgraph returns are @shareable, so the supergraph can compose them.

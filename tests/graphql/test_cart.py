@@ -237,3 +237,19 @@ async def test_cart_items_filter_sort_and_page(
     assert only == [{"unitPrice": {"amount": 1999}}]
     bad = await cart_gql(doc, {"after": "garbage"}, buyer)
     assert bad["errors"][0]["extensions"]["code"] == "INVALID_CURSOR"
+
+
+async def test_the_cart_is_served_from_redis_until_it_changes(
+    cart_gql: GraphQLClient, buyer: Caller, sneakers: dict[str, Any], cart_engine: AsyncEngine
+) -> None:
+    added = await add(cart_gql, sneakers["variants"][0]["id"], 1, buyer)
+    assert [i["quantity"] for i in (await cart_of(cart_gql, buyer))["items"]] == [1]
+    # A write behind the API's back is invisible: reads come from the cache...
+    async with cart_engine.begin() as conn:
+        await conn.execute(
+            text("UPDATE cart.cart_items SET quantity = 4 WHERE owner_id = :o"), {"o": buyer.user_id}
+        )
+    assert [i["quantity"] for i in (await cart_of(cart_gql, buyer))["items"]] == [1]
+    # ...until a change through the API drops the entry.
+    await cart_gql(UPDATE, {"id": added["items"][0]["id"], "q": 2}, buyer)
+    assert [i["quantity"] for i in (await cart_of(cart_gql, buyer))["items"]] == [2]

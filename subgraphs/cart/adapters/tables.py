@@ -28,18 +28,12 @@ from sqlalchemy import (
     text,
 )
 
+from subgraphs.platform.columns import timestamps
 from subgraphs.platform.idempotency import processed_events_table
 from subgraphs.platform.outbox import outbox_table
 
 SCHEMA = "cart"
 metadata = MetaData(schema=SCHEMA)
-
-
-def _timestamps() -> list[Column[object]]:
-    return [
-        Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
-        Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
-    ]
 
 
 carts = Table(
@@ -52,7 +46,7 @@ carts = Table(
     Column("version", Integer, nullable=False, server_default="1"),
     Column("currency", String(3)),
     Column("merged_into", Uuid),
-    *_timestamps(),
+    *timestamps(),
     PrimaryKeyConstraint("owner_id", "id"),
     # Exactly one active cart per owner, enforced by the database.
     Index("carts_one_active", "owner_id", unique=True, postgresql_where=text("status = 'ACTIVE'")),
@@ -104,7 +98,7 @@ wishlists = Table(
     Column("id", Uuid, nullable=False),
     Column("name", String(100), nullable=False),
     Column("is_default", Boolean, nullable=False, server_default="false"),
-    *_timestamps(),
+    *timestamps(),
     PrimaryKeyConstraint("owner_id", "id"),
     UniqueConstraint("owner_id", "name", name="wishlists_name"),
     Index("wishlists_one_default", "owner_id", unique=True, postgresql_where=text("is_default")),

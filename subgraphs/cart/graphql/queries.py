@@ -16,7 +16,7 @@ from subgraphs.cart.graphql.reads import active_cart, cart_by_id
 from subgraphs.cart.graphql.types import Cart, CartItem
 from subgraphs.platform.context import Info
 from subgraphs.platform.graphql_pagination import id_filter
-from subgraphs.platform.graphql_types import Connection
+from subgraphs.platform.graphql_types import Connection, SortDirection
 from subgraphs.platform.ids import parse_id
 from subgraphs.platform.pagination import KeysetOrder, PageArgs, SortKey, page_in_memory
 
@@ -27,12 +27,6 @@ class CartItemSortField(enum.Enum):
     UPDATED_AT = "UPDATED_AT"
     UNIT_PRICE = "UNIT_PRICE"
     QUANTITY = "QUANTITY"
-
-
-@strawberry.enum
-class SortDirection(enum.Enum):
-    ASC = "ASC"
-    DESC = "DESC"
 
 
 @strawberry.input

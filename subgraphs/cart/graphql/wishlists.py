@@ -14,7 +14,6 @@ from subgraphs.cart.adapters import tables as t
 from subgraphs.cart.adapters.repository import wishlist_from_row, wishlist_item_from_row
 from subgraphs.cart.domain import model
 from subgraphs.cart.graphql.mutations import CartPayload, _run
-from subgraphs.cart.graphql.queries import SortDirection
 from subgraphs.cart.graphql.reads import new_uow
 from subgraphs.cart.graphql.types import Product, ProductVariant
 from subgraphs.cart.graphql.wiring import WISHLISTS
@@ -24,7 +23,7 @@ from subgraphs.cart.service_layer.wishlists import Wishlists, WishRequest
 from subgraphs.platform.context import Context, Info
 from subgraphs.platform.errors import NotFound
 from subgraphs.platform.graphql_pagination import ascending, id_filter, paginate
-from subgraphs.platform.graphql_types import Connection, UserError, user_errors_from
+from subgraphs.platform.graphql_types import Connection, SortDirection, UserError, user_errors_from
 from subgraphs.platform.ids import parse_id
 from subgraphs.platform.pagination import KeysetOrder, PageArgs, SortKey
 from subgraphs.platform.results import InputErrors

@@ -28,18 +28,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR
 
+from subgraphs.platform.columns import timestamps
 from subgraphs.platform.idempotency import processed_events_table
 from subgraphs.platform.outbox import outbox_table
 
 SCHEMA = "products"
 metadata = MetaData(schema=SCHEMA)
-
-
-def _timestamps() -> list[Column[object]]:
-    return [
-        Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
-        Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
-    ]
 
 
 categories = Table(
@@ -53,7 +47,7 @@ categories = Table(
     Column("path", Text, nullable=False),
     Column("depth", SmallInteger, nullable=False),
     Column("position", Integer, nullable=False, server_default="0"),
-    *_timestamps(),
+    *timestamps(),
     Index("categories_parent", "parent_id", "position", "id"),
     Index("categories_path", "path", postgresql_ops={"path": "text_pattern_ops"}),
 )
@@ -65,7 +59,7 @@ brands = Table(
     Column("name", String(200), nullable=False),
     Column("slug", String(220), nullable=False, unique=True),
     Column("logo_key", String(500)),
-    *_timestamps(),
+    *timestamps(),
     Index("brands_name", "name", "id"),
 )
 
@@ -95,7 +89,7 @@ products = Table(
             persisted=True,
         ),
     ),
-    *_timestamps(),
+    *timestamps(),
     CheckConstraint("status IN ('DRAFT', 'ACTIVE', 'ARCHIVED')", name="products_status"),
     CheckConstraint("min_price >= 0 AND max_price >= min_price", name="products_price_range"),
     # One index per public sort order, restricted to what storefronts list.
@@ -123,7 +117,7 @@ variants = Table(
     Column("currency", String(3), nullable=False),
     Column("options", JSONB, nullable=False, server_default="{}"),
     Column("position", Integer, nullable=False, server_default="0"),
-    *_timestamps(),
+    *timestamps(),
     CheckConstraint("price >= 0", name="variants_price_nonnegative"),
     Index("variants_product", "product_id", "position", "id"),
     Index("variants_sku", "sku"),
@@ -147,7 +141,7 @@ images = Table(
     Column("position", Integer, nullable=False, server_default="0"),
     Column("width", Integer),
     Column("height", Integer),
-    *_timestamps(),
+    *timestamps(),
     Index("images_product", "product_id", "position", "id"),
 )
 
@@ -157,7 +151,7 @@ attributes = Table(
     Column("id", Uuid, primary_key=True),
     Column("name", String(100), nullable=False),
     Column("slug", String(120), nullable=False, unique=True),
-    *_timestamps(),
+    *timestamps(),
 )
 
 attribute_values = Table(

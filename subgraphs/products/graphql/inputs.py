@@ -6,13 +6,8 @@ import enum
 
 import strawberry
 
+from subgraphs.platform.graphql_types import SortDirection
 from subgraphs.products.graphql.types import ProductStatus
-
-
-@strawberry.enum
-class SortDirection(enum.Enum):
-    ASC = "ASC"
-    DESC = "DESC"
 
 
 @strawberry.enum(description="Storefront sort orders; each is served by its own index.")

@@ -12,7 +12,7 @@ from subgraphs.platform.authz import CATALOG_WRITE, requires_scopes
 from subgraphs.platform.context import Info
 from subgraphs.platform.errors import BadUserInput
 from subgraphs.platform.graphql_pagination import ascending, escape_like, id_filter, paginate
-from subgraphs.platform.graphql_types import Connection
+from subgraphs.platform.graphql_types import Connection, SortDirection
 from subgraphs.platform.ids import parse_id
 from subgraphs.platform.pagination import KeysetOrder, PageArgs
 from subgraphs.products.adapters import listing
@@ -26,7 +26,6 @@ from subgraphs.products.graphql.inputs import (
     NameFilter,
     ProductFilter,
     ProductSort,
-    SortDirection,
     VariantFilter,
 )
 from subgraphs.products.graphql.types import (
