@@ -253,3 +253,37 @@ async def test_the_cart_is_served_from_redis_until_it_changes(
     # ...until a change through the API drops the entry.
     await cart_gql(UPDATE, {"id": added["items"][0]["id"], "q": 2}, buyer)
     assert [i["quantity"] for i in (await cart_of(cart_gql, buyer))["items"]] == [2]
+
+
+async def test_bulk_updates_and_removes_are_all_or_nothing(
+    cart_gql: GraphQLClient, buyer: Caller, builder: CatalogBuilder, seller: Caller, taxonomy: Taxonomy
+) -> None:
+    first, second = (await builder.product(seller, taxonomy)), (await builder.product(seller, taxonomy))
+    body = await cart_gql(
+        BULK_ADD,
+        {"items": [{"variantId": p["variants"][0]["id"], "quantity": 1} for p in (first, second)]},
+        buyer,
+    )
+    lines = [i["id"] for i in body["data"]["cartItemsBulkAdd"]["items"]]
+    update = """mutation($items: [CartItemUpdateInput!]!) { cartItemsBulkUpdate(items: $items) {
+      cart { items { quantity } } userErrors { field code } } }"""
+    refused = (
+        await cart_gql(
+            update, {"items": [{"id": lines[0], "quantity": 2}, {"id": lines[1], "quantity": 0}]}, buyer
+        )
+    )["data"]["cartItemsBulkUpdate"]
+    assert refused["userErrors"] == [{"field": ["items", "1", "quantity"], "code": "INVALID_QUANTITY"}]
+    assert sorted(i["quantity"] for i in (await cart_of(cart_gql, buyer))["items"]) == [1, 1]
+    done = (
+        await cart_gql(
+            update, {"items": [{"id": lines[0], "quantity": 2}, {"id": lines[1], "quantity": 3}]}, buyer
+        )
+    )["data"]["cartItemsBulkUpdate"]
+    assert sorted(i["quantity"] for i in done["cart"]["items"]) == [2, 3]
+    remove = """mutation($ids: [ID!]!) { cartItemsBulkRemove(ids: $ids) { cart { items { id } } userErrors { field code } } }"""
+    foreign = str(new_id())
+    missing = (await cart_gql(remove, {"ids": [lines[0], foreign]}, buyer))["data"]["cartItemsBulkRemove"]
+    assert missing["userErrors"] == [{"field": ["ids", "1"], "code": "NOT_FOUND"}]
+    assert len((await cart_of(cart_gql, buyer))["items"]) == 2
+    gone = (await cart_gql(remove, {"ids": lines}, buyer))["data"]["cartItemsBulkRemove"]
+    assert gone == {"cart": {"items": []}, "userErrors": []}
