@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import Coroutine
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -16,9 +17,12 @@ from subgraphs.cart.adapters.product_sync import refresh_lines
 from subgraphs.platform.app import Resources
 from subgraphs.platform.events import Event
 from subgraphs.platform.kafka import IdempotentConsumer
+from subgraphs.platform.retention import run_retention
 from subgraphs.platform.workers import consumer, run_outbox_relay
 
 CATALOG = "catalog"
+# A client retries within minutes; a day covers any offline queue without growing forever.
+IDEMPOTENCY_KEYS_KEPT = timedelta(hours=24)
 PRODUCT_SYNC_GROUP = "cart-product-sync"
 # The products subgraph's topics (its events say which product or variant changed).
 PRODUCT_TOPIC = "products.product.v1"
@@ -56,6 +60,10 @@ def workers(resources: Resources, stop: asyncio.Event) -> list[Coroutine[Any, An
     tasks: list[Coroutine[Any, Any, None]] = []
     if resources.settings.run_outbox_relay:
         tasks.append(run_outbox_relay(resources, stop, tables.outbox))
+        requests = tables.cart_requests
+        tasks.append(
+            run_retention(resources.engine, stop, requests, requests.c.created_at, IDEMPOTENCY_KEYS_KEPT)
+        )
     if resources.settings.run_consumers:
         tasks.append(product_sync(resources).run(stop))
     return tasks

@@ -279,8 +279,11 @@ class Carts:
             raise InputErrors(errors)
         async with uow:
             current = await uow.repo.active_cart(owner, create=False, lock=False)
-        variant_ids = [line.variant_id for line in current.lines] if current else []
-        facts = await self.catalog.variants(variant_ids)
+        changed = {line_id for line_id, _ in changes}
+        # Fresh price and stock for the lines being changed (read before any lock is taken).
+        facts = await self.catalog.variants(
+            [line.variant_id for line in (current.lines if current else []) if line.id in changed]
+        )
         async with uow:
             cart = await uow.repo.active_cart(owner, create=True, lock=True)
             assert cart is not None
