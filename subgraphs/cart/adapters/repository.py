@@ -63,17 +63,18 @@ class SqlCartRepository:
 
     async def active_cart(self, owner: Owner, *, create: bool, lock: bool) -> Cart | None:
         c = t.carts
-        if create:
+        query = select(c).where(c.c.owner_id == owner.id, c.c.status == CartStatus.ACTIVE.value)
+        if lock:
+            query = query.with_for_update()
+        row = (await self.conn.execute(query)).first()
+        if row is None and create:
             # The partial unique index makes concurrent first uses agree on one cart.
             await self.conn.execute(
                 insert(c)
                 .values(owner_id=owner.id, id=new_id(), owner_kind=owner.kind.value)
                 .on_conflict_do_nothing(index_elements=["owner_id"], index_where=text("status = 'ACTIVE'"))
             )
-        query = select(c).where(c.c.owner_id == owner.id, c.c.status == CartStatus.ACTIVE.value)
-        if lock:
-            query = query.with_for_update()
-        row = (await self.conn.execute(query)).first()
+            row = (await self.conn.execute(query)).first()
         if row is None:
             return None
         return cart_from_row(row, await self._lines(owner.id, row.id))
