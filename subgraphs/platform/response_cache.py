@@ -1,4 +1,4 @@
-"""Whole-response cache for anonymous read-only operations, kept in Redis.
+"""Whole-response cache for public read-only operations, kept in Redis.
 
 Storefront listings and product pages are the same for every anonymous visitor, so their
 JSON responses are cached under a hash of (document, operation name, variables), inside a
@@ -6,13 +6,18 @@ versioned namespace that domain-event consumers bump (see `cache.VersionedCache`
 Operations are cacheable only when they are queries and select none of the fields the
 subgraph declares real-time (stock, inventory): those always execute. Responses with errors
 are never stored. A hit costs one Redis round trip and skips GraphQL execution entirely.
+
+Signed-in callers whom the subgraph shows exactly the public view (for the catalogue: anyone
+who is neither a seller nor an admin, i.e. most shoppers) share the same entries, once their
+token verified (signature and revocation, as for any request). Every other caller, and any
+token that fails verification, goes through to execution (which reports the auth error).
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import orjson
 from graphql import FieldNode, OperationDefinitionNode, OperationType, parse
@@ -20,7 +25,11 @@ from graphql.error import GraphQLError
 from graphql.language import Visitor, visit
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from subgraphs.platform.activity import DeviceActivity
 from subgraphs.platform.cache import VersionedCache
+from subgraphs.platform.errors import AppError
+from subgraphs.platform.identity import Principal
+from subgraphs.platform.jwt_auth import JwtVerifier, bearer_token
 
 
 class _FieldNames(Visitor):
@@ -32,9 +41,18 @@ class _FieldNames(Visitor):
         self.names.add(node.name.value)
 
 
+def anonymous_only(_principal: Principal) -> bool:
+    return False
+
+
 class CachePolicy:
-    def __init__(self, uncacheable_fields: Iterable[str]) -> None:
+    def __init__(
+        self,
+        uncacheable_fields: Iterable[str],
+        sees_public_view: Callable[[Principal], bool] = anonymous_only,
+    ) -> None:
         self._uncacheable = frozenset(uncacheable_fields)
+        self.sees_public_view = sees_public_view
         self.cacheable = functools.lru_cache(maxsize=4096)(self._cacheable)
 
     def _cacheable(self, document: str, operation_name: str | None) -> bool:
@@ -55,22 +73,52 @@ class CachePolicy:
         return not (visitor.names & self._uncacheable)
 
 
-def _has_header(scope: Scope, name: bytes) -> bool:
-    return any(k == name for k, _ in scope.get("headers", ()))
+def _header(scope: Scope, name: bytes) -> bytes | None:
+    return next((v for k, v in scope.get("headers", ()) if k == name), None)
 
 
 class ResponseCache:
     """ASGI wrapper around the GraphQL endpoint."""
 
-    def __init__(self, app: ASGIApp, cache: VersionedCache, policy: CachePolicy) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        cache: VersionedCache,
+        policy: CachePolicy,
+        verifier: JwtVerifier | None = None,
+        activity: DeviceActivity | None = None,
+    ) -> None:
         self.app = app
         self.cache = cache
         self.policy = policy
+        self.verifier = verifier
+        self.activity = activity
         self.hits = 0
         self.misses = 0
 
+    async def _public_caller(self, authorization: bytes | None) -> bool:
+        """No credentials, or a verified token of a caller who sees the public view."""
+        if authorization is None:
+            return True
+        token = bearer_token(authorization.decode("latin-1"))
+        if token is None or self.verifier is None:
+            return False
+        try:
+            principal = await self.verifier.verify(token)
+        except AppError:
+            return False
+        if not self.policy.sees_public_view(principal):
+            return False
+        if principal.device_id and self.activity is not None:
+            await self.activity.touch(principal.device_id)  # what execution would have recorded
+        return True
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] != "POST" or _has_header(scope, b"authorization"):
+        if (
+            scope["type"] != "http"
+            or scope["method"] != "POST"
+            or not await self._public_caller(_header(scope, b"authorization"))
+        ):
             await self.app(scope, receive, send)
             return
         body = await _read_body(receive)

@@ -13,6 +13,7 @@ from redis.asyncio import Redis
 
 from subgraphs.platform.cache import VersionedCache
 from subgraphs.platform.settings import Settings
+from subgraphs.platform.testing import TestSigner
 from subgraphs.products.entrypoints.workers import CATALOG_CACHE
 from tests.conftest import Caller
 
@@ -59,11 +60,33 @@ async def test_the_second_anonymous_request_is_a_hit_with_the_same_body(
     assert first.json() == second.json()
 
 
-async def test_authenticated_requests_bypass_the_cache(
-    cached_http: httpx.AsyncClient, seller: Caller
+async def test_sellers_and_admins_bypass_the_cache(
+    cached_http: httpx.AsyncClient, seller: Caller, make_caller: Any
 ) -> None:
-    response = await post(cached_http, LISTING, {"s": str(seller.user_id)}, seller.headers)
-    assert "x-cache" not in response.headers
+    for caller in (seller, make_caller("admin")):
+        response = await post(cached_http, LISTING, {"s": str(seller.user_id)}, caller.headers)
+        assert "x-cache" not in response.headers
+
+
+async def test_signed_in_shoppers_share_the_public_entries(
+    cached_http: httpx.AsyncClient, seller: Caller, make_caller: Any
+) -> None:
+    variables = {"s": str(seller.user_id)}
+    anonymous = await post(cached_http, LISTING, variables)
+    shopper = await post(cached_http, LISTING, variables, make_caller("buyer").headers)
+    assert shopper.headers["x-cache"] == "HIT"
+    assert shopper.json() == anonymous.json()
+
+
+async def test_a_bad_token_is_never_answered_from_the_cache(
+    cached_http: httpx.AsyncClient, seller: Caller, signer: TestSigner
+) -> None:
+    variables = {"s": str(seller.user_id)}
+    await post(cached_http, LISTING, variables)
+    for token in (signer.token(roles=["buyer"], ttl=-60), "not.a.jwt", signer.token(aud="elsewhere")):
+        response = await post(cached_http, LISTING, variables, {"authorization": f"Bearer {token}"})
+        assert "x-cache" not in response.headers
+        assert response.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
 
 
 async def test_real_time_stock_is_never_cached(cached_http: httpx.AsyncClient, seller: Caller) -> None:

@@ -79,7 +79,8 @@ def ids_param(ids: Any) -> Any:
 def visible_status(principal: Principal | None, f: ProductFilter) -> ProductStatus | None:
     """Storefront callers see ACTIVE products; sellers their own in any status; admins all."""
     if principal is not None and (
-        principal.is_admin or (f.seller_id is not None and f.seller_id == principal.user_id)
+        principal.is_admin
+        or (principal.is_seller and f.seller_id is not None and f.seller_id == principal.user_id)
     ):
         return f.status
     return ProductStatus.ACTIVE

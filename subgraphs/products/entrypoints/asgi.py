@@ -8,6 +8,7 @@ from typing import Any
 from starlette.applications import Starlette
 
 from subgraphs.platform.app import Resources, SubgraphSpec, create_app
+from subgraphs.platform.identity import Principal
 from subgraphs.platform.logs import configure_logging
 from subgraphs.platform.response_cache import CachePolicy, ResponseCache
 from subgraphs.platform.settings import Settings
@@ -20,11 +21,17 @@ MIGRATIONS = Path(__file__).resolve().parents[1] / "adapters" / "migrations"
 REAL_TIME_FIELDS = ("stock", "inventory", "inventoryItem")
 
 
+def sees_public_catalogue(principal: Principal) -> bool:
+    """Only sellers (their own unlisted products) and admins see more than anonymous visitors."""
+    return not (principal.is_admin or principal.is_seller)
+
+
 def spec(settings: Settings) -> SubgraphSpec:
     def wrap(app: Any, resources: Resources) -> Any:
         if not settings.response_cache:
             return app
-        return ResponseCache(app, catalog_cache(resources), CachePolicy(REAL_TIME_FIELDS))
+        policy = CachePolicy(REAL_TIME_FIELDS, sees_public_view=sees_public_catalogue)
+        return ResponseCache(app, catalog_cache(resources), policy, resources.verifier, resources.activity)
 
     return SubgraphSpec(
         name="products",

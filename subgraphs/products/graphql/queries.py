@@ -288,7 +288,7 @@ def _visible_products(info: Info) -> list[Any]:
     if principal is not None and principal.is_admin:
         return []
     active = text("products.products.status = 'ACTIVE'")
-    if principal is None:
+    if principal is None or not principal.is_seller:
         return [active]
     return [or_(active, t.products.c.seller_id == principal.user_id)]
 
