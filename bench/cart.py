@@ -32,7 +32,18 @@ VIEW = """query ViewCart { cart { id version itemsCount subtotal { amount curren
 VIEW_CART_ONLY = """query ViewCartOnly { cart { id version itemsCount subtotal { amount currency }
   sellers { sellerId subtotal { amount } }
   items { id quantity problems unitPrice { amount currency } variant { id } product { id } } } }"""
-VARIANT = 'v{i}: variant(id: "{id}") {{ id sku title price {{ amount currency }} product {{ id title slug images {{ url alt }} }} }}'
+# One document for every buyer (ids in variables), as a client would send it: plans are reused.
+SAME_PRODUCTS = (
+    "query SameProducts("
+    + ", ".join(f"$v{i}: ID!" for i in range(LINES_PER_CART))
+    + ") { "
+    + " ".join(
+        f"v{i}: variant(id: $v{i}) {{ id sku title price {{ amount currency }} "
+        "product { id title slug images { url alt } } }"
+        for i in range(LINES_PER_CART)
+    )
+    + " }"
+)
 
 
 @dataclass
@@ -102,9 +113,8 @@ def measure_cart(
     cart_only = [{"query": VIEW_CART_ONLY, "$headers": auth(t)} for t in tokens]
     products_only = [
         {
-            "query": "query SameProducts { "
-            + " ".join(VARIANT.format(i=i, id=v) for i, v in enumerate(per_buyer[b]))
-            + " }",
+            "query": SAME_PRODUCTS,
+            "variables": {f"v{i}": v for i, v in enumerate(per_buyer[b])},
             "$headers": auth(tokens[b]),
         }
         for b in range(BUYERS)

@@ -128,7 +128,9 @@ def main() -> int:
         )
     )
     exec_ms, profile_text = asyncio.run(profile_execution(quiet, first_page, executes))
-    alone = asyncio.run(sequential_latency(quiet, {"first page": first_page, "deep page": deep_page}, executes))
+    alone = asyncio.run(
+        sequential_latency(quiet, {"first page": first_page, "deep page": deep_page}, executes)
+    )
 
     results: list[LoadResult] = []
     rss: dict[str, float] = {}
@@ -152,7 +154,9 @@ def main() -> int:
         run("(b) product by id — direct, 2,000 ids", direct, by_id)
         run("(b) product by id — via router, 2,000 ids", routed, by_id)
         # Latency of one page, not of a queue: few connections so requests rarely wait.
-        results.append(load(FIRST_PAGE, direct, [first_page], seconds=SECONDS, connections=4, headers=executes))
+        results.append(
+            load(FIRST_PAGE, direct, [first_page], seconds=SECONDS, connections=4, headers=executes)
+        )
         results.append(load(DEEP_PAGE, direct, [deep_page], seconds=SECONDS, connections=4, headers=executes))
         rss = {
             "router": rss_mib(sg.processes["router"].pid),
