@@ -9,6 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { useGenericAuth, type ValidateUserFn } from '@envelop/generic-auth';
 import { defineConfig, Logger, useJWT, type GatewayPlugin, type JWTAuthPluginOptions } from '@graphql-hive/gateway';
 import { unifiedGraphHandler, useQueryPlan } from '@graphql-hive/router-runtime';
+import { usePublicCache } from './public-cache.ts';
 import {
   getOperationAST,
   GraphQLError,
@@ -669,6 +670,11 @@ function authPlugins(): GatewayPlugin[] {
 }
 
 const extraPlugins: GatewayPlugin[] = [];
+// Public (anonymous, subgraph-approved) query results kept in memory: see public-cache.ts.
+// On unless ROUTER_PUBLIC_CACHE=0; needs REDIS_URL for the cache versions.
+if (flag('ROUTER_PUBLIC_CACHE', true) && env.REDIS_URL) {
+  extraPlugins.push(usePublicCache({ redisUrl: env.REDIS_URL }));
+}
 // Debug aid (and the tests' proof that the Rust planner runs): return the query plan
 // in `extensions.queryPlan`. Off by default: it exposes the subgraph topology.
 if (flag('ROUTER_EXPOSE_QUERY_PLAN', false)) {

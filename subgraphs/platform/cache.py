@@ -17,12 +17,12 @@ _SEP = b"|"
 class VersionedCache:
     def __init__(self, redis: Redis, namespace: str, ttl_seconds: int = 300) -> None:
         self._redis = redis
-        self._namespace = namespace
+        self.namespace = namespace
         self._version_key = f"cachever:{namespace}"
         self._ttl = ttl_seconds
 
     def _key(self, key: str) -> str:
-        return f"cache:{self._namespace}:{key}"
+        return f"cache:{self.namespace}:{key}"
 
     async def get(self, key: str) -> tuple[bytes | None, bytes]:
         """(value or None, current version) — pass the version back to `set`."""

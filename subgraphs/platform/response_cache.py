@@ -73,6 +73,9 @@ class CachePolicy:
         return not (visitor.names & self._uncacheable)
 
 
+VERSION_HEADER = b"x-cache-version"
+
+
 def _header(scope: Scope, name: bytes) -> bytes | None:
     return next((v for k, v in scope.get("headers", ()) if k == name), None)
 
@@ -129,13 +132,16 @@ class ResponseCache:
         cached, version = await self.cache.get(key)
         if cached is not None:
             self.hits += 1
-            await _send_json(send, cached, b"HIT")
+            await _send_json(send, cached, b"HIT", self._tag(version))
             return
         self.misses += 1
-        captured = _Capture(send)
+        captured = _Capture(send, self._tag(version))
         await self.app(scope, _replay(body), captured)
         if captured.status == 200 and captured.body and b'"errors"' not in captured.body:
             await self.cache.set(key, bytes(captured.body), version)
+
+    def _tag(self, version: bytes) -> bytes:
+        return self.cache.namespace.encode() + b":" + version
 
     def _key(self, body: bytes) -> str | None:
         try:
@@ -180,7 +186,7 @@ def _replay(body: bytes) -> Receive:
     return receive
 
 
-async def _send_json(send: Send, body: bytes, cache_status: bytes) -> None:
+async def _send_json(send: Send, body: bytes, cache_status: bytes, version: bytes) -> None:
     await send(
         {
             "type": "http.response.start",
@@ -189,6 +195,9 @@ async def _send_json(send: Send, body: bytes, cache_status: bytes) -> None:
                 (b"content-type", b"application/json"),
                 (b"content-length", str(len(body)).encode()),
                 (b"x-cache", cache_status),
+                # The namespace version the body belongs to: the router keeps composed
+                # results under it (router/public-cache.ts).
+                (VERSION_HEADER, version),
             ],
         }
     )
@@ -196,15 +205,17 @@ async def _send_json(send: Send, body: bytes, cache_status: bytes) -> None:
 
 
 class _Capture:
-    def __init__(self, send: Send) -> None:
+    def __init__(self, send: Send, version: bytes) -> None:
         self._send = send
+        self._version = version
         self.status = 0
         self.body = bytearray()
 
     async def __call__(self, message: Message) -> None:
         if message["type"] == "http.response.start":
             self.status = message["status"]
-            message["headers"] = [*message.get("headers", []), (b"x-cache", b"MISS")]
+            extra = [(b"x-cache", b"MISS"), (VERSION_HEADER, self._version)]
+            message["headers"] = [*message.get("headers", []), *extra]
         elif message["type"] == "http.response.body":
             self.body.extend(message.get("body", b""))
         await self._send(message)

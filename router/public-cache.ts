@@ -1,0 +1,182 @@
+/**
+ * Whole-response cache in the router for public operations (ROUTER_PUBLIC_CACHE=1).
+ *
+ * The subgraphs decide what is public: the products subgraph marks a response it may cache
+ * (`x-cache: HIT|MISS`) with the cache version it belongs to (`x-cache-version: catalog:<n>`). When
+ * every subgraph fetch of an anonymous query came back that way, under one version, and the
+ * result has no errors, the router keeps the result in memory under (document, operation
+ * name, variables) and that version. A later identical anonymous query is answered from memory
+ * while the catalogue version is unchanged: no planning, no subgraph fetch, no JSON parsing.
+ *
+ * The current version is read from Redis (the key the products subgraph's event consumers
+ * bump) every 250 ms, so a catalogue change reaches the router within that after it reaches
+ * the subgraphs' own caches. If Redis cannot be read, nothing is served from the cache.
+ * Requests with credentials (Authorization) never touch it.
+ */
+import { createHash } from 'node:crypto';
+import type { GatewayPlugin } from '@graphql-hive/gateway';
+import { getOperationAST } from 'graphql';
+import Redis from 'ioredis';
+
+export const CACHE_HEADER = 'x-cache';
+export const VERSION_HEADER = 'x-cache-version';
+
+type Entry = { version: string; result: unknown; bytes: number };
+type Marker = { fetches: number; cacheable: boolean; query: boolean; version?: string };
+
+/** Insertion-ordered map as an LRU bounded by approximate bytes. */
+class ResultLru {
+  private entries = new Map<string, Entry>();
+  private total = 0;
+  constructor(private readonly maxBytes: number) {}
+
+  get(key: string): Entry | undefined {
+    const entry = this.entries.get(key);
+    if (entry) {
+      this.entries.delete(key);
+      this.entries.set(key, entry);
+    }
+    return entry;
+  }
+
+  set(key: string, entry: Entry): void {
+    const old = this.entries.get(key);
+    if (old) this.total -= old.bytes;
+    this.entries.delete(key);
+    this.entries.set(key, entry);
+    this.total += entry.bytes;
+    for (const [k, e] of this.entries) {
+      if (this.total <= this.maxBytes) break;
+      this.entries.delete(k);
+      this.total -= e.bytes;
+    }
+  }
+}
+
+/**
+ * Current versions of the cache namespaces the subgraphs reported (`catalog` today), polled
+ * from Redis (`cachever:<namespace>`, bumped by the subgraphs' event consumers). A namespace
+ * whose version cannot be read has none, and nothing of it is served.
+ */
+class NamespaceVersions {
+  private readonly current = new Map<string, string | undefined>();
+  private readonly redis: Redis;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(url: string, pollMs: number) {
+    this.redis = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
+    this.redis.on('error', () => this.forgetAll());
+    this.timer = setInterval(() => this.poll(), pollMs);
+    this.timer.unref();
+  }
+
+  /** True when `tag` ("<namespace>:<version>") is the namespace's current version. */
+  isCurrent(tag: string): boolean {
+    const [namespace, version] = split(tag);
+    return this.current.get(namespace) === version;
+  }
+
+  /**
+   * A subgraph just answered under `tag`: until the first poll of a new namespace, that is the
+   * best knowledge there is. After that only Redis decides (it may have been reset).
+   */
+  observed(tag: string): void {
+    const [namespace, version] = split(tag);
+    if (!this.current.has(namespace)) {
+      this.current.set(namespace, version);
+      this.poll();
+    }
+  }
+
+  private poll(): void {
+    const namespaces = [...this.current.keys()];
+    if (!namespaces.length) return;
+    this.redis.mget(namespaces.map((n) => `cachever:${n}`)).then(
+      (values) => namespaces.forEach((n, i) => this.current.set(n, values[i] ?? '0')),
+      () => this.forgetAll(),
+    );
+  }
+
+  private forgetAll(): void {
+    for (const n of this.current.keys()) this.current.set(n, undefined);
+  }
+
+  close(): void {
+    clearInterval(this.timer);
+    this.redis.disconnect();
+  }
+}
+
+function split(tag: string): [string, string] {
+  const at = tag.lastIndexOf(':');
+  return [tag.slice(0, at), tag.slice(at + 1)];
+}
+
+function keyOf(params: { query?: unknown; operationName?: unknown; variables?: unknown }): string | undefined {
+  if (typeof params.query !== 'string') return undefined;
+  return createHash('sha256')
+    .update(params.query)
+    .update('\0')
+    .update(typeof params.operationName === 'string' ? params.operationName : '')
+    .update('\0')
+    .update(JSON.stringify(params.variables ?? null))
+    .digest('hex');
+}
+
+export function usePublicCache(options: { redisUrl: string; pollMs?: number; maxBytes?: number }): GatewayPlugin {
+  const versions = new NamespaceVersions(options.redisUrl, options.pollMs ?? 250);
+  const results = new ResultLru(options.maxBytes ?? 64 * 1024 * 1024);
+  const keys = new WeakMap<object, string>(); // request -> cache key (anonymous queries only)
+  const hits = new WeakSet<object>(); // requests answered from the cache
+  const markers = new WeakMap<object, Marker>(); // execution context -> what the fetches said
+
+  return {
+    onParams({ request, params, setResult }: any) {
+      if (request.method !== 'POST' && request.method !== 'GET') return;
+      if (request.headers.get('authorization')) return;
+      const key = keyOf(params);
+      if (!key) return;
+      keys.set(request, key);
+      // Only query results are ever stored, so a hit is a query by construction.
+      const entry = results.get(key);
+      if (entry && versions.isCurrent(entry.version)) {
+        hits.add(request);
+        setResult(entry.result);
+      }
+    },
+    onExecute({ args }: any) {
+      if (!args.contextValue?.request || !keys.has(args.contextValue.request)) return;
+      const operation = getOperationAST(args.document, args.operationName);
+      markers.set(args.contextValue, { fetches: 0, cacheable: true, query: operation?.operation === 'query' });
+    },
+    onFetch({ context }: any) {
+      const marker = context && markers.get(context);
+      if (!marker) return;
+      const current: Marker = marker;
+      current.fetches += 1;
+      return ({ response }: any) => {
+        const cache = response.headers.get(CACHE_HEADER);
+        const fetched = response.headers.get(VERSION_HEADER);
+        if (!cache || !fetched || (current.version !== undefined && current.version !== fetched)) {
+          current.cacheable = false;
+        }
+        current.version = fetched ?? current.version;
+      };
+    },
+    onExecutionResult({ request, result, context }: any) {
+      const key = keys.get(request);
+      const marker = markers.get(context);
+      if (!key || !marker?.query || !marker.cacheable || marker.fetches === 0 || !marker.version) return;
+      if (!result || Symbol.asyncIterator in result || result.errors?.length) return;
+      const bytes = JSON.stringify(result).length;
+      versions.observed(marker.version);
+      results.set(key, { version: marker.version, result, bytes });
+    },
+    onResponse({ request, response }: any) {
+      if (keys.has(request)) response.headers.set(CACHE_HEADER, hits.has(request) ? 'HIT' : 'MISS');
+    },
+    onDispose() {
+      versions.close();
+    },
+  } as GatewayPlugin;
+}
