@@ -9,7 +9,8 @@ from subgraphs.cart.adapters.cart_cache import CartCache
 from subgraphs.cart.domain.model import Cart
 from subgraphs.cart.graphql.owner import current_owner, forget_guest, guest_owner, presented_token, user_owner
 from subgraphs.cart.graphql.wiring import CART_CACHE, CARTS, UOW
-from subgraphs.cart.service_layer.carts import Carts, MergeOutcome
+from subgraphs.cart.service_layer.carts import Carts
+from subgraphs.cart.service_layer.guest_merge import MergeOutcome
 from subgraphs.cart.service_layer.ports import Owner
 from subgraphs.platform.context import Context
 from subgraphs.platform.ids import parse_id

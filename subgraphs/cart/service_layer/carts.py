@@ -21,18 +21,15 @@ from subgraphs.cart.domain import events as ev
 from subgraphs.cart.domain.errors import IdempotencyKeyReused, StaleCartVersion, VariantUnavailable
 from subgraphs.cart.domain.model import (
     MAX_BULK,
-    MAX_LINE_QUANTITY,
-    MAX_LINES,
     Cart,
     CartLine,
-    CartStatus,
     MergeAdjustment,
     VariantFacts,
     check_fits,
     check_quantity,
     check_stock,
-    merged_quantity,
 )
+from subgraphs.cart.service_layer.guest_merge import MergeOutcome, merge_guest_cart
 from subgraphs.cart.service_layer.ports import CartUnitOfWork, Catalog, Owner, StoredRequest
 from subgraphs.platform.errors import AppError, BadUserInput, NotFound
 from subgraphs.platform.events import Event
@@ -51,13 +48,6 @@ class CartChange:
     cart: Cart
     line_ids: list[uuid.UUID]
     replayed: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class MergeOutcome:
-    cart: Cart
-    merged_lines: int
-    adjustments: list[MergeAdjustment]
 
 
 def _path(prefix: str, index: int, name: str) -> str:
@@ -80,6 +70,21 @@ def cart_event(kind: str, cart: Cart, **data: object) -> Event:
             "version": cart.version,
             **data,
         },
+    )
+
+
+def line_event(kind: str, cart: Cart, line: CartLine) -> Event:
+    """A line was added, changed or removed: what recommendations and analytics need of it."""
+    return cart_event(
+        kind,
+        cart,
+        lineId=str(line.id),
+        variantId=str(line.variant_id),
+        productId=str(line.product_id),
+        sellerId=str(line.seller_id),
+        quantity=line.quantity,
+        unitPrice=line.unit_price,
+        currency=line.currency,
     )
 
 
@@ -181,19 +186,7 @@ class Carts:
                 await uow.repo.add_line(owner.id, cart, line)
             else:
                 await uow.repo.save_line(owner.id, line)
-            uow.events.append(
-                cart_event(
-                    ev.CART_ITEM_ADDED,
-                    cart,
-                    lineId=str(line.id),
-                    variantId=str(line.variant_id),
-                    productId=str(line.product_id),
-                    sellerId=str(line.seller_id),
-                    quantity=line.quantity,
-                    unitPrice=line.unit_price,
-                    currency=line.currency,
-                )
-            )
+            uow.events.append(line_event(ev.CART_ITEM_ADDED, cart, line))
         return [line for line, _ in touched]
 
     def _apply_add(
@@ -313,15 +306,7 @@ class Carts:
                 raise InputErrors(errors)
             for line in touched:
                 await uow.repo.save_line(owner.id, line)
-                uow.events.append(
-                    cart_event(
-                        ev.CART_ITEM_UPDATED,
-                        cart,
-                        lineId=str(line.id),
-                        variantId=str(line.variant_id),
-                        quantity=line.quantity,
-                    )
-                )
+                uow.events.append(line_event(ev.CART_ITEM_UPDATED, cart, line))
             await self._bump(uow, cart, now)
             await uow.commit()
         return CartChange(cart, [line.id for line in touched])
@@ -352,15 +337,7 @@ class Carts:
             await uow.repo.delete_lines(owner.id, [line.id for line in removed])
             cart.lines = [line for line in cart.lines if line.id not in set(line_ids)]
             for line in removed:
-                uow.events.append(
-                    cart_event(
-                        ev.CART_ITEM_REMOVED,
-                        cart,
-                        lineId=str(line.id),
-                        variantId=str(line.variant_id),
-                        quantity=line.quantity,
-                    )
-                )
+                uow.events.append(line_event(ev.CART_ITEM_REMOVED, cart, line))
             if not cart.lines:
                 cart.currency = None
             await self._bump(uow, cart, self.clock())
@@ -369,98 +346,28 @@ class Carts:
 
     async def merge(self, uow: CartUnitOfWork, user: Owner, guest: Owner) -> MergeOutcome | None:
         """Moves a guest cart into the user's (rules in `domain.model`); None: nothing to merge."""
-        async with uow:
-            peek = await uow.repo.active_cart(guest, create=False, lock=False)
-        if peek is None:
-            return None
-        facts = await self.catalog.variants([line.variant_id for line in peek.lines])
-        async with uow:
-            # Lock order (user, then guest) is the same everywhere, so merges cannot deadlock.
-            cart = await uow.repo.active_cart(user, create=True, lock=True)
-            guest_cart = await uow.repo.active_cart(guest, create=False, lock=True)
-            assert cart is not None
-            if guest_cart is None:
-                return None  # a concurrent request merged it first
-            now = self.clock()
-            adjustments: list[MergeAdjustment] = []
-            merged = 0
-            for incoming in guest_cart.lines:
-                if await self._merge_line(
-                    uow, cart, incoming, facts.get(incoming.variant_id), now, adjustments
-                ):
-                    merged += 1
-            guest_cart.status = CartStatus.MERGED
-            guest_cart.updated_at = now
-            await uow.repo.save_cart(guest_cart, merged_into=cart.id)
-            await self._bump(uow, cart, now)
-            uow.events.append(
-                cart_event(
-                    ev.CART_MERGED,
-                    cart,
-                    fromCartId=str(guest_cart.id),
-                    fromOwnerId=str(guest.id),
-                    mergedLines=merged,
-                    adjustments=[
-                        {
-                            "variantId": str(a.variant_id),
-                            "requested": a.requested,
-                            "kept": a.kept,
-                            "reason": a.reason,
-                        }
-                        for a in adjustments
-                    ],
-                )
-            )
-            await uow.commit()
-        return MergeOutcome(cart, merged, adjustments)
-
-    async def _merge_line(
-        self,
-        uow: CartUnitOfWork,
-        cart: Cart,
-        incoming: CartLine,
-        facts: VariantFacts | None,
-        now: datetime,
-        adjustments: list[MergeAdjustment],
-    ) -> bool:
-        existing = cart.line_for(incoming.variant_id)
-        if existing is not None:
-            quantity, reason = merged_quantity(existing.quantity, incoming.quantity, facts)
-            if reason:
-                adjustments.append(
-                    MergeAdjustment(
-                        incoming.variant_id, existing.quantity + incoming.quantity, quantity, reason
-                    )
-                )
-            fresh = existing.refreshed(facts)
-            updated = replace(fresh, quantity=quantity, updated_at=now)
-            cart.lines[cart.lines.index(existing)] = updated
-            await uow.repo.save_line(cart.owner_id, updated)
-            return True
-        fresh = incoming.refreshed(facts)
-        try:
-            if facts is not None:
-                check_fits(cart, facts)
-            elif len(cart.lines) >= MAX_LINES:
-                raise BadUserInput("The cart is full.")
-        except AppError as exc:
-            reason = "CURRENCY" if exc.code == "CURRENCY_MISMATCH" else "CART_FULL"
-            adjustments.append(MergeAdjustment(incoming.variant_id, incoming.quantity, 0, reason))
-            return False
-        quantity = incoming.quantity
-        if facts is not None and 0 < facts.available < quantity:
-            quantity = facts.available
-            adjustments.append(MergeAdjustment(incoming.variant_id, incoming.quantity, quantity, "STOCK"))
-        line = replace(fresh, id=new_id(), quantity=min(quantity, MAX_LINE_QUANTITY), updated_at=now)
-        cart.lines.append(line)
-        cart.currency = cart.currency or line.currency
-        await uow.repo.add_line(cart.owner_id, cart, line)
-        return True
+        return await merge_guest_cart(self.catalog, self.clock, uow, user, guest, _merged_event)
 
     async def _bump(self, uow: CartUnitOfWork, cart: Cart, now: datetime) -> None:
         cart.version += 1
         cart.updated_at = now
         await uow.repo.save_cart(cart)
+
+
+def _merged_event(
+    cart: Cart, guest_cart: Cart, guest: Owner, merged: int, adjustments: list[MergeAdjustment]
+) -> Event:
+    return cart_event(
+        ev.CART_MERGED,
+        cart,
+        fromCartId=str(guest_cart.id),
+        fromOwnerId=str(guest.id),
+        mergedLines=merged,
+        adjustments=[
+            {"variantId": str(a.variant_id), "requested": a.requested, "kept": a.kept, "reason": a.reason}
+            for a in adjustments
+        ],
+    )
 
 
 def _placeholder(request: LineRequest) -> CartLine:

@@ -19,7 +19,7 @@ from subgraphs.cart.domain.model import (
     WishlistItem,
     check_quantity,
 )
-from subgraphs.cart.service_layer.carts import CartChange, Carts, LineRequest, cart_event
+from subgraphs.cart.service_layer.carts import CartChange, Carts, LineRequest, line_event
 from subgraphs.cart.service_layer.ports import CartUnitOfWork, Owner
 from subgraphs.platform.errors import AppError, BadUserInput, Conflict, NotFound
 from subgraphs.platform.events import Event
@@ -228,15 +228,7 @@ class Wishlists:
                 uow.events.append(_event(ev.WISHLIST_ITEM_ADDED, item))
             await uow.repo.delete_lines(owner.id, [line_id])
             cart.lines.remove(line)
-            uow.events.append(
-                cart_event(
-                    ev.CART_ITEM_REMOVED,
-                    cart,
-                    lineId=str(line.id),
-                    variantId=str(line.variant_id),
-                    quantity=line.quantity,
-                )
-            )
+            uow.events.append(line_event(ev.CART_ITEM_REMOVED, cart, line))
             cart.version += 1
             cart.updated_at = self.clock()
             await uow.repo.save_cart(cart)
