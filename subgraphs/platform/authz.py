@@ -13,7 +13,7 @@ Scopes come from roles when accounts mints a token (`scopes_for_roles`); admins 
 scope check.
 
 Caller policies (`@policy`) decide from the token alone, for everyone including admins; the
-router registers the same names (`POLICIES` in router/gateway.config.ts). `recent_login`
+router registers the same names (`POLICIES` in router/auth.ts). `recent_login`
 ("sudo mode") wants a password sign-in from the last 15 minutes: refreshing keeps the
 original sign-in time, so a stolen refresh token cannot reach the most dangerous operations.
 """
