@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from subgraphs.platform.ids import new_id
 from tests.conftest import Caller, GraphQLClient
-from tests.graphql.cart_helpers import BULK_ADD, CART, REMOVE, UPDATE, add, cart_of, outbox_events
+from tests.graphql.cart_helpers import ADD, BULK_ADD, CART, REMOVE, UPDATE, add, cart_of, outbox_events
 from tests.graphql.catalog import CatalogBuilder, Taxonomy
 
 
@@ -287,3 +287,25 @@ async def test_bulk_updates_and_removes_are_all_or_nothing(
     assert len((await cart_of(cart_gql, buyer))["items"]) == 2
     gone = (await cart_gql(remove, {"ids": lines}, buyer))["data"]["cartItemsBulkRemove"]
     assert gone == {"cart": {"items": []}, "userErrors": []}
+
+
+async def test_an_alias_flood_of_adds_is_refused_whole(
+    cart_gql: GraphQLClient, buyer: Caller, sneakers: dict[str, Any]
+) -> None:
+    variant = sneakers["variants"][0]["id"]
+    flood = " ".join(f'a{i}: addToCart(variantId: "{variant}") {{ replayed }}' for i in range(60))
+    body = await cart_gql(f"mutation {{ {flood} }}", {}, buyer)
+    assert body["errors"][0]["extensions"]["code"] == "QUERY_TOO_COMPLEX"
+    assert (await cart_of(cart_gql, buyer))["items"] == []
+
+
+async def test_a_forged_token_is_refused_and_not_treated_as_a_guest(
+    cart_gql: GraphQLClient, sneakers: dict[str, Any]
+) -> None:
+    body = await cart_gql(
+        ADD,
+        {"v": sneakers["variants"][0]["id"], "q": 1},
+        headers={"authorization": "Bearer forged.token.here"},
+    )
+    assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    assert body["data"] is None
