@@ -282,11 +282,34 @@ function useVerifiedTokenCache(verified: VerifiedTokens): GatewayPlugin {
 }
 
 
+// One verified-token cache per process: the auth plugins fill it (after every check the
+// subgraphs also make, bar revocation), the public-result cache reads it.
+const verified = new VerifiedTokens();
+
+/** Claims of a token this process verified before (and that has not expired), else undefined. */
+export function verifiedClaims(authorization: string): JwtClaims | undefined {
+  const match = BEARER.exec(authorization);
+  return match ? verified.get(match[1]) : undefined;
+}
+
+/**
+ * The authorization class of a signed-in caller whom the catalogue shows exactly the public view
+ * (neither seller nor admin, as the products subgraph's `sees_public_catalogue`), or undefined.
+ * Callers of one class get the same decision from every auth directive: same roles, same scopes,
+ * same granted policies. The public-result cache keeps their results apart from anonymous ones.
+ */
+export async function shopperClass(claims: JwtClaims): Promise<string | undefined> {
+  const roles = claims.roles ?? [];
+  if (roles.includes('admin') || roles.includes('seller')) return undefined;
+  const granted: string[] = [];
+  for (const name of Object.keys(POLICIES)) if (await POLICIES[name](claims, {})) granted.push(name);
+  return `shopper|${[...roles].sort().join(',')}|${scopesOf(claims).sort().join(' ')}|${granted.sort().join(',')}`;
+}
+
 export function authPlugins(): GatewayPlugin[] {
   if (!jwksKeys) return [];
   const policyNames = Object.keys(POLICIES);
   const guard = useAuthResultGuard();
-  const verified = new VerifiedTokens();
   return [
     useVerifiedTokenCache(verified),
     useJWT(jwtOptions!) as GatewayPlugin,

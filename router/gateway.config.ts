@@ -6,7 +6,7 @@
 // Every knob is an environment variable; README.md lists them.
 import { defineConfig, Logger, type GatewayPlugin } from '@graphql-hive/gateway';
 import { unifiedGraphHandler, useQueryPlan } from '@graphql-hive/router-runtime';
-import { authPlugins } from './auth.ts';
+import { authPlugins, shopperClass, verifiedClaims } from './auth.ts';
 import { usePublicCache } from './public-cache.ts';
 
 const env = process.env;
@@ -136,7 +136,12 @@ const extraPlugins: GatewayPlugin[] = [];
 // Public (anonymous, subgraph-approved) query results kept in memory: see public-cache.ts.
 // On unless ROUTER_PUBLIC_CACHE=0; needs REDIS_URL for the cache versions.
 if (flag('ROUTER_PUBLIC_CACHE', true) && env.REDIS_URL) {
-  extraPlugins.push(usePublicCache({ redisUrl: env.REDIS_URL }));
+  const signedIn = async (authorization: string) => {
+    const claims = verifiedClaims(authorization);
+    const cls = claims && (await shopperClass(claims));
+    return claims && cls ? { cls, claims } : undefined;
+  };
+  extraPlugins.push(usePublicCache({ redisUrl: env.REDIS_URL, signedIn }));
 }
 // Debug aid (and the tests' proof that the Rust planner runs): return the query plan
 // in `extensions.queryPlan`. Off by default: it exposes the subgraph topology.

@@ -2,6 +2,7 @@
 // verified tokens, for the router's JWT verification (auth.ts).
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import type { JwtClaims } from './auth.ts';
 
 const env = process.env;
 const verbose = ['trace', 'debug', 'info'].includes((env.ROUTER_LOG_LEVEL ?? 'warn').toLowerCase());

@@ -11,12 +11,18 @@
  * The current version is read from Redis (the key the products subgraph's event consumers
  * bump) every 250 ms, so a catalogue change reaches the router within that after it reaches
  * the subgraphs' own caches. If Redis cannot be read, nothing is served from the cache.
- * Requests with credentials (Authorization) never touch it.
+ *
+ * Signed-in callers use it only when the subgraphs would show them the public view (shoppers:
+ * neither seller nor admin), their token was verified earlier by this router and is not on the
+ * revocation list (checked here as the subgraphs check it), and only among callers of the same
+ * authorization class (roles, scopes, granted policies): never with anonymous callers.
  */
 import { createHash } from 'node:crypto';
 import type { GatewayPlugin } from '@graphql-hive/gateway';
 import { getOperationAST } from 'graphql';
 import Redis from 'ioredis';
+import type { JwtClaims } from './auth.ts';
+import { RevocationList } from './revocations.ts';
 
 export const CACHE_HEADER = 'x-cache';
 export const VERSION_HEADER = 'x-cache-version';
@@ -63,8 +69,8 @@ class NamespaceVersions {
   private readonly redis: Redis;
   private readonly timer: NodeJS.Timeout;
 
-  constructor(url: string, pollMs: number) {
-    this.redis = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
+  constructor(redis: Redis, pollMs: number) {
+    this.redis = redis;
     this.redis.on('error', () => this.forgetAll());
     this.timer = setInterval(() => this.poll(), pollMs);
     this.timer.unref();
@@ -103,7 +109,6 @@ class NamespaceVersions {
 
   close(): void {
     clearInterval(this.timer);
-    this.redis.disconnect();
   }
 }
 
@@ -112,9 +117,14 @@ function split(tag: string): [string, string] {
   return [tag.slice(0, at), tag.slice(at + 1)];
 }
 
-function keyOf(params: { query?: unknown; operationName?: unknown; variables?: unknown }): string | undefined {
+function keyOf(
+  cls: string,
+  params: { query?: unknown; operationName?: unknown; variables?: unknown },
+): string | undefined {
   if (typeof params.query !== 'string') return undefined;
   return createHash('sha256')
+    .update(cls)
+    .update('\0')
     .update(params.query)
     .update('\0')
     .update(typeof params.operationName === 'string' ? params.operationName : '')
@@ -123,18 +133,36 @@ function keyOf(params: { query?: unknown; operationName?: unknown; variables?: u
     .digest('hex');
 }
 
-export function usePublicCache(options: { redisUrl: string; pollMs?: number; maxBytes?: number }): GatewayPlugin {
-  const versions = new NamespaceVersions(options.redisUrl, options.pollMs ?? 250);
+/** A signed-in caller the cache may serve: their authorization class and verified claims. */
+export type SignedIn = { cls: string; claims: JwtClaims };
+
+export function usePublicCache(options: {
+  redisUrl: string;
+  /** Verified claims and class of a shopper, or undefined (seller, admin, unknown token). */
+  signedIn?: (authorization: string) => Promise<SignedIn | undefined>;
+  pollMs?: number;
+  maxBytes?: number;
+}): GatewayPlugin {
+  const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
+  const versions = new NamespaceVersions(redis, options.pollMs ?? 250);
+  const revocations = new RevocationList(redis);
   const results = new ResultLru(options.maxBytes ?? 64 * 1024 * 1024);
   const keys = new WeakMap<object, string>(); // request -> cache key (anonymous queries only)
   const hits = new WeakSet<object>(); // requests answered from the cache
   const markers = new WeakMap<object, Marker>(); // execution context -> what the fetches said
 
   return {
-    onParams({ request, params, setResult }: any) {
+    async onParams({ request, params, setResult }: any) {
       if (request.method !== 'POST' && request.method !== 'GET') return;
-      if (request.headers.get('authorization')) return;
-      const key = keyOf(params);
+      const authorization = request.headers.get('authorization');
+      let cls = 'anonymous';
+      if (authorization) {
+        const caller = await options.signedIn?.(authorization);
+        // A revoked token must be refused: only a subgraph can say so, so it executes.
+        if (!caller || (await revocations.isRevoked(caller.claims))) return;
+        cls = caller.cls;
+      }
+      const key = keyOf(cls, params);
       if (!key) return;
       keys.set(request, key);
       // Only query results are ever stored, so a hit is a query by construction.
@@ -177,6 +205,7 @@ export function usePublicCache(options: { redisUrl: string; pollMs?: number; max
     },
     onDispose() {
       versions.close();
+      redis.disconnect();
     },
   } as GatewayPlugin;
 }

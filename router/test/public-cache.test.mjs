@@ -5,8 +5,10 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import Redis from 'ioredis';
+import { join } from 'node:path';
 import { startFixtureSubgraph } from './fixtures/subgraph.mjs';
 import { makeFixtureSchemaDir, startGateway } from './helpers.mjs';
+import { bearer, claims, makeSigningKey, signES256, writeJwks } from './jwt-helpers.mjs';
 
 const REDIS_URL = process.env.REDIS_URL;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -84,5 +86,88 @@ describe('public-result cache', () => {
       assert.notEqual(second.cache, 'HIT', query);
       assert.equal(fetchesSince(mark), 2, `${query}: ${JSON.stringify(first.body)}`);
     }
+  });
+});
+
+describe('public-result cache for signed-in shoppers (JWT verification on)', () => {
+  assert.ok(REDIS_URL, 'REDIS_URL must be set (make test provides it)');
+  const namespace = `fixture-${randomUUID()}`;
+  const cacheTag = { value: `${namespace}:1` };
+  const key = makeSigningKey('key-1');
+  const token = (overrides) => signES256(key, claims(overrides));
+  let redis;
+  let subgraph;
+  let schema;
+  let gateway;
+
+  const post = async (query, headers = {}) => {
+    const res = await fetch(gateway.graphqlUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify({ query }),
+    });
+    return { cache: res.headers.get('x-cache'), body: await res.json() };
+  };
+
+  before(async () => {
+    redis = new Redis(REDIS_URL);
+    await redis.set(`cachever:${namespace}`, '1');
+    subgraph = await startFixtureSubgraph({ cacheTag });
+    schema = makeFixtureSchemaDir();
+    const jwksPath = join(schema.dir, 'jwks.json');
+    writeJwks(jwksPath, [key]);
+    gateway = await startGateway({
+      supergraph: schema.supergraph,
+      env: { PRODUCTS_URL: subgraph.url, ROUTER_DEDUPE: '0', REDIS_URL, ROUTER_PUBLIC_CACHE: '1', JWT_JWKS_FILE: jwksPath },
+    });
+  });
+
+  after(async () => {
+    await gateway?.stop();
+    await subgraph?.close();
+    schema?.cleanup();
+    await redis?.del(`cachever:${namespace}`);
+    redis?.disconnect();
+  });
+
+  test('a shopper is answered from memory once the router has verified their token', async () => {
+    const shopper = bearer(token({ roles: ['buyer'] }));
+    const mark = subgraph.requests.length;
+    const runs = [];
+    for (let i = 0; i < 3; i += 1) runs.push((await post('{ products(first: 6) { id } }', shopper)).cache);
+    // 1st: the token is new to the router (verified during execution); 2nd stores; 3rd hits.
+    assert.deepEqual(runs, [null, 'MISS', 'HIT']);
+    assert.equal(subgraph.requests.length - mark, 2);
+    // Another shopper of the same class shares the entry once their token is known...
+    const other = bearer(token({ roles: ['buyer'] }));
+    assert.equal((await post('{ products(first: 6) { id } }', other)).cache, null);
+    assert.equal((await post('{ products(first: 6) { id } }', other)).cache, 'HIT');
+    // ...a different class (other scopes) and anonymous callers never do.
+    const scoped = bearer(token({ roles: ['buyer'], scope: 'profile:read' }));
+    await post('{ products(first: 6) { id } }', scoped);
+    assert.equal((await post('{ products(first: 6) { id } }', scoped)).cache, 'MISS');
+    assert.equal((await post('{ products(first: 6) { id } }')).cache, 'MISS');
+  });
+
+  test('sellers and admins always execute', async () => {
+    for (const roles of [['seller'], ['buyer', 'admin']]) {
+      const headers = bearer(token({ roles }));
+      const seen = [];
+      for (let i = 0; i < 3; i += 1) seen.push((await post('{ products(first: 7) { id } }', headers)).cache);
+      assert.ok(!seen.includes('HIT'), `${roles}: ${seen}`);
+    }
+  });
+
+  test('a revoked token is never answered from memory', async () => {
+    const subject = randomUUID();
+    const headers = bearer(token({ roles: ['buyer'], sub: subject }));
+    for (let i = 0; i < 3; i += 1) await post('{ products(first: 8) { id } }', headers);
+    assert.equal((await post('{ products(first: 8) { id } }', headers)).cache, 'HIT');
+    await redis.set(`revoked:user:${subject}`, String(Math.floor(Date.now() / 1000)), 'EX', 60);
+    await sleep(600); // a clean answer is reused for at most 0.5 s
+    const mark = subgraph.requests.length;
+    assert.notEqual((await post('{ products(first: 8) { id } }', headers)).cache, 'HIT');
+    assert.equal(subgraph.requests.length - mark, 1); // it went to the subgraph, which refuses it
+    await redis.del(`revoked:user:${subject}`);
   });
 });

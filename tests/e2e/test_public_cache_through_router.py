@@ -10,8 +10,10 @@ from typing import Any
 
 import httpx
 
+from subgraphs.platform.ids import new_id
 from tests.conftest import Caller, GraphQLClient
 from tests.graphql.catalog import CatalogBuilder
+from tests.graphql.test_identity import LOGIN, PASSWORD, REGISTER
 
 LISTING = "query Mine($s: ID) { products(filter: {sellerId: $s}, first: 5) { nodes { id title } } }"
 WITH_STOCK = "query($s: ID) { products(filter: {sellerId: $s}, first: 5) { nodes { variants { stock { available } } } } }"
@@ -31,13 +33,7 @@ async def post(
 async def until(
     done: Callable[[httpx.Response], bool], http: httpx.AsyncClient, query: str, variables: dict[str, Any]
 ) -> httpx.Response:
-    deadline = time.monotonic() + 30
-    while True:
-        response = await post(http, query, variables)
-        if done(response) or time.monotonic() > deadline:
-            assert done(response), response.headers
-            return response
-        await asyncio.sleep(0.25)
+    return await until_with({}, done, http, query, variables)
 
 
 async def test_anonymous_catalogue_queries_are_served_from_the_router_until_the_catalogue_changes(
@@ -71,3 +67,44 @@ async def test_anonymous_catalogue_queries_are_served_from_the_router_until_the_
         mine,
     )
     assert renamed_listing.json()["data"]["products"]["nodes"][0]["id"] == product["id"]
+
+
+async def test_signed_in_shoppers_are_served_from_the_router_until_their_token_is_revoked(
+    router_http: httpx.AsyncClient,
+) -> None:
+    email = f"shopper-{new_id().hex[-10:]}@example.com"
+    register = {"input": {"email": email, "password": PASSWORD, "displayName": "Shopper"}}
+    await router_http.post("/graphql", json={"query": REGISTER, "variables": register})
+    login = {"input": {"email": email, "password": PASSWORD, "device": {"id": "edge"}}}
+    session = (await router_http.post("/graphql", json={"query": LOGIN, "variables": login})).json()
+    shopper = {"authorization": f"Bearer {session['data']['login']['accessToken']}"}
+    everything = {"s": None}
+    hit = await until_with(
+        shopper, lambda r: r.headers.get("x-cache") == "HIT", router_http, LISTING, everything
+    )
+    assert "errors" not in hit.json()
+
+    out = await router_http.post(
+        "/graphql", json={"query": "mutation { logout { signedOut } }"}, headers=shopper
+    )
+    assert out.json()["data"]["logout"]["signedOut"] is True
+    await asyncio.sleep(0.6)  # "not revoked" answers are reused for at most half a second
+    after = await post(router_http, LISTING, everything, shopper)
+    assert after.headers.get("x-cache") != "HIT"
+    assert after.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+async def until_with(
+    headers: dict[str, str],
+    done: Callable[[httpx.Response], bool],
+    http: httpx.AsyncClient,
+    query: str,
+    variables: dict[str, Any],
+) -> httpx.Response:
+    deadline = time.monotonic() + 30
+    while True:
+        response = await post(http, query, variables, headers)
+        if done(response) or time.monotonic() > deadline:
+            assert done(response), response.headers
+            return response
+        await asyncio.sleep(0.1)
