@@ -297,6 +297,8 @@ export function verifiedClaims(authorization: string): JwtClaims | undefined {
  * (neither seller nor admin, as the products subgraph's `sees_public_catalogue`), or undefined.
  * Callers of one class get the same decision from every auth directive: same roles, same scopes,
  * same granted policies. The public-result cache keeps their results apart from anonymous ones.
+ * Policies are evaluated on the claims alone here: a policy that reads the request context would
+ * also have to become part of this key.
  */
 export async function shopperClass(claims: JwtClaims): Promise<string | undefined> {
   const roles = claims.roles ?? [];
