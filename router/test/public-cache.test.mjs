@@ -13,6 +13,16 @@ import { bearer, claims, makeSigningKey, signES256, writeJwks } from './jwt-help
 const REDIS_URL = process.env.REDIS_URL;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+/** POST a query; the router's x-cache header and the body. */
+async function postTo(gateway, query, headers = {}) {
+  const res = await fetch(gateway.graphqlUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ query }),
+  });
+  return { cache: res.headers.get('x-cache'), body: await res.json() };
+}
+
 describe('public-result cache', () => {
   assert.ok(REDIS_URL, 'REDIS_URL must be set (make test provides it)');
   const namespace = `fixture-${randomUUID()}`;
@@ -22,14 +32,7 @@ describe('public-result cache', () => {
   let schema;
   let gateway;
 
-  const post = async (query, headers = {}) => {
-    const res = await fetch(gateway.graphqlUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...headers },
-      body: JSON.stringify({ query }),
-    });
-    return { cache: res.headers.get('x-cache'), body: await res.json() };
-  };
+  const post = (query, headers) => postTo(gateway, query, headers);
   const fetchesSince = (mark) => subgraph.requests.length - mark;
 
   before(async () => {
@@ -100,14 +103,7 @@ describe('public-result cache for signed-in shoppers (JWT verification on)', () 
   let schema;
   let gateway;
 
-  const post = async (query, headers = {}) => {
-    const res = await fetch(gateway.graphqlUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...headers },
-      body: JSON.stringify({ query }),
-    });
-    return { cache: res.headers.get('x-cache'), body: await res.json() };
-  };
+  const post = (query, headers) => postTo(gateway, query, headers);
 
   before(async () => {
     redis = new Redis(REDIS_URL);
