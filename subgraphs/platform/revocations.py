@@ -4,6 +4,8 @@ Access tokens live five minutes; revoking one (logout, a stolen device, a passwo
 writes a marker that lives as long as the tokens it kills. Verifiers check the token's id,
 device and user markers in one MGET and reuse a "not revoked" answer for half a second, so a
 revocation is seen everywhere within a second while a busy client costs one MGET per 0.5 s.
+The router reads the same markers the same way for answers it serves from memory
+(router/revocations.ts): change the two together.
 """
 
 from __future__ import annotations
