@@ -54,6 +54,8 @@ def outbox_table(metadata: MetaData) -> Table:
         Column("published_at", DateTime(timezone=True)),
         Column("attempts", Integer, nullable=False, server_default="0"),
         Index("outbox_unpublished", "id", postgresql_where=text("published_at IS NULL")),
+        # For retention: published rows by age (unpublished ones are never pruned).
+        Index("outbox_published", "published_at", postgresql_where=text("published_at IS NOT NULL")),
     )
 
 

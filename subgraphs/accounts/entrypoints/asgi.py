@@ -57,6 +57,7 @@ from subgraphs.platform.events import Event
 from subgraphs.platform.kafka import IdempotentConsumer
 from subgraphs.platform.logs import configure_logging
 from subgraphs.platform.outbox import write_events
+from subgraphs.platform.retention import bookkeeping_retention
 from subgraphs.platform.settings import Settings
 from subgraphs.platform.workers import consumer, run_outbox_relay
 
@@ -184,6 +185,7 @@ def workers(resources: Resources, stop: asyncio.Event) -> list[Coroutine[Any, An
     tasks: list[Coroutine[Any, Any, None]] = []
     if resources.settings.run_outbox_relay:
         tasks.append(run_outbox_relay(resources, stop, tables.outbox))
+        tasks += bookkeeping_retention(resources.engine, stop, tables.outbox, tables.processed_events)
     if resources.settings.run_consumers:
         tasks.append(reset_mailer(resources).run(stop))
         tasks.append(kyc_pipeline(resources).run(stop))

@@ -17,7 +17,7 @@ from subgraphs.cart.adapters.product_sync import refresh_lines
 from subgraphs.platform.app import Resources
 from subgraphs.platform.events import Event
 from subgraphs.platform.kafka import IdempotentConsumer
-from subgraphs.platform.retention import run_retention
+from subgraphs.platform.retention import bookkeeping_retention, older_than, run_retention
 from subgraphs.platform.workers import consumer, run_outbox_relay
 
 CATALOG = "catalog"
@@ -61,9 +61,9 @@ def workers(resources: Resources, stop: asyncio.Event) -> list[Coroutine[Any, An
     if resources.settings.run_outbox_relay:
         tasks.append(run_outbox_relay(resources, stop, tables.outbox))
         requests = tables.cart_requests
-        tasks.append(
-            run_retention(resources.engine, stop, requests, requests.c.created_at, IDEMPOTENCY_KEYS_KEPT)
-        )
+        expired = older_than(requests.c.created_at, IDEMPOTENCY_KEYS_KEPT)
+        tasks.append(run_retention(resources.engine, stop, requests, expired))
+        tasks += bookkeeping_retention(resources.engine, stop, tables.outbox, tables.processed_events)
     if resources.settings.run_consumers:
         tasks.append(product_sync(resources).run(stop))
     return tasks

@@ -13,6 +13,7 @@ from subgraphs.platform.app import Resources
 from subgraphs.platform.cache import VersionedCache
 from subgraphs.platform.events import Event
 from subgraphs.platform.kafka import IdempotentConsumer
+from subgraphs.platform.retention import bookkeeping_retention
 from subgraphs.platform.workers import consumer, run_outbox_relay
 from subgraphs.products.adapters import tables
 from subgraphs.products.adapters.category_counts import apply_listing_change
@@ -53,6 +54,7 @@ def workers(resources: Resources, stop: asyncio.Event) -> list[Coroutine[Any, An
     tasks: list[Coroutine[Any, Any, None]] = []
     if resources.settings.run_outbox_relay:
         tasks.append(run_outbox_relay(resources, stop, tables.outbox))
+        tasks += bookkeeping_retention(resources.engine, stop, tables.outbox, tables.processed_events)
     if resources.settings.run_consumers:
         tasks.append(cache_invalidator(resources).run(stop))
         tasks.append(category_counter(resources).run(stop))
