@@ -10,8 +10,10 @@ from typing import Any
 
 import httpx
 
+from subgraphs.platform.ids import new_id
 from tests.conftest import Caller, GraphQLClient
 from tests.graphql.catalog import CatalogBuilder
+from tests.graphql.test_identity import LOGIN, PASSWORD, REGISTER
 
 CART = """{ cart { id version itemsCount subtotal { amount currency }
   sellers { sellerId subtotal { amount } }
@@ -76,3 +78,36 @@ async def test_another_buyers_cart_id_resolves_to_nothing_through_the_router(
         "query($id: ID) { cart(id: $id) { id items { quantity } } }", {"id": cart_id}, attacker
     )
     assert body["data"]["cart"] is None
+
+
+async def test_signing_in_with_a_guest_cart_cookie_merges_it_without_another_call(
+    router: GraphQLClient, router_http: httpx.AsyncClient, make_caller: Any
+) -> None:
+    """The login request carries the `cart_token` cookie; accounts reports the sign-in with the
+    token's hash and the cart subgraph merges from that event — no cart call needed."""
+    admin: Caller = make_caller("admin")
+    seller: Caller = make_caller("seller")
+    builder = CatalogBuilder(router, admin)
+    variant = (await builder.product(seller, await builder.taxonomy()))["variants"][0]["id"]
+    guest = await router_http.post("/graphql", json={"query": ADD, "variables": {"v": variant, "q": 3}})
+    token = guest.json()["data"]["addToCart"]["cartToken"]
+
+    email = f"merge-{new_id().hex[-10:]}@example.com"
+    register = {"input": {"email": email, "password": PASSWORD, "displayName": "Merger"}}
+    await router_http.post("/graphql", json={"query": REGISTER, "variables": register})
+    login = {"input": {"email": email, "password": PASSWORD, "device": {"id": "web"}}}
+    signed_in = await router_http.post(
+        "/graphql", json={"query": LOGIN, "variables": login}, headers={"cookie": f"cart_token={token}"}
+    )
+    bearer = {"authorization": f"Bearer {signed_in.json()['data']['login']['accessToken']}"}
+    router_http.cookies.clear()  # the cart is asked without the guest token: only the event can merge
+
+    deadline = time.monotonic() + 60
+    items: list[dict[str, Any]] = []
+    while time.monotonic() < deadline:
+        body = (await router_http.post("/graphql", json={"query": CART}, headers=bearer)).json()
+        items = body["data"]["cart"]["items"]
+        if items:
+            break
+        await asyncio.sleep(0.5)
+    assert [(i["quantity"], i["variant"]["sku"] is not None) for i in items] == [(3, True)]

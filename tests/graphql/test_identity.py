@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 import httpx
@@ -253,3 +254,40 @@ async def test_brute_force_logins_are_throttled_even_with_the_right_password(
     assert throttled["accessToken"] is None
     assert throttled["userErrors"][0]["code"] == "LOGIN_THROTTLED"
     assert "Try again in" in throttled["userErrors"][0]["message"]
+
+
+async def test_a_sign_in_reports_the_guest_cart_to_merge_by_hash_only(
+    accounts_gql: GraphQLClient, settings: Any
+) -> None:
+    from sqlalchemy import text
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    address = email()
+    await register(accounts_gql, address)
+    token = "ct_" + "A" * 43
+    variables = {
+        "input": {"email": address, "password": PASSWORD, "device": {"id": "web"}, "guestCartToken": token}
+    }
+    body = await accounts_gql(LOGIN, variables)
+    user_id = body["data"]["login"]["user"]["id"]
+    engine = create_async_engine(settings.database_url)
+    try:
+        async with engine.connect() as conn:
+            payloads = (
+                (
+                    await conn.execute(
+                        text(
+                            "SELECT convert_from(payload, 'UTF8') FROM accounts.outbox "
+                            "WHERE event_type = 'user.logged_in' AND aggregate_id = :u"
+                        ),
+                        {"u": user_id},
+                    )
+                )
+                .scalars()
+                .all()
+            )
+    finally:
+        await engine.dispose()
+    assert len(payloads) == 1
+    assert hashlib.sha256(token.encode()).hexdigest() in payloads[0]
+    assert token not in payloads[0]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 import strawberry
@@ -53,6 +54,18 @@ class LoginInput:
     password: str
     device: DeviceInput
     refresh_token_delivery: RefreshTokenDelivery = RefreshTokenDelivery.COOKIE
+    guest_cart_token: str | None = strawberry.field(
+        default=None,
+        description="The guest cart to merge into this account's cart (default: the `cart_token` cookie). "
+        "Only its SHA-256 travels on, in the `user.logged_in` event the cart subgraph merges from.",
+    )
+
+
+def _guest_cart_hash(request: Request, given: str | None) -> str | None:
+    token = given or request.cookies.get("cart_token")
+    if not token or len(token) > 200:
+        return None
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _identity(ctx: Context) -> Identity:
@@ -128,7 +141,11 @@ class IdentityMutation:
         )
         try:
             session = await _identity(info.context).login(
-                _uow(info.context), input.email, input.password, device
+                _uow(info.context),
+                input.email,
+                input.password,
+                device,
+                guest_cart_hash=_guest_cart_hash(request, input.guest_cart_token),
             )
         except (AppError, InputErrors) as exc:
             return _failed(exc)

@@ -152,7 +152,16 @@ class Identity:
             await uow.commit()
         return user
 
-    async def login(self, uow: UnitOfWork, email: str, password: str, device: DeviceInfo) -> Session:
+    async def login(
+        self,
+        uow: UnitOfWork,
+        email: str,
+        password: str,
+        device: DeviceInfo,
+        guest_cart_hash: str | None = None,
+    ) -> Session:
+        """`guest_cart_hash` (SHA-256 of a guest cart token) rides on `user.logged_in` so the cart
+        subgraph merges that cart into the account's at sign-in."""
         try:
             normalized = normalize_email(email)
         except AppError:
@@ -163,14 +172,21 @@ class Identity:
                 f"Too many failed sign-ins. Try again in {wait} seconds.", retryAfterSeconds=wait
             )
         try:
-            session = await self._login(uow, normalized, password, device)
+            session = await self._login(uow, normalized, password, device, guest_cart_hash)
         except InvalidCredentials:
             await self.throttle.record_failure(normalized or email, device.ip)
             raise
         await self.throttle.record_success(normalized)
         return session
 
-    async def _login(self, uow: UnitOfWork, normalized: str, password: str, device: DeviceInfo) -> Session:
+    async def _login(
+        self,
+        uow: UnitOfWork,
+        normalized: str,
+        password: str,
+        device: DeviceInfo,
+        guest_cart_hash: str | None,
+    ) -> Session:
         async with uow:
             user_id = await uow.repo.user_id_for_email(normalized) if normalized else None
             user = await uow.repo.get_user(user_id) if user_id else None
@@ -195,7 +211,10 @@ class Identity:
             )
             session = await self._issue(uow, user, stored.id, new_id(), now, device.ip)
             await uow.repo.record_login(user.id, now, device.ip)
-            uow.events.append(_event(ev.USER_LOGGED_IN, user.id, deviceId=str(stored.id), ip=device.ip))
+            extra = {"guestCartHash": guest_cart_hash} if guest_cart_hash else {}
+            uow.events.append(
+                _event(ev.USER_LOGGED_IN, user.id, deviceId=str(stored.id), ip=device.ip, **extra)
+            )
             await uow.commit()
         await self.sessions.opened(_active(session, now))
         return session

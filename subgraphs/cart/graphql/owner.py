@@ -11,7 +11,6 @@ import base64
 import hashlib
 import re
 import secrets
-import uuid
 
 from subgraphs.cart.domain.errors import InvalidCartToken
 from subgraphs.cart.domain.model import OwnerKind
@@ -31,7 +30,7 @@ def new_cart_token() -> str:
 def guest_owner(token: str) -> Owner:
     if not TOKEN_PATTERN.fullmatch(token):
         raise InvalidCartToken("The cart token is malformed.", field="cartToken")
-    return Owner(uuid.UUID(bytes=hashlib.sha256(token.encode()).digest()[:16]), OwnerKind.GUEST)
+    return Owner.guest(hashlib.sha256(token.encode()).digest())
 
 
 def presented_token(ctx: Context) -> str | None:

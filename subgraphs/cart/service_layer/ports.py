@@ -19,6 +19,11 @@ class Owner:
     id: uuid.UUID
     kind: OwnerKind
 
+    @classmethod
+    def guest(cls, token_sha256: bytes) -> Owner:
+        """A guest cart's owner id is the first 16 bytes of its token's SHA-256."""
+        return cls(uuid.UUID(bytes=token_sha256[:16]), OwnerKind.GUEST)
+
 
 @dataclass(frozen=True, slots=True)
 class StoredRequest:
