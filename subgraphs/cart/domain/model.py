@@ -113,6 +113,11 @@ class Cart:
     created_at: datetime | None = None
     updated_at: datetime | None = None
 
+    def changed(self, now: datetime) -> None:
+        """Every change moves the version on (optimistic locking) and the change time."""
+        self.version += 1
+        self.updated_at = now
+
     def line_for(self, variant_id: uuid.UUID) -> CartLine | None:
         return next((line for line in self.lines if line.variant_id == variant_id), None)
 

@@ -10,20 +10,20 @@ import strawberry
 
 from subgraphs.cart.domain.errors import InvalidCartToken, StaleCartVersion, VariantUnavailable
 from subgraphs.cart.domain.model import OwnerKind
+from subgraphs.cart.graphql.ids import parse_ids
 from subgraphs.cart.graphql.owner import (
     current_owner,
     guest_owner,
     new_cart_token,
     remember_guest,
 )
-from subgraphs.cart.graphql.reads import carts, merge_presented_guest_cart, new_uow
+from subgraphs.cart.graphql.reads import cached_cart, carts, merge_presented_guest_cart, new_uow
 from subgraphs.cart.graphql.types import Cart, CartItem
 from subgraphs.cart.service_layer.carts import CartChange, LineRequest
 from subgraphs.cart.service_layer.ports import Owner
 from subgraphs.platform.context import Context, Info
 from subgraphs.platform.errors import AppError, NotFound
 from subgraphs.platform.graphql_types import UserError, user_errors_from
-from subgraphs.platform.ids import parse_id
 from subgraphs.platform.results import InputErrors
 
 IDEMPOTENCY = (
@@ -73,12 +73,8 @@ class CartItemUpdateInput:
 
 
 def _ids(raw: list[strawberry.ID], field: str) -> list[uuid.UUID]:
-    """Parsed ids; a malformed one is "not found" at `field` (a format such as "items.{i}.id")."""
-    parsed = [parse_id(r) for r in raw]
-    missing = [i for i, p in enumerate(parsed) if p is None]
-    if missing:
-        raise InputErrors([NotFound("Cart item not found.", field=field.format(i=i)) for i in missing])
-    return [p for p in parsed if p is not None]
+    """Cart item ids; a malformed one is "not found" (like someone else's)."""
+    return parse_ids(raw, field, lambda path: NotFound("Cart item not found.", field=path))
 
 
 async def _run(
@@ -120,25 +116,18 @@ async def _current(ctx: Context, errors: Sequence[AppError]) -> Cart | None:
     owner = current_owner(ctx)
     if owner is None or not any(isinstance(e, StaleCartVersion) for e in errors):
         return None
-    async with new_uow(ctx) as uow:
-        cart = await uow.repo.active_cart(owner, create=False, lock=False)
+    cart = await cached_cart(ctx, owner, create=False)
     return Cart.from_cart(cart) if cart else None
 
 
-def _variant_ids(raw: list[strawberry.ID], prefix: str) -> list[uuid.UUID]:
-    parsed = [parse_id(r) for r in raw]
-    bad = [i for i, p in enumerate(parsed) if p is None]
-    if bad:
-        raise InputErrors(
-            [
-                VariantUnavailable(
-                    "This product variant does not exist or is not for sale.",
-                    field=f"{prefix}.{i}.variantId" if prefix else "variantId",
-                )
-                for i in bad
-            ]
-        )
-    return [p for p in parsed if p is not None]
+def _variant_ids(raw: list[strawberry.ID], field: str) -> list[uuid.UUID]:
+    return parse_ids(
+        raw,
+        field,
+        lambda path: VariantUnavailable(
+            "This product variant does not exist or is not for sale.", field=path
+        ),
+    )
 
 
 @strawberry.type
@@ -156,7 +145,7 @@ class CartMutation:
         expected_version: int | None = None,
     ) -> CartPayload:
         async def write(owner: Owner) -> CartChange:
-            [variant] = _variant_ids([variant_id], "")
+            [variant] = _variant_ids([variant_id], "variantId")
             return await carts(info.context).add(
                 new_uow(info.context),
                 owner,
@@ -178,7 +167,7 @@ class CartMutation:
         expected_version: int | None = None,
     ) -> CartPayload:
         async def write(owner: Owner) -> CartChange:
-            variants = _variant_ids([i.variant_id for i in items], "items")
+            variants = _variant_ids([i.variant_id for i in items], "items.{i}.variantId")
             requests = [LineRequest(v, i.quantity) for v, i in zip(variants, items, strict=True)]
             return await carts(info.context).add(
                 new_uow(info.context),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from subgraphs.cart.adapters.cart_cache import CartCache
@@ -70,5 +69,5 @@ async def cart_by_id(ctx: Context, raw_id: str) -> Cart | None:
     if active is not None and active.id == cart_id:
         return active
     async with new_uow(ctx) as uow:
-        found: Cart | None = await uow.repo.cart_by_id(owner.id, uuid.UUID(str(cart_id)))
+        found: Cart | None = await uow.repo.cart_by_id(owner.id, cart_id)
     return found

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from subgraphs.cart.adapters import tables as t
 from subgraphs.cart.adapters.repository import wishlist_from_row, wishlist_item_from_row
 from subgraphs.cart.domain import model
+from subgraphs.cart.graphql.ids import parse_ids
 from subgraphs.cart.graphql.mutations import CartPayload, _run
 from subgraphs.cart.graphql.reads import new_uow
 from subgraphs.cart.graphql.types import Product, ProductVariant
@@ -201,11 +202,7 @@ class WishlistItemsPayload:
 
 
 def _parse(raw: list[strawberry.ID], field: str) -> list[uuid.UUID]:
-    parsed = [parse_id(r) for r in raw]
-    bad = [i for i, p in enumerate(parsed) if p is None]
-    if bad:
-        raise InputErrors([NotFound("Not found.", field=field.format(i=i)) for i in bad])
-    return [p for p in parsed if p is not None]
+    return parse_ids(raw, field, lambda path: NotFound("Not found.", field=path))
 
 
 async def _items_payload(call: Any) -> WishlistItemsPayload:

@@ -349,8 +349,7 @@ class Carts:
         return await merge_guest_cart(self.catalog, self.clock, uow, user, guest, _merged_event)
 
     async def _bump(self, uow: CartUnitOfWork, cart: Cart, now: datetime) -> None:
-        cart.version += 1
-        cart.updated_at = now
+        cart.changed(now)
         await uow.repo.save_cart(cart)
 
 

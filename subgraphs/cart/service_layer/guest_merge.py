@@ -64,8 +64,7 @@ async def merge_guest_cart(
         guest_cart.status = CartStatus.MERGED
         guest_cart.updated_at = now
         await uow.repo.save_cart(guest_cart, merged_into=cart.id)
-        cart.version += 1
-        cart.updated_at = now
+        cart.changed(now)
         await uow.repo.save_cart(cart)
         uow.events.append(merged_event(cart, guest_cart, guest, merged, adjustments))
         await uow.commit()

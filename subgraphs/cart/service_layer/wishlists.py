@@ -202,8 +202,7 @@ class Wishlists:
             )
             await uow.repo.delete_wishlist_items(owner.id, [item_id])
             uow.events.append(_event(ev.WISHLIST_ITEM_REMOVED, item))
-            cart.version += 1
-            cart.updated_at = now
+            cart.changed(now)
             await uow.repo.save_cart(cart)
             await uow.commit()
         return CartChange(cart, [line.id for line in lines])
@@ -229,8 +228,7 @@ class Wishlists:
             await uow.repo.delete_lines(owner.id, [line_id])
             cart.lines.remove(line)
             uow.events.append(line_event(ev.CART_ITEM_REMOVED, cart, line))
-            cart.version += 1
-            cart.updated_at = self.clock()
+            cart.changed(self.clock())
             await uow.repo.save_cart(cart)
             await uow.commit()
         return item
