@@ -19,7 +19,7 @@ help:
 	@echo "make dev     start PostgreSQL, Valkey, Kafka, the subgraphs and the router; load demo data"
 	@echo "make test    run every test against real services (started and stopped for you)"
 	@echo "make bench   load $(SIZE)+ products and print the benchmark report"
-	@echo "make lint    ruff + mypy --strict"
+	@echo "make lint    ruff, mypy --strict and the import contracts (layers)"
 	@echo "make schema  export subgraph SDLs and compose schema/supergraph.graphql"
 	@echo "make seed    SIZE=1000000 [PROFILE=dev|bench]: load a large catalogue with COPY"
 
@@ -53,9 +53,11 @@ lint: install
 	$(RUN) ruff check .
 	$(RUN) ruff format --check .
 	$(RUN) mypy
+	$(RUN) lint-imports
 
 schema: install
 	$(RUN) python -m subgraphs.export_schema
+	$(RUN) python -m subgraphs.contracts.registry
 	node router/compose.mjs
 
 clean:

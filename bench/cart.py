@@ -16,8 +16,8 @@ import asyncpg
 import httpx
 
 from bench.measure import LoadResult, load
+from subgraphs.accounts.entrypoints.dev_signer import TestSigner
 from subgraphs.platform.settings import Settings
-from subgraphs.platform.testing import TestSigner
 
 BUYERS = 200
 LINES_PER_CART = 10

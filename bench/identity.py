@@ -15,11 +15,11 @@ from typing import Any
 import httpx
 
 from bench.measure import LoadResult, load
-from subgraphs.platform.ids import new_id
-from subgraphs.platform.jwt_auth import JwtVerifier
-from subgraphs.platform.revocations import RedisRevocations
+from subgraphs.accounts.entrypoints.dev_signer import TestSigner
+from subgraphs.platform.auth.jwt import JwtVerifier
+from subgraphs.platform.auth.revocations import RedisRevocations
+from subgraphs.platform.kernel.ids import new_id
 from subgraphs.platform.settings import Settings
-from subgraphs.platform.testing import TestSigner
 
 PASSWORD = "bench passphrase 2026"
 LOGIN = """mutation($input: LoginInput!) { login(input: $input) { accessToken refreshToken userErrors { code } } }"""

@@ -17,8 +17,8 @@ import httpx
 from asgi_lifespan import LifespanManager
 
 from deploy.local.profiles import repo_root
-from subgraphs.platform.db import StatementCounter, statement_counter_var
 from subgraphs.platform.settings import Settings
+from subgraphs.platform.sql.engine import StatementCounter, statement_counter_var
 from subgraphs.products.entrypoints.asgi import create
 
 ROUTER_DIR = repo_root() / "router"

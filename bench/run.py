@@ -36,11 +36,12 @@ from bench.measure import (
 from deploy.local.profiles import get_profile, repo_root
 from deploy.local.supergraph import Ports, running_supergraph
 from subgraphs.accounts.adapters.passwords import Argon2Hasher
-from subgraphs.platform.pagination import encode_cursor
+from subgraphs.accounts.entrypoints.dev_signer import TestSigner
+from subgraphs.platform.kernel.paging import encode_cursor
 from subgraphs.platform.settings import Settings
-from subgraphs.platform.testing import TestSigner
-from subgraphs.products.adapters.listing import ProductSortField, product_order
+from subgraphs.products.adapters.listing import product_order
 from subgraphs.products.entrypoints.seed import prepare_catalogue
+from subgraphs.products.service_layer.read_models import ProductSortField
 
 SIZE = int(os.environ.get("BENCH_SIZE", "100000"))
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
@@ -75,7 +76,7 @@ async def prepare(settings: Settings) -> tuple[list[str], str]:
         await conn.close()
     order = product_order(ProductSortField.PRICE, None)
     random.Random(7).shuffle(ids)
-    return ids[:2000], encode_cursor(order, [deep["min_price"], deep["id"]])
+    return ids[:2000], encode_cursor(order.cursor, [deep["min_price"], deep["id"]])
 
 
 def ceiling() -> LoadResult:

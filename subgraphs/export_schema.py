@@ -21,7 +21,7 @@ SCHEMA_DIR = Path(__file__).resolve().parents[1] / "schema"
 
 def subgraph_sdl(name: str) -> str:
     entry = next(e for e in SUBGRAPHS if e.name == name)
-    result = entry.build_schema(Settings.from_env(name, env={})).execute_sync("{ _service { sdl } }")
+    result = entry.schema(Settings.from_env(name, env={})).execute_sync("{ _service { sdl } }")
     if result.errors or result.data is None:
         raise RuntimeError(f"cannot export {name}: {result.errors}")
     return str(result.data["_service"]["sdl"]).rstrip() + "\n"

@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -14,9 +15,11 @@ import pytest
 from asgi_lifespan import LifespanManager
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from subgraphs.platform.ids import new_id
+from subgraphs.accounts.entrypoints.dev_signer import TestSigner
+from subgraphs.accounts.service_layer.services import AccountsServices
+from subgraphs.cart.service_layer.services import CartServices
+from subgraphs.platform.kernel.ids import new_id
 from subgraphs.platform.settings import Settings
-from subgraphs.platform.testing import TestSigner
 
 
 def stack_env_present() -> bool:
@@ -138,15 +141,26 @@ def accounts_env(
 
 
 @pytest.fixture(scope="session")
-async def accounts_http(accounts_env: dict[str, str]) -> AsyncIterator[httpx.AsyncClient]:
+async def accounts_runtime(accounts_env: dict[str, str]) -> AsyncIterator[tuple[Any, AccountsServices]]:
     from subgraphs.accounts.entrypoints.asgi import create
 
     env = {**os.environ, **accounts_env, "RUN_OUTBOX_RELAY": "0", "RUN_CONSUMERS": "0"}
     app = create(Settings.from_env("accounts", env=env))
     async with LifespanManager(app) as manager:
-        transport = httpx.ASGITransport(app=manager.app, client=("203.0.113.7", 5555))
-        async with httpx.AsyncClient(transport=transport, base_url="http://accounts.test") as client:
-            yield client
+        yield manager.app, manager._state["services"]
+
+
+@pytest.fixture(scope="session")
+def accounts_services(accounts_runtime: tuple[Any, AccountsServices]) -> AccountsServices:
+    """What the accounts consumers call, for tests that drive a consumer's use case without Kafka."""
+    return accounts_runtime[1]
+
+
+@pytest.fixture(scope="session")
+async def accounts_http(accounts_runtime: tuple[Any, AccountsServices]) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=accounts_runtime[0], client=("203.0.113.7", 5555))
+    async with httpx.AsyncClient(transport=transport, base_url="http://accounts.test") as client:
+        yield client
 
 
 @pytest.fixture(scope="session")
@@ -157,32 +171,29 @@ def accounts_gql(accounts_http: httpx.AsyncClient) -> GraphQLClient:
 @pytest.fixture(scope="session")
 async def cart_runtime(
     settings: Settings, products_app: Any, jwks_file: Path
-) -> AsyncIterator[tuple[Any, dict[str, Any]]]:
+) -> AsyncIterator[tuple[Any, CartServices]]:
     """The cart subgraph in-process; it asks the in-process products subgraph about variants."""
-    from subgraphs.cart.adapters.products_catalog import ProductsCatalog
-    from subgraphs.cart.entrypoints.asgi import create
-    from subgraphs.cart.entrypoints.workers import CATALOG
-    from subgraphs.cart.graphql.wiring import CARTS
+    from subgraphs.cart.entrypoints.bootstrap import bootstrap
+    from subgraphs.cart.entrypoints.subgraph import CART
+    from subgraphs.platform.app import build_app
 
     env = {**os.environ, "JWT_JWKS_FILE": str(jwks_file), "RUN_OUTBOX_RELAY": "0", "RUN_CONSUMERS": "0"}
-    app = create(Settings.from_env("cart", env=env))
-    async with LifespanManager(app) as manager:
-        services = manager._state["resources"].services
-        transport = httpx.ASGITransport(app=products_app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://products.test") as products:
-            catalog = ProductsCatalog(products, "http://products.test/graphql")
-            services[CATALOG] = catalog
-            services[CARTS].catalog = catalog
-            yield manager.app, services
+    transport = httpx.ASGITransport(app=products_app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://products.test") as products:
+        config_env = {**env, "CART_PRODUCTS_URL": "http://products.test/graphql"}
+        cart = replace(CART, bootstrap=partial(bootstrap, products_http=products))
+        app = build_app(cart, Settings.from_env("cart", env=config_env))
+        async with LifespanManager(app) as manager:
+            yield manager.app, manager._state["services"]
 
 
 @pytest.fixture(scope="session")
-def cart_app(cart_runtime: tuple[Any, dict[str, Any]]) -> Any:
+def cart_app(cart_runtime: tuple[Any, CartServices]) -> Any:
     return cart_runtime[0]
 
 
 @pytest.fixture(scope="session")
-def cart_services(cart_runtime: tuple[Any, dict[str, Any]]) -> dict[str, Any]:
+def cart_services(cart_runtime: tuple[Any, CartServices]) -> CartServices:
     return cart_runtime[1]
 
 

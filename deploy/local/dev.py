@@ -16,12 +16,12 @@ import time
 from deploy.local.dev_keys import KID, demo_token, ensure_jwks, signing_key_path
 from deploy.local.profiles import get_profile
 from deploy.local.supergraph import Ports, running_supergraph
+from subgraphs.accounts.adapters.tables import MIGRATIONS as ACCOUNTS_MIGRATIONS
 from subgraphs.accounts.adapters.tables import SCHEMA as ACCOUNTS_SCHEMA
-from subgraphs.accounts.entrypoints.asgi import MIGRATIONS as ACCOUNTS_MIGRATIONS
 from subgraphs.accounts.entrypoints.seed_users import ADMIN_ID, DEMO_PASSWORD, seed_demo_users
-from subgraphs.platform.db import create_engine
-from subgraphs.platform.migrations import migrate
 from subgraphs.platform.settings import Settings
+from subgraphs.platform.sql.engine import create_engine
+from subgraphs.platform.sql.migrations import migrate
 from subgraphs.products.entrypoints.seed import demo_seller_ids, prepare_catalogue
 
 DEMO_SIZE = int(os.environ.get("DEMO_SIZE", "10000"))

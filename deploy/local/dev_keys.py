@@ -16,7 +16,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from jwt.algorithms import ECAlgorithm
 
-from subgraphs.platform.authz import scopes_for_roles
+from subgraphs.accounts.domain.access import scopes_for
 
 KID = "dev-1"
 
@@ -61,7 +61,7 @@ def demo_token(
         "auth_time": now,  # as after a password sign-in: "sudo" operations work for 15 minutes
         "exp": now + ttl_hours * 3600,
         "roles": roles,
-        "scope": scopes_for_roles(frozenset(roles)),
+        "scope": scopes_for(frozenset(roles)),
         "jti": uuid.uuid4().hex,
     }
     return jwt.encode(claims, key, algorithm="ES256", headers={"kid": KID})

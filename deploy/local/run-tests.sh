@@ -5,10 +5,11 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 uv_bin="${UV:-$(command -v uv || echo .cache/tools/bin/uv)}"
 status=0
-# Lint first: ruff and mypy --strict are part of the bar, so CI enforces them too.
+# Lint first: ruff, mypy --strict and the import contracts are part of the bar, so CI enforces them too.
 "$uv_bin" run --frozen ruff check . || status=$?
 "$uv_bin" run --frozen ruff format --check . || status=$?
 "$uv_bin" run --frozen mypy || status=$?
+"$uv_bin" run --frozen lint-imports || status=$?
 "$uv_bin" run --frozen pytest -q -p no:cacheprovider "$@" || status=$?
 npm --prefix router test || status=$((status == 0 ? $? : status))
 exit "$status"

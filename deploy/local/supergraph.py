@@ -97,7 +97,7 @@ def start(
         router_vars = {"ROUTER_PORT": str(ports.router)}
         for entry in SUBGRAPHS:
             port = ports.subgraph(entry.port)
-            host, module = "127.0.0.1", entry.module
+            host, module = "127.0.0.1", entry.asgi_factory
             command = [
                 sys.executable,
                 "-m",

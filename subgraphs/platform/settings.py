@@ -1,4 +1,9 @@
-"""Typed settings read once from the environment and passed around (never read as globals)."""
+"""The platform's typed settings, read once from the environment and passed around (never globals).
+
+These are what every subgraph process shares: where its services are, its limits, which
+background work it runs. A subgraph's own settings are its own frozen dataclass, parsed from
+`environment` by its declaration (`Subgraph.config`), e.g. `subgraphs/accounts/entrypoints/config.py`.
+"""
 
 from __future__ import annotations
 
@@ -39,12 +44,11 @@ class Settings:
     # Background work started in the app lifespan (production runs them as separate processes).
     run_outbox_relay: bool = True
     run_consumers: bool = True
-    cdn_base_url: str = "https://cdn.example.com/"
     response_cache: bool = True
     response_cache_ttl_seconds: int = 300
     log_level: str = "INFO"
-    # The subgraph's own settings: env vars prefixed with its name (ACCOUNTS_SIGNING_KID → SIGNING_KID).
-    extra: Mapping[str, str] = field(default_factory=dict)
+    # The environment these were read from: the subgraph parses its own settings out of it.
+    environment: Mapping[str, str] = field(default_factory=dict, repr=False)
 
     @classmethod
     def from_env(cls, service_name: str, env: Mapping[str, str] | None = None) -> Settings:
@@ -54,7 +58,6 @@ class Settings:
             return e.get(name, default)
 
         d = cls(service_name=service_name)
-        prefix = f"{service_name.upper()}_"
         return cls(
             service_name=service_name,
             database_url=get("DATABASE_URL", d.database_url),
@@ -74,13 +77,12 @@ class Settings:
             graphiql=_bool(get("GRAPHIQL", "1")),
             run_outbox_relay=_bool(get("RUN_OUTBOX_RELAY", "1")),
             run_consumers=_bool(get("RUN_CONSUMERS", "1")),
-            cdn_base_url=get("CDN_BASE_URL", d.cdn_base_url),
             response_cache=_bool(get("RESPONSE_CACHE", "1")),
             response_cache_ttl_seconds=int(
                 get("RESPONSE_CACHE_TTL_SECONDS", str(d.response_cache_ttl_seconds))
             ),
             log_level=get("LOG_LEVEL", d.log_level),
-            extra={k[len(prefix) :]: v for k, v in e.items() if k.startswith(prefix)},
+            environment=dict(e),
         )
 
     @property

@@ -1,48 +1,39 @@
-"""Background workers every subgraph runs the same way: its outbox relay and its consumers."""
+"""The background work a subgraph declares, as tasks: its outbox relay, retention and consumers."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Coroutine
+from functools import partial
+from typing import Any, TypeVar
 
-from sqlalchemy import Table
+from subgraphs.platform.messaging.kafka import IdempotentConsumer
+from subgraphs.platform.messaging.relay import run_outbox_relay
+from subgraphs.platform.sql.retention import bookkeeping_retention, run_retention
+from subgraphs.platform.subgraph import Consumer, Infrastructure, Subgraph
 
-from subgraphs.platform.app import Resources
-from subgraphs.platform.events import Event
-from subgraphs.platform.kafka import EventHandler, IdempotentConsumer, make_producer
-from subgraphs.platform.outbox import OutboxRelay
-
-
-async def run_outbox_relay(resources: Resources, stop: asyncio.Event, outbox: Table) -> None:
-    """Publish the subgraph's outbox until `stop`; waits for Kafka if it is not up yet."""
-    schema = outbox.schema or "public"
-    producer = make_producer(resources.settings.kafka_bootstrap_servers, f"{schema}-outbox-relay")
-    while not stop.is_set():
-        try:
-            await producer.start()
-            break
-        except Exception:
-            await asyncio.sleep(2.0)
-    try:
-        await OutboxRelay(resources.engine, outbox, producer, resources.settings.asyncpg_dsn).run(stop)
-    finally:
-        await producer.stop()
+ServicesT = TypeVar("ServicesT")
 
 
-def consumer(
-    resources: Resources,
-    group_id: str,
-    topics: Sequence[str],
-    processed: Table,
-    handler: EventHandler,
-    after_commit: Callable[[Event], Awaitable[None]] | None = None,
-) -> IdempotentConsumer:
+def consumer(infra: Infrastructure, declared: Consumer[ServicesT], services: ServicesT) -> IdempotentConsumer:
     return IdempotentConsumer(
-        bootstrap_servers=resources.settings.kafka_bootstrap_servers,
-        group_id=group_id,
-        topics=topics,
-        engine=resources.engine,
-        processed_table=processed,
-        handler=handler,
-        after_commit=after_commit,
+        bootstrap_servers=infra.settings.kafka_bootstrap_servers,
+        group_id=declared.group,
+        topics=declared.topics,
+        handler=partial(declared.handle, services),
     )
+
+
+def background_tasks(
+    subgraph: Subgraph[ServicesT, Any], infra: Infrastructure, services: ServicesT, stop: asyncio.Event
+) -> list[Coroutine[Any, Any, None]]:
+    """Production runs relays and consumers as their own processes; settings turn each part off."""
+    settings, engine = infra.settings, infra.engine
+    tasks: list[Coroutine[Any, Any, None]] = []
+    if settings.run_outbox_relay:
+        tasks.append(run_outbox_relay(settings, engine, stop, subgraph.outbox))
+        tasks += bookkeeping_retention(engine, stop, subgraph.outbox, subgraph.processed_events)
+        tasks += [run_retention(engine, stop, job.table, job.expired) for job in subgraph.retention]
+    if settings.run_consumers:
+        tasks += [consumer(infra, c, services).run(stop) for c in subgraph.consumers]
+    return tasks

@@ -6,8 +6,8 @@ import time
 
 import httpx
 
-from subgraphs.platform.ids import new_id
-from subgraphs.platform.testing import TestSigner
+from subgraphs.accounts.entrypoints.dev_signer import TestSigner
+from subgraphs.platform.kernel.ids import new_id
 from tests.graphql.kyc_helpers import PDF, PNG, submit
 from tests.graphql.test_identity import LOGIN, ME, PASSWORD, REFRESH, REGISTER
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import httpx
 
-from subgraphs.platform.ids import new_id
+from subgraphs.platform.kernel.ids import new_id
 from tests.conftest import Caller, GraphQLClient
 from tests.graphql.catalog import CatalogBuilder
 from tests.graphql.test_identity import LOGIN, PASSWORD, REGISTER

@@ -102,7 +102,7 @@ async def test_oversized_operations_are_refused_through_the_router(router: Graph
 
 
 async def test_the_router_refuses_forged_tokens_before_any_subgraph(router_http: httpx.AsyncClient) -> None:
-    from subgraphs.platform.testing import TestSigner
+    from subgraphs.accounts.entrypoints.dev_signer import TestSigner
 
     stranger = TestSigner()  # a key the accounts JWKS does not publish
     response = await router_http.post(

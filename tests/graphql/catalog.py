@@ -38,7 +38,7 @@ mutation($input: AdjustInventoryInput!) {
 
 
 def unique(prefix: str) -> str:
-    from subgraphs.platform.ids import new_id
+    from subgraphs.platform.kernel.ids import new_id
 
     return f"{prefix}-{new_id().hex[-10:]}"
 

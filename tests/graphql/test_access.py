@@ -7,8 +7,8 @@ import time
 
 import jwt
 
-from subgraphs.platform.ids import new_id
-from subgraphs.platform.testing import TestSigner
+from subgraphs.accounts.entrypoints.dev_signer import TestSigner
+from subgraphs.platform.kernel.ids import new_id
 from tests.conftest import GraphQLClient
 from tests.graphql.test_identity import ME, REFRESH, bearer, email, login, register
 

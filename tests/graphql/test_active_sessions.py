@@ -7,8 +7,8 @@ from typing import Any
 
 from redis.asyncio import Redis
 
+from subgraphs.accounts.entrypoints.dev_signer import TestSigner
 from subgraphs.platform.settings import Settings
-from subgraphs.platform.testing import TestSigner
 from tests.conftest import GraphQLClient
 from tests.graphql.test_devices_and_sessions import REVOKE, devices_of, two_devices
 from tests.graphql.test_identity import ME, REFRESH, bearer, login

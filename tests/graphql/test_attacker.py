@@ -10,8 +10,8 @@ import jwt
 import orjson
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from subgraphs.platform.ids import new_id
-from subgraphs.platform.testing import TestSigner
+from subgraphs.accounts.entrypoints.dev_signer import TestSigner
+from subgraphs.platform.kernel.ids import new_id
 from tests.conftest import GraphQLClient
 
 ME = "{ inventory(first: 1) { nodes { id } } }"

@@ -11,7 +11,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from subgraphs.platform.ids import new_id
+from subgraphs.platform.kernel.ids import new_id
 from tests.conftest import Caller, GraphQLClient
 from tests.graphql.cart_helpers import ADD, BULK_ADD, CART, REMOVE, UPDATE, add, cart_of, outbox_events
 from tests.graphql.catalog import CatalogBuilder, Taxonomy

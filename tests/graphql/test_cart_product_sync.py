@@ -1,17 +1,18 @@
 """Cart lines follow the catalogue: a price change re-prices them (flagged PRICE_CHANGED), a
-deleted variant flags them VARIANT_UNAVAILABLE without losing them, and the cached cart is
-dropped so the next read shows it. (The Kafka consumer calling this is tested end to end.)"""
+deleted variant flags them VARIANT_UNAVAILABLE without losing them, and the use case drops the
+cached cart itself, so the next read (from the cache a moment ago) shows it. The Kafka consumer
+calling this use case is tested end to end."""
 
 from __future__ import annotations
 
 import uuid
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncEngine
+import pytest
 
-from subgraphs.cart.adapters.product_sync import refresh_lines
-from subgraphs.cart.entrypoints.workers import CATALOG
-from subgraphs.cart.graphql.wiring import CART_CACHE
+from subgraphs.cart.service_layer.services import CartServices
+from subgraphs.platform.kernel.ids import new_id
+from subgraphs.platform.kernel.unit_of_work import AlreadyProcessed, Claim
 from tests.conftest import Caller, GraphQLClient
 from tests.graphql.cart_helpers import add, cart_of
 from tests.graphql.catalog import CatalogBuilder, Taxonomy
@@ -24,8 +25,7 @@ DELETE_VARIANT = """mutation($v: ID!) { productVariantDelete(id: $v) { userError
 async def test_price_changes_and_deletions_reach_the_cart(
     cart_gql: GraphQLClient,
     gql: GraphQLClient,
-    cart_services: dict[str, Any],
-    cart_engine: AsyncEngine,
+    cart_services: CartServices,
     builder: CatalogBuilder,
     seller: Caller,
     taxonomy: Taxonomy,
@@ -39,8 +39,7 @@ async def test_price_changes_and_deletions_reach_the_cart(
 
     changed = await gql(UPDATE_PRICE, {"p": product["id"], "v": variant, "price": 1499}, seller)
     assert changed["data"]["productVariantsBulkUpdate"]["userErrors"] == []
-    owners = await _refresh(cart_services, cart_engine, product_id=uuid.UUID(product["id"]))
-    assert owners == {buyer.user_id}
+    await cart_services.carts.follow_catalogue(_claim(), product_id=uuid.UUID(product["id"]))
     cart = await cart_of(cart_gql, buyer)
     line = cart["items"][0]
     assert (line["unitPrice"]["amount"], line["priceAtAdd"]["amount"]) == (1499, 1999)
@@ -49,17 +48,17 @@ async def test_price_changes_and_deletions_reach_the_cart(
 
     deleted = await gql(DELETE_VARIANT, {"v": variant}, seller)
     assert deleted["data"]["productVariantDelete"]["userErrors"] == []
-    await _refresh(cart_services, cart_engine, variant_id=uuid.UUID(variant))
+    deletion = _claim()
+    await cart_services.carts.follow_catalogue(deletion, variant_id=uuid.UUID(variant))
     cart = await cart_of(cart_gql, buyer)
     assert [i["problems"] for i in cart["items"]] == [["VARIANT_UNAVAILABLE"]]  # flagged, not lost
     assert cart["hasProblems"] is True
     assert cart["subtotal"]["amount"] == 0
-    # Replaying the same event changes nothing (the consumer is idempotent by construction too).
-    assert await _refresh(cart_services, cart_engine, variant_id=uuid.UUID(variant)) == set()
+    # The same event delivered again is refused by its claim and changes nothing.
+    with pytest.raises(AlreadyProcessed):
+        await cart_services.carts.follow_catalogue(deletion, variant_id=uuid.UUID(variant))
+    assert (await cart_of(cart_gql, buyer))["items"] == cart["items"]
 
 
-async def _refresh(services: dict[str, Any], engine: AsyncEngine, **target: uuid.UUID) -> set[uuid.UUID]:
-    async with engine.begin() as conn:
-        owners = await refresh_lines(conn, services[CATALOG], **target)
-    await services[CART_CACHE].drop(owners)
-    return owners
+def _claim() -> Claim:
+    return Claim("test-cart-product-sync", new_id())

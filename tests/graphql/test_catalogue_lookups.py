@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from subgraphs.products.entrypoints.config import ProductsConfig
 from tests.conftest import Caller, GraphQLClient
 from tests.graphql.catalog import CatalogBuilder, Taxonomy
 
@@ -104,7 +105,7 @@ async def test_images_have_cdn_urls_in_order(
     body = await gql(
         "query($id: ID!) { productImages(productId: $id) { nodes { url position } } }", {"id": product["id"]}
     )
-    base = settings.cdn_base_url.rstrip("/")
+    base = ProductsConfig.from_env(settings.environment).cdn_base_url.rstrip("/")
     assert body["data"]["productImages"]["nodes"] == [
         {"url": f"{base}/p/1.jpg", "position": 0},
         {"url": f"{base}/p/2.jpg", "position": 1},

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from subgraphs.platform.testing import TestSigner
+from subgraphs.accounts.entrypoints.dev_signer import TestSigner
 from tests.conftest import GraphQLClient
 from tests.graphql.test_identity import ME, REFRESH, bearer, email, login, register
 

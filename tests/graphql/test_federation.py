@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from subgraphs.platform.db import StatementCounter, statement_counter_var
+from subgraphs.platform.sql.engine import StatementCounter, statement_counter_var
 from tests.conftest import Caller, GraphQLClient
 from tests.graphql.catalog import CatalogBuilder, Taxonomy
 

@@ -7,8 +7,8 @@ from typing import Any
 
 import httpx
 
-from subgraphs.platform.ids import new_id
-from subgraphs.platform.testing import TestSigner
+from subgraphs.accounts.entrypoints.dev_signer import TestSigner
+from subgraphs.platform.kernel.ids import new_id
 from tests.conftest import GraphQLClient
 
 REGISTER = """mutation($input: RegisterInput!) {

@@ -4,19 +4,17 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from subgraphs.accounts.adapters.document_store import FilesystemDocumentStore
-from subgraphs.accounts.adapters.kyc_repository import SqlKycRepository
-from subgraphs.accounts.service_layer.kyc import Kyc
-from subgraphs.platform.clock import utcnow
-from subgraphs.platform.db import create_engine
+from subgraphs.accounts.entrypoints.dev_signer import TestSigner
+from subgraphs.accounts.service_layer.services import AccountsServices
+from subgraphs.platform.kernel.ids import new_id
+from subgraphs.platform.kernel.unit_of_work import Claim
 from subgraphs.platform.settings import Settings
-from subgraphs.platform.testing import TestSigner
+from subgraphs.platform.sql.engine import create_engine
 from tests.conftest import GraphQLClient
 from tests.graphql.kyc_helpers import PDF, PNG, submit
 from tests.graphql.test_identity import bearer, email, login, register
@@ -39,21 +37,17 @@ async def a_seller(gql: GraphQLClient) -> tuple[str, str]:
     return user_id, (await login(gql, address))["accessToken"]
 
 
-async def validated(
-    engine: AsyncEngine, accounts_env: dict[str, str], user_id: str, submission_id: str
-) -> str:
+async def validated(services: AccountsServices, user_id: str, submission_id: str) -> str:
     """What the KYC consumer does with kyc.submitted (driven directly, without Kafka)."""
-    kyc = Kyc(FilesystemDocumentStore(Path(accounts_env["ACCOUNTS_KYC_STORAGE_DIR"])), utcnow)
-    async with engine.begin() as conn:
-        status = await kyc.validate(SqlKycRepository(conn), uuid.UUID(user_id), uuid.UUID(submission_id))
+    claim = Claim("test-kyc-validator", new_id())
+    status = await services.kyc.validate(uuid.UUID(user_id), uuid.UUID(submission_id), claim)
     return status.value
 
 
 async def test_a_seller_submits_documents_and_waits_for_review(
     accounts_http: httpx.AsyncClient,
     accounts_gql: GraphQLClient,
-    engine: AsyncEngine,
-    accounts_env: dict[str, str],
+    accounts_services: AccountsServices,
 ) -> None:
     user_id, token = await a_seller(accounts_gql)
     result = await submit(accounts_http, token, [("ID_FRONT", PDF), ("SELFIE", PNG)])
@@ -61,7 +55,7 @@ async def test_a_seller_submits_documents_and_waits_for_review(
     submission = result["submission"]
     assert submission["status"] == "SUBMITTED"
     assert [d["contentType"] for d in submission["documents"]] == ["application/pdf", "image/png"]
-    assert await validated(engine, accounts_env, user_id, submission["id"]) == "PENDING_REVIEW"
+    assert await validated(accounts_services, user_id, submission["id"]) == "PENDING_REVIEW"
     status = (await accounts_gql(STATUS, headers=bearer(token)))["data"]["kycStatus"]
     assert status == {
         "status": "PENDING",
@@ -113,15 +107,14 @@ async def test_admins_review_only_submissions_that_passed_the_checks(
     accounts_http: httpx.AsyncClient,
     accounts_gql: GraphQLClient,
     signer: TestSigner,
-    engine: AsyncEngine,
-    accounts_env: dict[str, str],
+    accounts_services: AccountsServices,
 ) -> None:
     user_id, token = await a_seller(accounts_gql)
     submission_id = (await submit(accounts_http, token, [("ID_FRONT", PDF)]))["submission"]["id"]
     admin = bearer(signer.token(roles=["admin"]))
     early = await accounts_gql(REVIEW, {"id": submission_id, "d": "APPROVE"}, headers=admin)
     assert early["data"]["reviewKyc"]["userErrors"][0]["code"] == "CONFLICT"
-    await validated(engine, accounts_env, user_id, submission_id)
+    await validated(accounts_services, user_id, submission_id)
     by_seller = await accounts_gql(REVIEW, {"id": submission_id, "d": "APPROVE"}, headers=bearer(token))
     assert by_seller["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     no_reason = await accounts_gql(REVIEW, {"id": submission_id, "d": "REJECT"}, headers=admin)

@@ -11,14 +11,12 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from subgraphs.accounts.adapters import tables as t
-from subgraphs.accounts.adapters.notifications import RecordingSender
-from subgraphs.accounts.adapters.passwords import Argon2Hasher
-from subgraphs.accounts.adapters.repository import SqlAccountsRepository
-from subgraphs.accounts.service_layer.password_reset import PasswordResets
-from subgraphs.platform.clock import utcnow
-from subgraphs.platform.db import create_engine
-from subgraphs.platform.revocations import RedisRevocations
+from subgraphs.accounts.service_layer.services import AccountsServices
+from subgraphs.platform.kernel.clock import utcnow
+from subgraphs.platform.kernel.ids import new_id
+from subgraphs.platform.kernel.unit_of_work import Claim
 from subgraphs.platform.settings import Settings
+from subgraphs.platform.sql.engine import create_engine
 from tests.conftest import GraphQLClient
 from tests.graphql.test_identity import ME, PASSWORD, REFRESH, bearer, email, login, register
 
@@ -35,12 +33,11 @@ async def engine(settings: Settings) -> AsyncIterator[AsyncEngine]:
     await engine.dispose()
 
 
-async def issue_token(engine: AsyncEngine, address: str) -> str | None:
+async def issue_token(services: AccountsServices, engine: AsyncEngine, address: str) -> str | None:
     """What the reset consumer does for one request event (driven directly, without Kafka)."""
-    resets = PasswordResets(Argon2Hasher(1024, 1), RedisRevocations(None), utcnow, "https://shop.test/reset")  # type: ignore[arg-type]
-    async with engine.begin() as conn:
-        if not await resets.issue(SqlAccountsRepository(conn), RecordingSender(conn), address):
-            return None
+    if not await services.password_resets.issue(address, Claim("test-reset-mailer", new_id())):
+        return None
+    async with engine.connect() as conn:
         body = await conn.scalar(
             select(t.sent_messages.c.body)
             .where(t.sent_messages.c.recipient == address)
@@ -51,22 +48,22 @@ async def issue_token(engine: AsyncEngine, address: str) -> str | None:
 
 
 async def test_known_and_unknown_emails_get_the_same_answer(
-    accounts_gql: GraphQLClient, engine: AsyncEngine
+    accounts_gql: GraphQLClient, engine: AsyncEngine, accounts_services: AccountsServices
 ) -> None:
     known = email()
     await register(accounts_gql, known)
     answers = [await accounts_gql(REQUEST, {"e": e}) for e in (known, email(), "not-an-email")]
     assert answers[0] == answers[1] == answers[2] == {"data": {"requestPasswordReset": {"accepted": True}}}
-    assert await issue_token(engine, email()) is None
+    assert await issue_token(accounts_services, engine, email()) is None
 
 
 async def test_a_reset_works_once_and_signs_out_every_session(
-    accounts_gql: GraphQLClient, engine: AsyncEngine
+    accounts_gql: GraphQLClient, engine: AsyncEngine, accounts_services: AccountsServices
 ) -> None:
     address = email()
     await register(accounts_gql, address)
     session = await login(accounts_gql, address)
-    token = await issue_token(engine, address)
+    token = await issue_token(accounts_services, engine, address)
     assert token is not None
     assert (await accounts_gql(STATUS, {"t": token}))["data"]["passwordResetTokenStatus"] == "VALID"
     weak = await accounts_gql(RESET, {"t": token, "p": "short"})
@@ -89,11 +86,11 @@ async def test_a_reset_works_once_and_signs_out_every_session(
 
 
 async def test_expired_and_forged_tokens_are_refused(
-    accounts_gql: GraphQLClient, engine: AsyncEngine
+    accounts_gql: GraphQLClient, engine: AsyncEngine, accounts_services: AccountsServices
 ) -> None:
     address = email()
     await register(accounts_gql, address)
-    token = await issue_token(engine, address)
+    token = await issue_token(accounts_services, engine, address)
     assert token is not None
     async with engine.begin() as conn:
         await conn.execute(

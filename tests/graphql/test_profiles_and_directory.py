@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from subgraphs.platform.testing import TestSigner
+from subgraphs.accounts.entrypoints.dev_signer import TestSigner
 from tests.conftest import GraphQLClient
 from tests.graphql.test_identity import bearer, email, login, register
 

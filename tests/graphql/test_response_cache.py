@@ -11,10 +11,10 @@ import pytest
 from asgi_lifespan import LifespanManager
 from redis.asyncio import Redis
 
-from subgraphs.platform.cache import VersionedCache
+from subgraphs.accounts.entrypoints.dev_signer import TestSigner
+from subgraphs.platform.cache.versioned import VersionedCache
 from subgraphs.platform.settings import Settings
-from subgraphs.platform.testing import TestSigner
-from subgraphs.products.entrypoints.workers import CATALOG_CACHE
+from subgraphs.products.adapters.catalog_cache import NAMESPACE as CATALOG_CACHE
 from tests.conftest import Caller
 
 LISTING = "query($s: ID) { products(filter: {sellerId: $s}, first: 5) { nodes { id title } } }"

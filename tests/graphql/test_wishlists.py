@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from subgraphs.platform.ids import new_id
+from subgraphs.platform.kernel.ids import new_id
 from tests.conftest import Caller, GraphQLClient
 from tests.graphql.cart_helpers import cart_of, outbox_events
 from tests.graphql.catalog import CatalogBuilder, Taxonomy

@@ -13,7 +13,7 @@ from asgi_lifespan import LifespanManager
 from redis.asyncio import Redis
 
 from subgraphs.platform.settings import Settings
-from subgraphs.products.entrypoints.workers import CATALOG_CACHE
+from subgraphs.products.adapters.catalog_cache import NAMESPACE as CATALOG_CACHE
 from tests.conftest import Caller, GraphQLClient
 from tests.graphql.catalog import CREATE_BRANDS, CatalogBuilder, unique
 

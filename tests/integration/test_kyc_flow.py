@@ -13,8 +13,8 @@ import orjson
 import pytest
 from asgi_lifespan import LifespanManager
 
+from subgraphs.accounts.entrypoints.dev_signer import TestSigner
 from subgraphs.platform.settings import Settings
-from subgraphs.platform.testing import TestSigner
 from tests.conftest import GraphQLClient
 from tests.graphql.kyc_helpers import PDF, submit
 from tests.graphql.test_identity import REFRESH, bearer, email, login, register

@@ -9,23 +9,24 @@ from typing import Any
 
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
-from sqlalchemy import select, text, update
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncEngine
 
-from subgraphs.platform.db import create_engine
-from subgraphs.platform.events import Event
-from subgraphs.platform.identity import Principal
-from subgraphs.platform.ids import new_id
-from subgraphs.platform.kafka import IdempotentConsumer, make_producer
-from subgraphs.platform.migrations import migrate
-from subgraphs.platform.outbox import OutboxRelay
+from subgraphs.contracts.access import Principal
+from subgraphs.contracts.products import CATALOG_TOPIC, CatalogChanged
+from subgraphs.platform.kernel.ids import new_id
+from subgraphs.platform.kernel.messages import Envelope
+from subgraphs.platform.kernel.unit_of_work import Claim
+from subgraphs.platform.messaging.kafka import EventHandler, IdempotentConsumer, make_producer
 from subgraphs.platform.settings import Settings
+from subgraphs.platform.sql.engine import create_engine
+from subgraphs.platform.sql.migrations import migrate
+from subgraphs.platform.sql.outbox import OutboxRelay
 from subgraphs.products.adapters import tables
-from subgraphs.products.adapters.unit_of_work import SqlUnitOfWork
-from subgraphs.products.domain.events import CATALOG_TOPIC
-from subgraphs.products.entrypoints.asgi import MIGRATIONS
-from subgraphs.products.service_layer import taxonomy
+from subgraphs.products.adapters.tables import MIGRATIONS
+from subgraphs.products.adapters.unit_of_work import catalog_unit_of_work
 from subgraphs.products.service_layer.commands import CategorySpec
+from subgraphs.products.service_layer.taxonomy import Taxonomy
 
 ADMIN = Principal(new_id(), roles=frozenset({"admin"}))
 
@@ -80,10 +81,30 @@ async def read_topic(
 
 
 async def a_category_change(engine: AsyncEngine) -> uuid.UUID:
-    [category_id] = await taxonomy.create_categories(
-        SqlUnitOfWork(engine), ADMIN, [CategorySpec(name=f"Outbox {new_id()}")]
-    )
+    taxonomy = Taxonomy(catalog_unit_of_work(engine))
+    [category_id] = await taxonomy.create_categories(ADMIN, [CategorySpec(name=f"Outbox {new_id()}")])
     return category_id
+
+
+def consumer_of(settings: Settings, handler: EventHandler, group: str | None = None) -> IdempotentConsumer:
+    return IdempotentConsumer(
+        bootstrap_servers=settings.kafka_bootstrap_servers,
+        group_id=group or f"test-{uuid.uuid4().hex}",
+        topics=[CATALOG_TOPIC],
+        handler=handler,
+    )
+
+
+def recording(engine: AsyncEngine, applied: list[uuid.UUID]) -> EventHandler:
+    """A handler whose effect is a committed claim (what every real consumer's unit of work does)."""
+    open_unit_of_work = catalog_unit_of_work(engine)
+
+    async def handler(envelope: Envelope, claim: Claim) -> None:
+        async with open_unit_of_work(claim) as uow:
+            await uow.commit()
+        applied.append(envelope.id)
+
+    return handler
 
 
 async def outbox_ids_for(engine: AsyncEngine, aggregate_id: uuid.UUID) -> list[uuid.UUID]:
@@ -99,11 +120,11 @@ async def test_a_change_and_its_event_commit_together(engine: AsyncEngine) -> No
 
 
 async def test_a_rolled_back_change_leaves_no_event(engine: AsyncEngine) -> None:
-    uow = SqlUnitOfWork(engine)
-    event = Event(type="catalog.changed", aggregate_type="category", aggregate_id=new_id(), data={})
+    open_unit_of_work = catalog_unit_of_work(engine)
+    event = CatalogChanged(kind="category", ids=[new_id()])
 
     async def failing_use_case() -> None:
-        async with uow:
+        async with open_unit_of_work() as uow:
             uow.events.append(event)
             raise RuntimeError("use case failed before commit")
 
@@ -118,9 +139,9 @@ async def test_the_relay_publishes_keyed_by_aggregate_and_marks_rows_sent(
     category_id = await a_category_change(engine)
     [event_id] = await outbox_ids_for(engine, category_id)
     await drain(relay(engine, producer, settings))
-    [message] = await read_topic(settings, CATALOG_TOPIC, {str(event_id)}, expected=1)
+    [message] = await read_topic(settings, CATALOG_TOPIC.name, {str(event_id)}, expected=1)
     assert message.key == str(category_id).encode()
-    assert Event.from_json(message.value).id == event_id
+    assert Envelope.from_json(message.value).id == event_id
     async with engine.connect() as conn:
         sent = await conn.scalar(select(tables.outbox.c.published_at).where(tables.outbox.c.id == event_id))
     assert sent is not None
@@ -138,22 +159,11 @@ async def test_a_relay_crash_after_publishing_sends_again_and_consumers_apply_on
             update(tables.outbox).where(tables.outbox.c.id == event_id).values(published_at=None)
         )
     await drain(relay(engine, producer, settings))
-    copies = await read_topic(settings, CATALOG_TOPIC, {str(event_id)}, expected=2)
+    copies = await read_topic(settings, CATALOG_TOPIC.name, {str(event_id)}, expected=2)
     assert len(copies) == 2
 
     applied: list[uuid.UUID] = []
-
-    async def handler(_conn: AsyncConnection, event: Event) -> None:
-        applied.append(event.id)
-
-    consumer = IdempotentConsumer(
-        bootstrap_servers=settings.kafka_bootstrap_servers,
-        group_id=f"test-{uuid.uuid4().hex}",
-        topics=[CATALOG_TOPIC],
-        engine=engine,
-        processed_table=tables.processed_events,
-        handler=handler,
-    )
+    consumer = consumer_of(settings, recording(engine, applied))
     results = [await consumer.handle(m.value) for m in copies]
     assert results == [True, False]
     assert applied == [event_id]
@@ -162,29 +172,25 @@ async def test_a_relay_crash_after_publishing_sends_again_and_consumers_apply_on
 async def test_a_failing_handler_rolls_back_its_claim_so_the_event_is_retried(
     engine: AsyncEngine, settings: Settings
 ) -> None:
-    event = Event(type="catalog.changed", aggregate_type="category", aggregate_id=new_id(), data={})
+    raw = Envelope.wrap(CatalogChanged(kind="category", ids=[new_id()])).to_json()
+    open_unit_of_work = catalog_unit_of_work(engine)
     calls = 0
 
-    async def flaky(conn: AsyncConnection, _event: Event) -> None:
+    async def flaky(_envelope: Envelope, claim: Claim) -> None:
         nonlocal calls
         calls += 1
-        await conn.execute(text("SELECT 1"))
-        if calls == 1:
-            raise ConnectionError("cache unreachable")
+        async with open_unit_of_work(claim) as uow:
+            await uow.repo.category_exists(new_id())  # some work in the transaction
+            if calls == 1:
+                raise ConnectionError("cache unreachable")
+            await uow.commit()
 
-    consumer = IdempotentConsumer(
-        bootstrap_servers=settings.kafka_bootstrap_servers,
-        group_id=f"test-{uuid.uuid4().hex}",
-        topics=[CATALOG_TOPIC],
-        engine=engine,
-        processed_table=tables.processed_events,
-        handler=flaky,
-    )
+    consumer = consumer_of(settings, flaky)
     with pytest.raises(ConnectionError):
-        await consumer.handle(event.to_json())
-    assert await consumer.handle(event.to_json()) is True
-    assert await consumer.handle(event.to_json()) is False
-    assert calls == 2
+        await consumer.handle(raw)
+    assert await consumer.handle(raw) is True
+    assert await consumer.handle(raw) is False
+    assert calls == 3
 
 
 async def test_the_consumer_loop_reads_from_kafka_and_survives_a_restart(
@@ -192,22 +198,18 @@ async def test_the_consumer_loop_reads_from_kafka_and_survives_a_restart(
 ) -> None:
     group = f"test-{uuid.uuid4().hex}"
     seen: list[uuid.UUID] = []
+    claims: list[uuid.UUID] = []
+    claimed = recording(engine, claims)
 
-    async def handler(_conn: AsyncConnection, event: Event) -> None:
-        seen.append(event.aggregate_id)
+    async def handler(envelope: Envelope, claim: Claim) -> None:
+        await claimed(envelope, claim)
+        seen.append(envelope.aggregate_id)
 
     mine = [await a_category_change(engine) for _ in range(3)]
     await drain(relay(engine, producer, settings))
 
     async def run_until(predicate: Any) -> None:
-        consumer = IdempotentConsumer(
-            bootstrap_servers=settings.kafka_bootstrap_servers,
-            group_id=group,
-            topics=[CATALOG_TOPIC],
-            engine=engine,
-            processed_table=tables.processed_events,
-            handler=handler,
-        )
+        consumer = consumer_of(settings, handler, group)
         stop = asyncio.Event()
         task = asyncio.create_task(consumer.run(stop))
         try:

@@ -12,8 +12,8 @@ from asgi_lifespan import LifespanManager
 from sqlalchemy import func, select
 
 from subgraphs.accounts.adapters import tables as t
-from subgraphs.platform.db import create_engine
 from subgraphs.platform.settings import Settings
+from subgraphs.platform.sql.engine import create_engine
 from tests.conftest import GraphQLClient
 from tests.graphql.test_identity import email, register
 from tests.graphql.test_password_reset import REQUEST

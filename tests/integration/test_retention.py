@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from subgraphs.cart.adapters import tables as t
-from subgraphs.platform.ids import new_id
-from subgraphs.platform.retention import BATCH, older_than, prune_once
+from subgraphs.platform.kernel.ids import new_id
+from subgraphs.platform.sql.retention import BATCH, older_than, prune_once
 
 
 async def test_rows_older_than_the_window_go_and_the_rest_stay(
@@ -41,7 +42,7 @@ async def test_rows_older_than_the_window_go_and_the_rest_stay(
 async def test_only_published_outbox_rows_are_pruned(cart_engine: AsyncEngine, cart_app: object) -> None:
     o = t.outbox
     marker = new_id()
-    rows = [
+    rows: list[dict[str, Any]] = [
         {"published_at": func.now() - timedelta(days=8)},  # published long ago: goes
         {"published_at": func.now()},  # published now: stays
         {"published_at": None},  # never published (Kafka was down): stays whatever its age

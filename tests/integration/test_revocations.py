@@ -9,10 +9,10 @@ from collections.abc import AsyncIterator
 import pytest
 from redis.asyncio import Redis
 
-from subgraphs.platform.clock import utcnow
-from subgraphs.platform.identity import Principal
-from subgraphs.platform.ids import new_id
-from subgraphs.platform.revocations import CLEAN_ANSWER_SECONDS, RedisRevocations
+from subgraphs.contracts.access import Principal
+from subgraphs.platform.auth.revocations import CLEAN_ANSWER_SECONDS, RedisRevocations
+from subgraphs.platform.kernel.clock import utcnow
+from subgraphs.platform.kernel.ids import new_id
 from subgraphs.platform.settings import Settings
 
 

@@ -6,21 +6,21 @@ import uuid
 
 import pytest
 
-from subgraphs.cart.domain.errors import CartFull, CurrencyMismatch, InsufficientStock, InvalidQuantity
+from subgraphs.cart.domain.cart import Cart, LineRequest, merged_quantity
+from subgraphs.cart.domain.errors import InsufficientStock, InvalidQuantity
 from subgraphs.cart.domain.model import (
     MAX_LINES,
-    Cart,
     CartLine,
     CartStatus,
     LineProblem,
     OwnerKind,
     VariantFacts,
-    check_fits,
     check_quantity,
     check_stock,
-    merged_quantity,
 )
-from subgraphs.platform.ids import new_id
+from subgraphs.platform.kernel.clock import utcnow
+from subgraphs.platform.kernel.ids import new_id
+from subgraphs.platform.kernel.results import InputErrors
 
 
 def facts(available: int = 10, price: int = 500, currency: str = "USD") -> VariantFacts:
@@ -48,12 +48,73 @@ def test_more_than_the_stock_is_refused_and_says_how_many_are_left() -> None:
     check_stock(5, 5)
 
 
+def adding(cart: Cart, *found: VariantFacts, quantity: int = 1) -> list[str]:
+    """The codes an add of these variants is refused with ([] when it was accepted)."""
+    try:
+        cart.add(
+            [LineRequest(f.variant_id, quantity) for f in found], {f.variant_id: f for f in found}, utcnow()
+        )
+    except InputErrors as exc:
+        return [e.code for e in exc.errors]
+    return []
+
+
 def test_a_cart_keeps_one_currency_and_at_most_100_lines() -> None:
-    with pytest.raises(CurrencyMismatch):
-        check_fits(cart([line()]), facts(currency="EUR"))
-    check_fits(cart([], currency=None), facts(currency="EUR"))
-    with pytest.raises(CartFull):
-        check_fits(cart([line() for _ in range(MAX_LINES)]), facts())
+    assert adding(cart([line()]), facts(currency="EUR")) == ["CURRENCY_MISMATCH"]
+    assert adding(cart([], currency=None), facts(currency="EUR")) == []
+    assert adding(cart([line() for _ in range(MAX_LINES)]), facts()) == ["CART_FULL"]
+    # Within one request too: the second of two new currencies is refused.
+    assert adding(cart([], currency=None), facts(currency="EUR"), facts(currency="USD")) == [
+        "CURRENCY_MISMATCH"
+    ]
+
+
+def test_a_refused_add_leaves_the_cart_as_it_was_and_records_nothing() -> None:
+    before = cart([line()])
+    lines, version = list(before.lines), before.version
+    assert adding(before, facts(), facts(available=0)) == ["INSUFFICIENT_STOCK"]
+    assert (before.lines, before.version, before.events) == (lines, version, [])
+
+
+def test_adding_a_variant_again_adds_to_its_line_and_each_change_moves_the_version() -> None:
+    the_cart, variant = cart([], currency=None), facts(available=10)
+    assert adding(the_cart, variant, quantity=2) == []
+    assert adding(the_cart, variant, quantity=3) == []
+    assert [x.quantity for x in the_cart.lines] == [5]
+    assert the_cart.version == 3
+    events = the_cart.pull_events()
+    assert [(e.TYPE, e.quantity, e.version) for e in events] == [  # type: ignore[attr-defined]
+        ("cart.item_added", 2, 2),
+        ("cart.item_added", 5, 3),
+    ]
+    assert the_cart.events == []
+
+
+def test_raising_a_quantity_needs_stock_but_lowering_it_does_not() -> None:
+    existing = line(quantity=4, available=4)
+    the_cart = cart([existing])
+    short = VariantFacts(existing.variant_id, existing.product_id, existing.seller_id, 500, "USD", 2)
+    with pytest.raises(InputErrors) as refused:
+        the_cart.update([(existing.id, 5)], {existing.variant_id: short}, utcnow())
+    assert [e.code for e in refused.value.errors] == ["INSUFFICIENT_STOCK"]
+    change = the_cart.update([(existing.id, 1)], {existing.variant_id: short}, utcnow())
+    assert [(x.quantity, x.available) for x in change.changed] == [(1, 2)]
+
+
+def test_merging_a_guest_cart_moves_its_lines_and_marks_it_merged() -> None:
+    mine, shared = line(quantity=2), line(quantity=1)
+    guest = cart(
+        [CartLine(new_id(), mine.variant_id, mine.product_id, mine.seller_id, 3, 500, 500, "USD", 10), shared]
+    )
+    user = cart([mine])
+    found = {
+        x.variant_id: VariantFacts(x.variant_id, x.product_id, x.seller_id, 500, "USD", 10)
+        for x in guest.lines
+    }
+    outcome = user.merge_from(guest, found, utcnow())
+    assert sorted(x.quantity for x in user.lines) == [1, 5]
+    assert (outcome.merged_lines, outcome.adjustments, guest.status) == (2, [], CartStatus.MERGED)
+    assert [e.TYPE for e in user.pull_events()] == ["cart.merged"]
 
 
 @pytest.mark.parametrize(

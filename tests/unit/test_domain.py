@@ -2,8 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from subgraphs.platform.errors import BadUserInput
-from subgraphs.platform.ids import new_id
+from subgraphs.platform.kernel.errors import BadUserInput
+from subgraphs.platform.kernel.ids import new_id
+from subgraphs.platform.kernel.money import Money, validate_amount, validate_currency
 from subgraphs.products.domain.errors import InsufficientStock
 from subgraphs.products.domain.model import (
     InventoryItem,
@@ -14,7 +15,6 @@ from subgraphs.products.domain.model import (
     validate_sku,
     validate_title,
 )
-from subgraphs.products.domain.money import Money, validate_amount, validate_currency
 
 
 def item(on_hand: int, reserved: int = 0) -> InventoryItem:

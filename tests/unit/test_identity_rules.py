@@ -2,12 +2,13 @@ from __future__ import annotations
 
 import pytest
 
+from subgraphs.accounts.domain.access import scopes_for
 from subgraphs.accounts.domain.errors import InvalidRefreshToken
-from subgraphs.accounts.domain.model import RefreshToken, check_password_policy, normalize_email, scopes_for
+from subgraphs.accounts.domain.model import RefreshToken, check_password_policy, normalize_email
 from subgraphs.accounts.service_layer.identity import format_refresh_token, parse_refresh_token
-from subgraphs.platform.clock import utcnow
-from subgraphs.platform.errors import BadUserInput
-from subgraphs.platform.ids import new_id
+from subgraphs.platform.kernel.clock import utcnow
+from subgraphs.platform.kernel.errors import BadUserInput
+from subgraphs.platform.kernel.ids import new_id
 
 
 def test_emails_are_trimmed_and_lowercased() -> None:

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from subgraphs.platform.errors import Unauthenticated
-from subgraphs.platform.jwt_auth import JwtVerifier, bearer_token
+from subgraphs.accounts.entrypoints.dev_signer import TestSigner
+from subgraphs.platform.auth.jwt import JwtVerifier, bearer_token
+from subgraphs.platform.kernel.errors import Unauthenticated
 from subgraphs.platform.settings import Settings
-from subgraphs.platform.testing import TestSigner
 
 
 def verifier_for(jwks: Path) -> JwtVerifier:

@@ -14,8 +14,9 @@ from subgraphs.accounts.adapters import tables as t
 
 
 class SqlAccessRepository:
-    def __init__(self, conn: AsyncConnection) -> None:
-        self.conn = conn
+    """Mixed into the accounts store (`unit_of_work.py`), which owns the connection."""
+
+    conn: AsyncConnection
 
     async def existing_role_names(self, names: Sequence[str]) -> set[str]:
         return set(await self.conn.scalars(select(t.roles.c.name).where(t.roles.c.name.in_(set(names)))))

@@ -14,8 +14,9 @@ from subgraphs.accounts.adapters import tables as t
 
 
 class SqlKycRepository:
-    def __init__(self, conn: AsyncConnection) -> None:
-        self.conn = conn
+    """Mixed into the accounts store (`unit_of_work.py`), which owns the connection."""
+
+    conn: AsyncConnection
 
     async def open_submission(self, user_id: uuid.UUID) -> Any | None:
         """The latest submission that is still in progress or approved (blocks a new one)."""

@@ -18,7 +18,8 @@ import orjson
 from redis.asyncio import Redis
 
 from subgraphs.accounts.domain.model import KycStatus, User
-from subgraphs.platform.events import Event
+from subgraphs.contracts.accounts import UserEvent
+from subgraphs.platform.kernel.messages import EventContract
 
 TTL_SECONDS = 30
 ROLES_TTL_SECONDS = 120
@@ -90,8 +91,6 @@ class ProfileCache:
         if user_ids:
             await self._redis.delete(*(_key(i) for i in user_ids), *(_roles_key(i) for i in user_ids))
 
-    async def forget_changed(self, events: Sequence[Event]) -> None:
-        """After-commit hook: drop the profiles and role sets the committed events touched."""
-        ids = {e.aggregate_id for e in events if e.aggregate_type == "user"}
-        ids |= {uuid.UUID(str(e.data["userId"])) for e in events if "userId" in e.data}
-        await self.forget(sorted(ids))
+    async def forget_changed(self, events: Sequence[EventContract]) -> None:
+        """After-commit hook: drop the profiles and role sets of every user the committed events name."""
+        await self.forget(sorted({e.user_id for e in events if isinstance(e, UserEvent)}))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
 from datetime import datetime
 from typing import Any
@@ -14,7 +15,9 @@ from subgraphs.accounts.adapters import tables as t
 from subgraphs.accounts.adapters.profile_cache import ProfileCache
 from subgraphs.accounts.domain.model import Device, DeviceType, KycStatus, RefreshToken, User
 from subgraphs.accounts.service_layer.ports import ActiveSession
-from subgraphs.platform.ids import created_at
+from subgraphs.platform.kernel.ids import created_at, new_id
+
+logger = logging.getLogger("notifications")
 
 
 def _user(row: Any, roles: list[str]) -> User:
@@ -286,3 +289,30 @@ class SqlAccountsRepository:
         await self.conn.execute(
             update(p).where(p.c.user_id == user_id, p.c.id == reset_id).values(used_at=at)
         )
+
+    async def set_push_token(
+        self, user_id: uuid.UUID, device_id: uuid.UUID, push_token: str
+    ) -> Device | None:
+        d = t.devices
+        row = (
+            await self.conn.execute(
+                update(d)
+                .where(d.c.user_id == user_id, d.c.id == device_id, d.c.revoked_at.is_(None))
+                .values(push_token=push_token)
+                .returning(d)
+            )
+        ).first()
+        return _device(row) if row else None
+
+    async def record_message(self, user_id: uuid.UUID, recipient: str, template: str, body: str) -> None:
+        await self.conn.execute(
+            insert(t.sent_messages).values(
+                id=new_id(),
+                user_id=user_id,
+                channel="email",
+                recipient=recipient,
+                template=template,
+                body=body,
+            )
+        )
+        logger.info("message recorded", extra={"recipient": recipient, "template": template})

@@ -13,8 +13,9 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from jwt.algorithms import ECAlgorithm
 
-from subgraphs.accounts.domain.model import ACCESS_TOKEN_TTL, User, scopes_for
-from subgraphs.platform.ids import created_at
+from subgraphs.accounts.domain.access import scopes_for
+from subgraphs.accounts.domain.model import ACCESS_TOKEN_TTL, User
+from subgraphs.platform.kernel.ids import created_at
 
 
 class EcSigner:

@@ -7,6 +7,8 @@ that keeps emails unique and maps a login to its user without a cross-shard scan
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sqlalchemy import (
     Boolean,
     Column,
@@ -23,10 +25,12 @@ from sqlalchemy import (
     text,
 )
 
-from subgraphs.platform.idempotency import processed_events_table
-from subgraphs.platform.outbox import outbox_table
+from subgraphs.platform.sql.inbox import processed_events_table
+from subgraphs.platform.sql.outbox import outbox_table
 
 SCHEMA = "accounts"
+# Alembic scripts of this schema, applied at start (`platform.sql.migrations`).
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 metadata = MetaData(schema=SCHEMA)
 
 

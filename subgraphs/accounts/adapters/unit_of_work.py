@@ -1,8 +1,10 @@
-"""The accounts units of work: the platform's SQL unit of work bound to our repositories."""
+"""The accounts unit of work: one transaction over every accounts table (the `AccountsStore`).
+
+After a commit it drops the cached profile and role set of every user the events name, so the
+next read and the next minted token see the change; a rolled-back change leaves them alone.
+"""
 
 from __future__ import annotations
-
-from collections.abc import Awaitable, Callable
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -11,35 +13,22 @@ from subgraphs.accounts.adapters.access_repository import SqlAccessRepository
 from subgraphs.accounts.adapters.kyc_repository import SqlKycRepository
 from subgraphs.accounts.adapters.profile_cache import ProfileCache
 from subgraphs.accounts.adapters.repository import SqlAccountsRepository
-from subgraphs.accounts.domain.events import ACCOUNTS_TOPIC
-from subgraphs.platform.events import Event
-from subgraphs.platform.unit_of_work import SqlUnitOfWork
-
-AfterCommit = Callable[[list[Event]], Awaitable[None]]
+from subgraphs.accounts.service_layer.ports import AccountsStore
+from subgraphs.platform.kernel.unit_of_work import Claim, UnitOfWorkFactory
+from subgraphs.platform.sql.unit_of_work import SqlUnitOfWork
 
 
-def _topic(_event: Event) -> str:
-    return ACCOUNTS_TOPIC
+class SqlAccountsStore(SqlAccountsRepository, SqlKycRepository, SqlAccessRepository):
+    """Users, devices, tokens, resets and messages; KYC submissions; roles and permissions."""
 
 
-class AccountsUnitOfWork(SqlUnitOfWork[SqlAccountsRepository]):
-    def __init__(
-        self,
-        engine: AsyncEngine,
-        after_commit: AfterCommit | None = None,
-        role_cache: ProfileCache | None = None,
-    ) -> None:
-        def make_repo(conn: AsyncConnection) -> SqlAccountsRepository:
-            return SqlAccountsRepository(conn, role_cache)
+def accounts_unit_of_work(engine: AsyncEngine, profiles: ProfileCache) -> UnitOfWorkFactory[AccountsStore]:
+    def store(conn: AsyncConnection) -> SqlAccountsStore:
+        return SqlAccountsStore(conn, profiles)
 
-        super().__init__(engine, make_repo, tables.outbox, _topic, after_commit)
+    def open_unit_of_work(claim: Claim | None = None) -> SqlUnitOfWork[SqlAccountsStore]:
+        return SqlUnitOfWork(
+            engine, store, tables.outbox, tables.processed_events, claim, after_commit=profiles.forget_changed
+        )
 
-
-class KycUnitOfWork(SqlUnitOfWork[SqlKycRepository]):
-    def __init__(self, engine: AsyncEngine, after_commit: AfterCommit | None = None) -> None:
-        super().__init__(engine, SqlKycRepository, tables.outbox, _topic, after_commit)
-
-
-class AccessUnitOfWork(SqlUnitOfWork[SqlAccessRepository]):
-    def __init__(self, engine: AsyncEngine, after_commit: AfterCommit | None = None) -> None:
-        super().__init__(engine, SqlAccessRepository, tables.outbox, _topic, after_commit)
+    return open_unit_of_work

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 
-from subgraphs.platform.errors import BadUserInput
+from subgraphs.platform.kernel.errors import BadUserInput
 
 MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
 MAX_DOCUMENTS = 5

@@ -8,8 +8,8 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from subgraphs.platform.authz import scopes_for_roles
-from subgraphs.platform.errors import BadUserInput
+from subgraphs.contracts.access import BUYER
+from subgraphs.platform.kernel.errors import BadUserInput
 
 EMAIL_PATTERN = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,190}\.[^@\s]{2,63}$")
 MIN_PASSWORD = 10
@@ -109,8 +109,4 @@ class RefreshToken:
 def roles_for(kind: AccountKind) -> frozenset[str]:
     # A seller starts as a buyer; the seller role arrives when KYC is approved.
     del kind
-    return frozenset({"buyer"})
-
-
-def scopes_for(roles: frozenset[str]) -> str:
-    return scopes_for_roles(roles)
+    return frozenset({BUYER})

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from subgraphs.accounts.adapters import tables as t
 from subgraphs.accounts.adapters.passwords import Argon2Hasher
-from subgraphs.platform.ids import new_id
+from subgraphs.platform.kernel.ids import new_id
 
 DEMO_PASSWORD = "demo-password"  # published dev-only credentials
 ADMIN_ID = uuid.UUID("019b0000-0000-7000-8000-00000000ad01")

@@ -8,35 +8,24 @@ from __future__ import annotations
 
 import enum
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any, Self
+from typing import Self
 
 import strawberry
-from sqlalchemy import Select, func, select, update
 
-from subgraphs.accounts.adapters import tables as t
-from subgraphs.accounts.adapters.session_index import RedisSessionIndex
+from subgraphs.accounts.domain.model import Device as Device_
+from subgraphs.accounts.graphql.context import AccountsContext, Info
+from subgraphs.accounts.graphql.loaders import DeviceLastActiveLoader
 from subgraphs.accounts.graphql.types import DeviceType
-from subgraphs.accounts.graphql.wiring import ACTIVITY, DEVICES, SESSIONS, UOW
-from subgraphs.accounts.service_layer.devices import Devices
-from subgraphs.platform.activity import DeviceActivity
-from subgraphs.platform.context import Context, Info
-from subgraphs.platform.dataloaders import ContextLoader
-from subgraphs.platform.errors import BadUserInput, NotFound
-from subgraphs.platform.graphql_pagination import ascending, id_filter, paginate
-from subgraphs.platform.graphql_types import Connection, UserError, user_errors_from
-from subgraphs.platform.ids import parse_id
-from subgraphs.platform.pagination import PageArgs
-from subgraphs.platform.results import InputErrors
-
-
-class DeviceLastActiveLoader(ContextLoader[str, int | None]):
-    """Last-active times of a page of devices in one Redis MGET."""
-
-    async def fetch_many(self, keys: list[str]) -> list[int | None]:
-        activity: DeviceActivity = self.ctx.services[ACTIVITY]
-        seen = await activity.last_seen(keys)
-        return [seen.get(k) for k in keys]
+from subgraphs.accounts.service_layer import read_models as rm
+from subgraphs.accounts.service_layer.ports import ActiveSession
+from subgraphs.contracts.access import ADMIN
+from subgraphs.platform.graphql.arguments import id_filter, page_args, parse_ids
+from subgraphs.platform.graphql.mutations import user_errors
+from subgraphs.platform.graphql.types import Connection, UserError
+from subgraphs.platform.kernel.errors import NotFound
+from subgraphs.platform.kernel.ids import parse_id
 
 
 @strawberry.type
@@ -57,7 +46,7 @@ class Device:
         return datetime.fromtimestamp(seen, UTC) if seen else self.last_seen_at
 
     @classmethod
-    def from_row(cls, r: Any, ctx: Context) -> Self:
+    def from_row(cls, r: rm.DeviceRecord, ctx: AccountsContext) -> Self:
         current = ctx.principal is not None and ctx.principal.device_id == str(r.id)
         return cls(
             id=strawberry.ID(str(r.id)),
@@ -81,6 +70,26 @@ class Session:
     last_refreshed_at: datetime
     expires_at: datetime
     active: bool
+
+    @classmethod
+    def from_row(cls, r: rm.SessionRecord) -> Self:
+        return cls._of(r, bool(r.active))
+
+    @classmethod
+    def from_index(cls, s: ActiveSession) -> Self:
+        return cls._of(s, True)
+
+    @classmethod
+    def _of(cls, r: rm.SessionRecord | ActiveSession, active: bool) -> Self:
+        return cls(
+            id=strawberry.ID(str(r.id)),
+            device_id=strawberry.ID(str(r.device_id)),
+            ip=r.ip,
+            started_at=r.started_at,
+            last_refreshed_at=r.last_refreshed_at,
+            expires_at=r.expires_at,
+            active=active,
+        )
 
 
 @strawberry.enum
@@ -113,39 +122,10 @@ def _owner(info: Info, requested: strawberry.ID | None, field: str) -> uuid.UUID
     return principal.user_id
 
 
-def _sessions_query() -> Select[Any]:
-    r, d = t.refresh_tokens, t.devices
-    now = func.now()
-    grouped = (
-        select(
-            r.c.family_id.label("id"),
-            r.c.user_id,
-            r.c.device_id,
-            func.min(r.c.created_at).label("started_at"),
-            func.max(r.c.created_at).label("last_refreshed_at"),
-            func.max(r.c.expires_at).label("expires_at"),
-            func.bool_or(r.c.revoked_at.is_(None) & r.c.used_at.is_(None) & (r.c.expires_at > now)).label(
-                "active"
-            ),
-        )
-        .group_by(r.c.family_id, r.c.user_id, r.c.device_id)
-        .subquery("sessions")
-    )
-    return select(grouped, d.c.ip).join(
-        d, (d.c.id == grouped.c.device_id) & (d.c.user_id == grouped.c.user_id)
-    )
-
-
-def _session(r: Any) -> Session:
-    return Session(
-        id=strawberry.ID(str(r.id)),
-        device_id=strawberry.ID(str(r.device_id)),
-        ip=r.ip,
-        started_at=r.started_at,
-        last_refreshed_at=r.last_refreshed_at,
-        expires_at=r.expires_at,
-        active=bool(r.active),
-    )
+def _visible_owner(info: Info) -> uuid.UUID | None:
+    """For one row by id: the caller's own, or anyone's for admins (None)."""
+    principal = info.context.require_principal()
+    return None if principal.is_admin else principal.user_id
 
 
 @strawberry.type
@@ -161,37 +141,21 @@ class DeviceQuery:
         before: str | None = None,
     ) -> Connection[Device]:
         f = filter or DeviceFilter()
-        d = t.devices
-        query = select(d)
-        owner = _owner(info, f.user_id, "filter.userId")
-        if owner is not None:
-            query = query.where(d.c.user_id == owner)
-        if f.type is not None:
-            query = query.where(d.c.type == f.type.value)
-        if f.state is not None:
-            query = query.where(
-                d.c.revoked_at.is_(None) if f.state is DeviceState.ACTIVE else d.c.revoked_at.is_not(None)
-            )
-        order = ascending("devices", (d.c.id, uuid.UUID))
-        return await paginate(
-            info,
-            query,
-            order,
-            PageArgs(first, after, last, before),
-            lambda r: Device.from_row(r, info.context),
+        query = rm.DeviceQuery(
+            owner=_owner(info, f.user_id, "filter.userId"),
+            type=f.type.value if f.type is not None else None,
+            revoked=None if f.state is None else f.state is DeviceState.REVOKED,
         )
+        rows = await info.context.services.reads.device_page(
+            query, page_args(info.context, first, after, last, before)
+        )
+        return Connection.from_page(rows, lambda r: Device.from_row(r, info.context))
 
     @strawberry.federation.field(authenticated=True)
     async def device(self, info: Info, id: strawberry.ID) -> Device | None:
-        principal = info.context.require_principal()
+        owner = _visible_owner(info)
         key = parse_id(id)
-        if key is None:
-            return None
-        query = select(t.devices).where(t.devices.c.id == key)
-        if not principal.is_admin:
-            query = query.where(t.devices.c.user_id == principal.user_id)
-        async with info.context.engine.connect() as conn:
-            row = (await conn.execute(query)).first()
+        row = await info.context.services.reads.device(owner, key) if key is not None else None
         return Device.from_row(row, info.context) if row else None
 
     @strawberry.federation.field(authenticated=True)
@@ -205,19 +169,16 @@ class DeviceQuery:
         before: str | None = None,
     ) -> Connection[Session]:
         f = filter or SessionFilter()
-        query = _sessions_query()
-        s = query.selected_columns
-        owner = _owner(info, f.user_id, "filter.userId")
-        if owner is not None:
-            query = query.where(s.user_id == owner)
-        if (device_id := id_filter(f.device_id, "filter.deviceId")) is not None:
-            query = query.where(s.device_id == device_id)
-        if f.ip is not None:
-            query = query.where(s.ip == f.ip)
-        if f.active is not None:
-            query = query.where(s.active.is_(f.active))
-        order = ascending("sessions", (s.id, uuid.UUID))
-        return await paginate(info, query, order, PageArgs(first, after, last, before), _session)
+        query = rm.SessionQuery(
+            owner=_owner(info, f.user_id, "filter.userId"),
+            device_id=id_filter(f.device_id, "filter.deviceId"),
+            ip=f.ip,
+            active=f.active,
+        )
+        rows = await info.context.services.reads.session_page(
+            query, page_args(info.context, first, after, last, before)
+        )
+        return Connection.from_page(rows, Session.from_row)
 
     @strawberry.federation.field(
         authenticated=True,
@@ -229,33 +190,14 @@ class DeviceQuery:
         target = id_filter(user_id, "userId") or principal.user_id
         if target != principal.user_id and not principal.is_admin:
             return []
-        index: RedisSessionIndex = info.context.services[SESSIONS]
-        return [
-            Session(
-                id=strawberry.ID(str(s.id)),
-                device_id=strawberry.ID(str(s.device_id)),
-                ip=s.ip,
-                started_at=s.started_at,
-                last_refreshed_at=s.last_refreshed_at,
-                expires_at=s.expires_at,
-                active=True,
-            )
-            for s in await index.active(target)
-        ]
+        return [Session.from_index(s) for s in await info.context.services.reads.active_sessions(target)]
 
     @strawberry.federation.field(authenticated=True)
     async def session(self, info: Info, id: strawberry.ID) -> Session | None:
-        principal = info.context.require_principal()
+        owner = _visible_owner(info)
         key = parse_id(id)
-        if key is None:
-            return None
-        query = _sessions_query()
-        query = query.where(query.selected_columns.id == key)
-        if not principal.is_admin:
-            query = query.where(query.selected_columns.user_id == principal.user_id)
-        async with info.context.engine.connect() as conn:
-            row = (await conn.execute(query)).first()
-        return _session(row) if row else None
+        row = await info.context.services.reads.session(owner, key) if key is not None else None
+        return Session.from_row(row) if row else None
 
 
 @strawberry.type
@@ -270,27 +212,13 @@ class SignOutPayload:
     user_errors: list[UserError]
 
 
-def _uow(ctx: Context) -> Any:
-    return ctx.services[UOW](ctx.engine)
+def _signed_out(ids: list[uuid.UUID] | None, errors: list[UserError]) -> SignOutPayload:
+    return SignOutPayload(revoked_ids=[strawberry.ID(str(i)) for i in ids or []], user_errors=errors)
 
 
-def _devices(ctx: Context) -> Devices:
-    devices: Devices = ctx.services[DEVICES]
-    return devices
-
-
-async def _sign_out(call: Any) -> SignOutPayload:
-    try:
-        result = await call
-    except InputErrors as exc:
-        return SignOutPayload(revoked_ids=[], user_errors=user_errors_from(exc.errors))
-    ids = result if isinstance(result, list) else [result]
-    return SignOutPayload(revoked_ids=[strawberry.ID(str(i)) for i in ids], user_errors=[])
-
-
-def _ids(raw: list[strawberry.ID]) -> list[uuid.UUID]:
+def _not_found(what: str) -> Callable[[str], NotFound]:
     # A malformed id is simply not found (like someone else's).
-    return [parse_id(i) or uuid.UUID(int=0) for i in raw]
+    return lambda path: NotFound(f"{what} not found.", field=path)
 
 
 @strawberry.type
@@ -298,47 +226,53 @@ class DeviceMutation:
     @strawberry.federation.mutation(authenticated=True, description="Sign out lost or stolen devices.")
     async def revoke_devices(self, info: Info, ids: list[strawberry.ID]) -> SignOutPayload:
         actor = info.context.require_principal()
-        return await _sign_out(_devices(info.context).revoke_devices(_uow(info.context), actor, _ids(ids)))
+        revoked, errors = await user_errors(
+            lambda: info.context.services.devices.revoke_devices(
+                actor, parse_ids(ids, "ids.{i}", _not_found("Device"))
+            )
+        )
+        return _signed_out(revoked, errors)
 
     @strawberry.federation.mutation(authenticated=True)
     async def revoke_session(self, info: Info, id: strawberry.ID) -> SignOutPayload:
         actor = info.context.require_principal()
-        [session_id] = _ids([id])
-        return await _sign_out(_devices(info.context).revoke_session(_uow(info.context), actor, session_id))
+        revoked, errors = await user_errors(
+            lambda: info.context.services.devices.revoke_session(
+                actor, *parse_ids([id], "id", _not_found("Session"))
+            )
+        )
+        return _signed_out([revoked] if revoked else None, errors)
 
     @strawberry.federation.mutation(authenticated=True, description="Sign out every device of the caller.")
     async def logout_all_devices(self, info: Info) -> SignOutPayload:
         actor = info.context.require_principal()
-        return await _sign_out(_devices(info.context).sign_out_everywhere(_uow(info.context), actor))
+        target, errors = await user_errors(info.context.services.devices.sign_out_everywhere(actor))
+        return _signed_out([target] if target else None, errors)
 
     @strawberry.federation.mutation(
         authenticated=True, description="Admins only: sign a user out everywhere."
     )
     async def force_logout(self, info: Info, user_id: strawberry.ID) -> SignOutPayload:
-        actor = info.context.require_role("admin")
-        [target] = _ids([user_id])
-        return await _sign_out(_devices(info.context).sign_out_everywhere(_uow(info.context), actor, target))
+        actor = info.context.require_role(ADMIN)
+        done, errors = await user_errors(
+            lambda: info.context.services.devices.sign_out_everywhere(
+                actor, *parse_ids([user_id], "userId", _not_found("User"))
+            )
+        )
+        return _signed_out([done] if done else None, errors)
 
     @strawberry.federation.mutation(
         authenticated=True, description="Store the push-notification token of your device."
     )
     async def update_device_push_token(self, info: Info, id: strawberry.ID, push_token: str) -> DevicePayload:
-        principal = info.context.require_principal()
-        if not 1 <= len(push_token) <= 500:
-            error = BadUserInput("Push token must be 1 to 500 characters.", field="pushToken")
-            return DevicePayload(device=None, user_errors=user_errors_from([error]))
-        d = t.devices
-        async with info.context.engine.begin() as conn:
-            row = (
-                await conn.execute(
-                    update(d)
-                    .where(d.c.user_id == principal.user_id, d.c.id == parse_id(id), d.c.revoked_at.is_(None))
-                    .values(push_token=push_token)
-                    .returning(d)
-                )
-            ).first()
-        if row is None:
-            return DevicePayload(
-                device=None, user_errors=user_errors_from([NotFound("Device not found.", field="id")])
-            )
-        return DevicePayload(device=Device.from_row(row, info.context), user_errors=[])
+        actor = info.context.require_principal()
+
+        async def store() -> Device_:
+            [device_id] = parse_ids([id], "id", _not_found("Device"))
+            return await info.context.services.devices.set_push_token(actor, device_id, push_token)
+
+        stored, errors = await user_errors(store())
+        if stored is None:
+            return DevicePayload(device=None, user_errors=errors)
+        row = await info.context.services.reads.device(actor.user_id, stored.id)
+        return DevicePayload(device=Device.from_row(row, info.context) if row else None, user_errors=[])

@@ -8,23 +8,21 @@ from datetime import datetime
 from typing import Any, Self
 
 import strawberry
-from sqlalchemy import select
 from strawberry.file_uploads import Upload
 
-from subgraphs.accounts.adapters import tables as t
-from subgraphs.accounts.adapters.kyc_repository import SqlKycRepository
 from subgraphs.accounts.domain.kyc import MAX_DOCUMENT_BYTES, DocumentKind
-from subgraphs.accounts.graphql.loaders import UserByIdLoader
+from subgraphs.accounts.graphql.context import Info
+from subgraphs.accounts.graphql.loaders import KycDocumentsBySubmissionLoader, UserByIdLoader
 from subgraphs.accounts.graphql.types import KycStatus
-from subgraphs.accounts.graphql.wiring import KYC, KYC_UOW
-from subgraphs.accounts.service_layer.kyc import Kyc, UploadedDocument
-from subgraphs.platform.context import Context, Info
-from subgraphs.platform.errors import BadUserInput
-from subgraphs.platform.graphql_pagination import fetch_page
-from subgraphs.platform.graphql_types import Connection, UserError, user_errors_from
-from subgraphs.platform.ids import parse_id
-from subgraphs.platform.pagination import KeysetOrder, PageArgs, SortKey
-from subgraphs.platform.results import InputErrors
+from subgraphs.accounts.service_layer import read_models as rm
+from subgraphs.accounts.service_layer.kyc import UploadedDocument
+from subgraphs.contracts.access import ADMIN
+from subgraphs.platform.graphql.arguments import page_args
+from subgraphs.platform.graphql.mutations import user_errors
+from subgraphs.platform.graphql.types import Connection, UserError
+from subgraphs.platform.kernel.errors import BadUserInput
+from subgraphs.platform.kernel.ids import parse_id
+from subgraphs.platform.kernel.results import InputErrors
 
 
 @strawberry.enum
@@ -68,7 +66,7 @@ class KycSubmission:
     reviewed_at: datetime | None
 
     @classmethod
-    def from_row(cls, r: Any) -> Self:
+    def from_row(cls, r: rm.KycSubmissionRecord) -> Self:
         return cls(
             id=strawberry.ID(str(r.id)),
             user_id=strawberry.ID(str(r.user_id)),
@@ -80,8 +78,8 @@ class KycSubmission:
 
     @strawberry.field
     async def documents(self, info: Info) -> list[KycDocument]:
-        async with info.context.engine.connect() as conn:
-            rows = await SqlKycRepository(conn).documents_of(uuid.UUID(self.user_id), uuid.UUID(self.id))
+        key = (uuid.UUID(self.user_id), uuid.UUID(self.id))
+        rows = await KycDocumentsBySubmissionLoader.of(info.context).load(key)
         return [
             KycDocument(
                 id=strawberry.ID(str(r.id)),
@@ -118,14 +116,8 @@ class KycPayload:
     user_errors: list[UserError]
 
 
-def _kyc(ctx: Context) -> Kyc:
-    kyc: Kyc = ctx.services[KYC]
-    return kyc
-
-
 async def _submission(info: Info, submission_id: uuid.UUID) -> KycSubmission | None:
-    async with info.context.engine.connect() as conn:
-        row = await SqlKycRepository(conn).get_submission(submission_id)
+    row = await info.context.services.reads.kyc_submission(submission_id)
     return KycSubmission.from_row(row) if row else None
 
 
@@ -150,8 +142,7 @@ class KycQuery:
         user = await UserByIdLoader.of(info.context).load(target)
         if user is None:
             return None
-        async with info.context.engine.connect() as conn:
-            latest = await SqlKycRepository(conn).latest_submission(target)
+        latest = await info.context.services.reads.latest_kyc_submission(target)
         return KycStatusResult(
             status=KycStatus(user.kyc_status.value),
             latest_submission=KycSubmission.from_row(latest) if latest else None,
@@ -169,19 +160,17 @@ class KycQuery:
         last: int | None = None,
         before: str | None = None,
     ) -> Connection[KycSubmission]:
-        info.context.require_role("admin")
-        k = t.kyc_submissions
-        query = select(k)
+        info.context.require_role(ADMIN)
         f = filter or KycSubmissionFilter()
-        if f.status is not None:
-            query = query.where(k.c.status == f.status.value)
-        if f.submitted_after is not None:
-            query = query.where(k.c.submitted_at >= f.submitted_after)
-        if f.submitted_before is not None:
-            query = query.where(k.c.submitted_at < f.submitted_before)
-        order = KeysetOrder("kyc_submissions", "OLDEST", (SortKey(k.c.id, uuid.UUID),), False)
-        page = await fetch_page(info, query, order, PageArgs(first, after, last, before))
-        return Connection.from_page(page, KycSubmission.from_row)
+        query = rm.KycQuery(
+            status=f.status.value if f.status is not None else None,
+            submitted_after=f.submitted_after,
+            submitted_before=f.submitted_before,
+        )
+        rows = await info.context.services.reads.kyc_submission_page(
+            query, page_args(info.context, first, after, last, before)
+        )
+        return Connection.from_page(rows, KycSubmission.from_row)
 
 
 @strawberry.type
@@ -191,16 +180,17 @@ class KycMutation:
     )
     async def submit_kyc(self, info: Info, documents: list[KycDocumentInput]) -> KycPayload:
         actor = info.context.require_principal()
-        try:
+
+        async def submit() -> uuid.UUID:
             uploaded = [
                 UploadedDocument(DocumentKind(d.kind.value), await _read(d.file, f"documents.{i}.file"))
                 for i, d in enumerate(documents)
             ]
-            submission_id = await _kyc(info.context).submit(
-                info.context.services[KYC_UOW](info.context.engine), actor, uploaded
-            )
-        except InputErrors as exc:
-            return KycPayload(submission=None, user_errors=user_errors_from(exc.errors))
+            return await info.context.services.kyc.submit(actor, uploaded)
+
+        submission_id, errors = await user_errors(submit())
+        if submission_id is None:
+            return KycPayload(submission=None, user_errors=errors)
         return KycPayload(submission=await _submission(info, submission_id), user_errors=[])
 
     @strawberry.federation.mutation(
@@ -209,16 +199,11 @@ class KycMutation:
     async def review_kyc(
         self, info: Info, id: strawberry.ID, decision: KycDecision, reason: str | None = None
     ) -> KycPayload:
-        admin = info.context.require_role("admin")
+        admin = info.context.require_role(ADMIN)
         submission_id = parse_id(id) or uuid.UUID(int=0)
-        try:
-            await _kyc(info.context).review(
-                info.context.services[KYC_UOW](info.context.engine),
-                admin,
-                submission_id,
-                decision is KycDecision.APPROVE,
-                reason,
-            )
-        except InputErrors as exc:
-            return KycPayload(submission=None, user_errors=user_errors_from(exc.errors))
+        done, errors = await user_errors(
+            info.context.services.kyc.review(admin, submission_id, decision is KycDecision.APPROVE, reason)
+        )
+        if done is None:
+            return KycPayload(submission=None, user_errors=errors)
         return KycPayload(submission=await _submission(info, submission_id), user_errors=[])

@@ -1,27 +1,38 @@
-"""Per-request DataLoaders of the accounts subgraph."""
+"""Per-request DataLoaders of the accounts subgraph (one read-model batch per loader per tick)."""
 
 from __future__ import annotations
 
 import uuid
 
-from subgraphs.accounts.adapters.profile_cache import ProfileCache
-from subgraphs.accounts.adapters.repository import SqlAccountsRepository
 from subgraphs.accounts.domain.model import User
-from subgraphs.accounts.graphql.wiring import PROFILES
-from subgraphs.platform.dataloaders import ContextLoader
+from subgraphs.accounts.graphql.context import AccountsContext
+from subgraphs.accounts.service_layer.read_models import KycDocumentRecord, PermissionRecord
+from subgraphs.platform.graphql.dataloaders import ContextLoader, IdLoader
 
 
-class UserByIdLoader(ContextLoader[uuid.UUID, User | None]):
-    """Profiles from the Redis cache, the misses from PostgreSQL in two statements."""
+class UserByIdLoader(IdLoader[AccountsContext, User | None]):
+    """Profiles from the Redis cache, the misses from PostgreSQL."""
 
     async def fetch_many(self, keys: list[uuid.UUID]) -> list[User | None]:
-        cache: ProfileCache | None = self.ctx.services.get(PROFILES)
-        found = await cache.get_many(keys) if cache else {}
-        missing = [k for k in keys if k not in found]
-        if missing:
-            async with self.ctx.engine.connect() as conn:
-                loaded = await SqlAccountsRepository(conn).get_users(missing)
-            found.update(loaded)
-            if cache:
-                await cache.put_many(list(loaded.values()))
-        return [found.get(k) for k in keys]
+        return await self.ctx.services.reads.users_by_id(keys)
+
+
+class DeviceLastActiveLoader(ContextLoader[AccountsContext, str, int | None]):
+    """Last-active times of a page of devices in one Redis MGET."""
+
+    async def fetch_many(self, keys: list[str]) -> list[int | None]:
+        return await self.ctx.services.reads.last_seen(keys)
+
+
+class PermissionsByRoleIdLoader(IdLoader[AccountsContext, list[PermissionRecord]]):
+    async def fetch_many(self, keys: list[uuid.UUID]) -> list[list[PermissionRecord]]:
+        return await self.ctx.services.reads.permissions_of_roles(keys)
+
+
+class KycDocumentsBySubmissionLoader(
+    ContextLoader[AccountsContext, tuple[uuid.UUID, uuid.UUID], list[KycDocumentRecord]]
+):
+    """Keyed by (user id, submission id): the documents' distribution key comes first."""
+
+    async def fetch_many(self, keys: list[tuple[uuid.UUID, uuid.UUID]]) -> list[list[KycDocumentRecord]]:
+        return await self.ctx.services.reads.kyc_documents_of(keys)

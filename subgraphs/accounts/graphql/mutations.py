@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-from typing import Any
 
 import strawberry
 from starlette.requests import Request
@@ -11,6 +10,7 @@ from starlette.requests import Request
 from subgraphs.accounts.domain.errors import InvalidRefreshToken
 from subgraphs.accounts.domain.model import AccountKind as DomainKind
 from subgraphs.accounts.domain.model import DeviceType as DomainDeviceType
+from subgraphs.accounts.graphql.context import AccountsContext, Info
 from subgraphs.accounts.graphql.cookies import (
     clear_session_cookies,
     cookie_refresh_token,
@@ -25,12 +25,9 @@ from subgraphs.accounts.graphql.types import (
     RegisterPayload,
     User,
 )
-from subgraphs.accounts.graphql.wiring import IDENTITY, UOW
-from subgraphs.accounts.service_layer.identity import DeviceInfo, Identity, Register, Session
-from subgraphs.platform.context import Context, Info
-from subgraphs.platform.errors import AppError
-from subgraphs.platform.graphql_types import user_errors_from
-from subgraphs.platform.results import InputErrors
+from subgraphs.accounts.service_layer.identity import DeviceInfo, Register, Session
+from subgraphs.platform.graphql.mutations import expected_errors, user_errors
+from subgraphs.platform.graphql.types import UserError
 
 
 @strawberry.input
@@ -68,15 +65,6 @@ def _guest_cart_hash(request: Request, given: str | None) -> str | None:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _identity(ctx: Context) -> Identity:
-    identity: Identity = ctx.services[IDENTITY]
-    return identity
-
-
-def _uow(ctx: Context) -> Any:
-    return ctx.services[UOW](ctx.engine)
-
-
 def _client_ip(request: Request) -> str:
     # The router sets x-forwarded-for from the socket it accepted (it does not trust clients').
     forwarded = request.headers.get("x-forwarded-for", "")
@@ -85,12 +73,12 @@ def _client_ip(request: Request) -> str:
     )[:64]
 
 
-def _payload(ctx: Context, session: Session, delivery: RefreshTokenDelivery) -> AuthPayload:
+def _payload(ctx: AccountsContext, session: Session, delivery: RefreshTokenDelivery) -> AuthPayload:
     csrf = None
     refresh: str | None = session.refresh_token
     if delivery is RefreshTokenDelivery.COOKIE and ctx.response is not None:
         csrf = set_session_cookies(
-            ctx.response, session.refresh_token, session.refresh_expires_at, _identity(ctx).clock()
+            ctx.response, session.refresh_token, session.refresh_expires_at, ctx.services.identity.clock()
         )
         refresh = None
     return AuthPayload(
@@ -103,15 +91,14 @@ def _payload(ctx: Context, session: Session, delivery: RefreshTokenDelivery) -> 
     )
 
 
-def _failed(error: AppError | InputErrors) -> AuthPayload:
-    errors = error.errors if isinstance(error, InputErrors) else [error]
+def _failed(errors: list[UserError]) -> AuthPayload:
     return AuthPayload(
         access_token=None,
         access_token_expires_at=None,
         refresh_token=None,
         csrf_token=None,
         user=None,
-        user_errors=user_errors_from(errors),
+        user_errors=errors,
     )
 
 
@@ -120,11 +107,8 @@ class IdentityMutation:
     @strawberry.mutation(description="Create a buyer account, or a seller account whose KYC is pending.")
     async def register(self, info: Info, input: RegisterInput) -> RegisterPayload:
         cmd = Register(input.email, input.password, input.display_name, DomainKind(input.kind.value))
-        try:
-            user = await _identity(info.context).register(_uow(info.context), cmd)
-        except InputErrors as exc:
-            return RegisterPayload(user=None, user_errors=user_errors_from(exc.errors))
-        return RegisterPayload(user=User.from_domain(user), user_errors=[])
+        user, errors = await user_errors(info.context.services.identity.register(cmd))
+        return RegisterPayload(user=User.from_domain(user) if user else None, user_errors=errors)
 
     @strawberry.mutation(
         description="Short-lived access token plus a rotating refresh token, bound to a device."
@@ -139,16 +123,16 @@ class IdentityMutation:
             user_agent=request.headers.get("user-agent", ""),
             ip=_client_ip(request),
         )
-        try:
-            session = await _identity(info.context).login(
-                _uow(info.context),
+        session, errors = await user_errors(
+            info.context.services.identity.login(
                 input.email,
                 input.password,
                 device,
                 guest_cart_hash=_guest_cart_hash(request, input.guest_cart_token),
             )
-        except (AppError, InputErrors) as exc:
-            return _failed(exc)
+        )
+        if session is None:
+            return _failed(errors)
         return _payload(info.context, session, input.refresh_token_delivery)
 
     @strawberry.mutation(
@@ -163,15 +147,16 @@ class IdentityMutation:
             refresh_token, csrf_ok = cookie_refresh_token(request)
             if refresh_token is None or not csrf_ok:
                 return _failed(
-                    InvalidRefreshToken("Missing refresh token or CSRF token.", field="refreshToken")
+                    expected_errors(
+                        InvalidRefreshToken("Missing refresh token or CSRF token.", field="refreshToken")
+                    )
                 )
             delivery = RefreshTokenDelivery.COOKIE
-        try:
-            session = await _identity(info.context).refresh(_uow(info.context), refresh_token)
-        except AppError as exc:
+        session, errors = await user_errors(info.context.services.identity.refresh(refresh_token))
+        if session is None:
             if info.context.response is not None and delivery is RefreshTokenDelivery.COOKIE:
                 clear_session_cookies(info.context.response)
-            return _failed(exc)
+            return _failed(errors)
         return _payload(info.context, session, delivery)
 
     @strawberry.federation.mutation(
@@ -179,7 +164,7 @@ class IdentityMutation:
     )
     async def logout(self, info: Info) -> LogoutPayload:
         principal = info.context.require_principal()
-        await _identity(info.context).logout(_uow(info.context), principal)
+        await info.context.services.identity.logout(principal)
         if info.context.response is not None:
             clear_session_cookies(info.context.response)
         return LogoutPayload(signed_out=True, user_errors=[])

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import strawberry
 
+from subgraphs.accounts.graphql.context import Info
 from subgraphs.accounts.graphql.loaders import UserByIdLoader
 from subgraphs.accounts.graphql.types import User
-from subgraphs.platform.context import Info
 
 
 @strawberry.type

@@ -12,9 +12,9 @@ from subgraphs.accounts.graphql.password_reset import PasswordResetMutation, Pas
 from subgraphs.accounts.graphql.queries import IdentityQuery
 from subgraphs.accounts.graphql.types import User
 from subgraphs.accounts.graphql.users import ProfileMutation, UserQuery
-from subgraphs.platform.auth_extension import reject_invalid_tokens
-from subgraphs.platform.graphql_limits import limit_extensions
-from subgraphs.platform.schema import SubgraphSchema
+from subgraphs.platform.graphql.auth_extension import reject_invalid_tokens
+from subgraphs.platform.graphql.limits import limit_extensions
+from subgraphs.platform.graphql.schema import SubgraphSchema
 from subgraphs.platform.settings import Settings
 
 # Operations that get a token may carry a stale one (an expired access token).

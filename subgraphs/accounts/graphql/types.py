@@ -9,10 +9,10 @@ from typing import Self
 import strawberry
 
 from subgraphs.accounts.domain.model import User as DomainUser
+from subgraphs.accounts.graphql.context import Info
 from subgraphs.accounts.graphql.loaders import UserByIdLoader
-from subgraphs.platform.context import Info
-from subgraphs.platform.graphql_types import UserError
-from subgraphs.platform.ids import parse_id
+from subgraphs.platform.graphql.types import UserError
+from subgraphs.platform.kernel.ids import parse_id
 
 
 @strawberry.enum

@@ -3,24 +3,18 @@
 from __future__ import annotations
 
 import enum
-import uuid
 
 import strawberry
-from sqlalchemy import exists, select
 
-from subgraphs.accounts.adapters import tables as t
-from subgraphs.accounts.adapters.repository import SqlAccountsRepository
+from subgraphs.accounts.graphql.context import Info
 from subgraphs.accounts.graphql.loaders import UserByIdLoader
 from subgraphs.accounts.graphql.types import KycStatus, User
-from subgraphs.accounts.graphql.wiring import UOW
-from subgraphs.accounts.service_layer import profiles
-from subgraphs.platform.context import Info
-from subgraphs.platform.errors import NotFound
-from subgraphs.platform.graphql_pagination import escape_like, fetch_page
-from subgraphs.platform.graphql_types import Connection, UserError, user_errors_from
-from subgraphs.platform.ids import parse_id
-from subgraphs.platform.pagination import KeysetOrder, PageArgs, SortKey
-from subgraphs.platform.results import InputErrors
+from subgraphs.accounts.service_layer import read_models as rm
+from subgraphs.contracts.access import ADMIN
+from subgraphs.platform.graphql.arguments import page_args
+from subgraphs.platform.graphql.mutations import user_errors
+from subgraphs.platform.graphql.types import Connection, UserError
+from subgraphs.platform.kernel.ids import parse_id
 
 
 @strawberry.input
@@ -48,14 +42,6 @@ class ProfilePayload:
     user_errors: list[UserError]
 
 
-_USER_ORDERS = {
-    UserSortField.NEWEST: KeysetOrder("users", "NEWEST", (SortKey(t.users.c.id, uuid.UUID),), True),
-    UserSortField.EMAIL: KeysetOrder(
-        "users", "EMAIL", (SortKey(t.users.c.email, str), SortKey(t.users.c.id, uuid.UUID)), False
-    ),
-}
-
-
 @strawberry.type
 class UserQuery:
     @strawberry.federation.field(authenticated=True, description="Admins only: the user directory.")
@@ -69,23 +55,19 @@ class UserQuery:
         last: int | None = None,
         before: str | None = None,
     ) -> Connection[User]:
-        info.context.require_role("admin")
-        u, r = t.users, t.user_roles
-        query = select(u)
+        info.context.require_role(ADMIN)
         f = filter or UserFilter()
-        if f.role is not None:
-            query = query.where(exists().where(r.c.user_id == u.c.id, r.c.role == f.role))
-        if f.kyc_status is not None:
-            query = query.where(u.c.kyc_status == f.kyc_status.value)
-        if f.active is not None:
-            query = query.where(u.c.is_active.is_(f.active))
-        if f.email:
-            query = query.where(u.c.email.like(f"%{escape_like(f.email.lower())}%"))
-        page = await fetch_page(info, query, _USER_ORDERS[sort], PageArgs(first, after, last, before))
-        # Roles come in one more statement for the whole page.
-        async with info.context.engine.connect() as conn:
-            users = await SqlAccountsRepository(conn).get_users([row.id for row in page.rows])
-        return Connection.from_page(page, lambda row: User.from_domain(users[row.id]))
+        query = rm.UserQuery(
+            role=f.role,
+            kyc_status=f.kyc_status.value if f.kyc_status else None,
+            active=f.active,
+            email=f.email or None,
+            sort=rm.UserSort(sort.value),
+        )
+        page = await info.context.services.reads.user_page(
+            query, page_args(info.context, first, after, last, before)
+        )
+        return Connection.from_page(page, User.from_domain)
 
     @strawberry.federation.field(authenticated=True, description="Yourself, or anyone for admins.")
     async def user(self, info: Info, id: strawberry.ID) -> User | None:
@@ -105,12 +87,10 @@ class ProfileMutation:
     ) -> ProfilePayload:
         principal = info.context.require_principal()
         target = parse_id(user_id) if user_id is not None else principal.user_id
-        uow = info.context.services[UOW](info.context.engine)
-        try:
-            if target is None:
-                raise InputErrors([NotFound("User not found.", field="userId")])
-            await profiles.update_profile(uow, principal, target, input.display_name)
-        except InputErrors as exc:
-            return ProfilePayload(user=None, user_errors=user_errors_from(exc.errors))
-        user = await UserByIdLoader.of(info.context).fresh(target)
+        updated, errors = await user_errors(
+            info.context.services.profiles.update_profile(principal, target, input.display_name)
+        )
+        if updated is None:
+            return ProfilePayload(user=None, user_errors=errors)
+        user = await UserByIdLoader.of(info.context).fresh(updated)
         return ProfilePayload(user=User.from_domain(user) if user else None, user_errors=[])

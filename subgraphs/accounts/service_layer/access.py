@@ -13,42 +13,18 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
 
-from subgraphs.accounts.domain import events as ev
-from subgraphs.accounts.service_layer.ports import Revocations
-from subgraphs.platform.errors import AppError, BadUserInput, Conflict, Forbidden, NotFound
-from subgraphs.platform.events import Event
-from subgraphs.platform.identity import Principal
-from subgraphs.platform.ids import new_id
-from subgraphs.platform.results import InputErrors
+from subgraphs.accounts.domain.access import PRIVILEGED
+from subgraphs.accounts.service_layer.ports import AccessRepository, OpenAccessUnitOfWork, Revocations
+from subgraphs.contracts.access import Principal
+from subgraphs.contracts.accounts import PermissionCreated, RoleCreated, RoleGranted, RoleRevoked
+from subgraphs.platform.kernel.errors import AppError, BadUserInput, Conflict, Forbidden, NotFound
+from subgraphs.platform.kernel.ids import new_id
+from subgraphs.platform.kernel.results import InputErrors
+from subgraphs.platform.kernel.unit_of_work import UnitOfWork
 
 NAME = re.compile(r"^[a-z][a-z0-9_-]{1,63}$")
-PRIVILEGED = frozenset({"admin", "superadmin"})
 MAX_BULK = 100
-
-
-class AccessRepository(Protocol):
-    async def existing_role_names(self, names: Sequence[str]) -> set[str]: ...
-    async def add_roles(self, rows: Sequence[dict[str, Any]]) -> None: ...
-    async def existing_permissions(self, pairs: Sequence[tuple[str, str]]) -> set[tuple[str, str]]: ...
-    async def missing_permissions(self, ids: Sequence[uuid.UUID]) -> set[uuid.UUID]: ...
-    async def add_permissions(self, rows: Sequence[dict[str, Any]]) -> None: ...
-    async def link_permissions(self, role_id: uuid.UUID, permission_ids: Sequence[uuid.UUID]) -> None: ...
-    async def existing_users(self, user_ids: Sequence[uuid.UUID]) -> set[uuid.UUID]: ...
-    async def grant(self, user_id: uuid.UUID, role: str, by: uuid.UUID) -> bool: ...
-    async def revoke(self, user_id: uuid.UUID, role: str) -> bool: ...
-
-
-class AccessUnitOfWork(Protocol):
-    events: list[Event]
-
-    @property
-    def repo(self) -> AccessRepository: ...
-
-    async def __aenter__(self) -> AccessUnitOfWork: ...
-    async def __aexit__(self, *exc: object) -> None: ...
-    async def commit(self) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -66,16 +42,7 @@ class PermissionSpec:
 
 
 def _is_superadmin(actor: Principal) -> bool:
-    return "superadmin" in actor.roles
-
-
-def _audit(event_type: str, aggregate: uuid.UUID, actor: Principal, **data: object) -> Event:
-    return Event(
-        type=event_type,
-        aggregate_type="access",
-        aggregate_id=aggregate,
-        data={"by": str(actor.user_id), **data},
-    )
+    return actor.is_superadmin
 
 
 def _bulk(items: Sequence[object], field: str) -> None:
@@ -83,14 +50,13 @@ def _bulk(items: Sequence[object], field: str) -> None:
         raise InputErrors([BadUserInput(f"Give 1 to {MAX_BULK} rows.", field=field)])
 
 
-@dataclass
+@dataclass(frozen=True)
 class Access:
+    uow: OpenAccessUnitOfWork
     revocations: Revocations
     clock: Callable[[], datetime]
 
-    async def create_roles(
-        self, uow: AccessUnitOfWork, actor: Principal, specs: Sequence[RoleSpec]
-    ) -> list[uuid.UUID]:
+    async def create_roles(self, actor: Principal, specs: Sequence[RoleSpec]) -> list[uuid.UUID]:
         if not actor.is_admin and not _is_superadmin(actor):
             raise Forbidden("Only admins manage roles.")
         _bulk(specs, "roles")
@@ -99,7 +65,7 @@ class Access:
             for i, s in enumerate(specs)
             if not NAME.match(s.name)
         ]
-        async with uow:
+        async with self.uow() as uow:
             taken = await uow.repo.existing_role_names([s.name for s in specs])
             seen: set[str] = set()
             for i, spec in enumerate(specs):
@@ -123,13 +89,11 @@ class Access:
             )
             for role_id, spec in zip(ids, specs, strict=True):
                 await uow.repo.link_permissions(role_id, list(spec.permission_ids))
-                uow.events.append(_audit(ev.ROLE_CREATED, role_id, actor, role=spec.name))
+                uow.events.append(RoleCreated(role_id=role_id, role=spec.name, by=actor.user_id))
             await uow.commit()
         return ids
 
-    async def create_permissions(
-        self, uow: AccessUnitOfWork, actor: Principal, specs: Sequence[PermissionSpec]
-    ) -> list[uuid.UUID]:
+    async def create_permissions(self, actor: Principal, specs: Sequence[PermissionSpec]) -> list[uuid.UUID]:
         if not _is_superadmin(actor):
             raise Forbidden("Only super-admins manage permissions.")
         _bulk(specs, "permissions")
@@ -143,7 +107,7 @@ class Access:
                 errors.append(
                     BadUserInput("Action must be a lowercase name.", field=f"permissions.{i}.action")
                 )
-        async with uow:
+        async with self.uow() as uow:
             taken = await uow.repo.existing_permissions([(s.resource, s.action) for s in specs])
             seen: set[tuple[str, str]] = set()
             for i, s in enumerate(specs):
@@ -160,44 +124,44 @@ class Access:
                 ]
             )
             uow.events += [
-                _audit(ev.PERMISSION_CREATED, i, actor, resource=s.resource, action=s.action)
+                PermissionCreated(permission_id=i, resource=s.resource, action=s.action, by=actor.user_id)
                 for i, s in zip(ids, specs, strict=True)
             ]
             await uow.commit()
         return ids
 
     async def assign(
-        self, uow: AccessUnitOfWork, actor: Principal, grants: Sequence[tuple[uuid.UUID, str]]
+        self, actor: Principal, grants: Sequence[tuple[uuid.UUID, str]]
     ) -> list[tuple[uuid.UUID, str]]:
         if not actor.is_admin and not _is_superadmin(actor):
             raise Forbidden("Only admins assign roles.")
         _bulk(grants, "assignments")
-        async with uow:
+        async with self.uow() as uow:
             errors = await self._check_grants(uow, actor, grants)
             if errors:
                 raise InputErrors(errors)
             for user_id, role in grants:
                 if await uow.repo.grant(user_id, role, actor.user_id):
-                    uow.events.append(_audit(ev.ROLE_GRANTED, user_id, actor, userId=str(user_id), role=role))
+                    uow.events.append(RoleGranted(user_id=user_id, role=role, by=actor.user_id))
             await uow.commit()
         return list(grants)
 
-    async def revoke(self, uow: AccessUnitOfWork, actor: Principal, user_id: uuid.UUID, role: str) -> None:
+    async def revoke(self, actor: Principal, user_id: uuid.UUID, role: str) -> None:
         if not actor.is_admin and not _is_superadmin(actor):
             raise Forbidden("Only admins remove roles.")
-        async with uow:
+        async with self.uow() as uow:
             errors = await self._check_grants(uow, actor, [(user_id, role)])
             if errors:
                 raise InputErrors(errors)
             if not await uow.repo.revoke(user_id, role):
                 raise InputErrors([NotFound("The user does not have this role.", field="role")])
-            uow.events.append(_audit(ev.ROLE_REVOKED, user_id, actor, userId=str(user_id), role=role))
+            uow.events.append(RoleRevoked(user_id=user_id, role=role, by=actor.user_id))
             await uow.commit()
         # Tokens carry roles: the user's current ones must not outlive the removal.
         await self.revocations.revoke_user(user_id, self.clock())
 
     async def _check_grants(
-        self, uow: AccessUnitOfWork, actor: Principal, grants: Sequence[tuple[uuid.UUID, str]]
+        self, uow: UnitOfWork[AccessRepository], actor: Principal, grants: Sequence[tuple[uuid.UUID, str]]
     ) -> list[AppError]:
         roles = await uow.repo.existing_role_names([r for _, r in grants])
         users = await uow.repo.existing_users([u for u, _ in grants])

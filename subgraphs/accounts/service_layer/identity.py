@@ -15,10 +15,9 @@ import hmac
 import secrets
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
-from subgraphs.accounts.domain import events as ev
 from subgraphs.accounts.domain.errors import (
     EmailTaken,
     InvalidCredentials,
@@ -40,20 +39,21 @@ from subgraphs.accounts.domain.model import (
     roles_for,
 )
 from subgraphs.accounts.service_layer.ports import (
+    AccountsRepository,
     ActiveSession,
-    NoSessionIndex,
+    OpenAccountsUnitOfWork,
     PasswordHasher,
     Revocations,
     SessionIndex,
     Throttle,
     TokenSigner,
-    UnitOfWork,
 )
-from subgraphs.platform.errors import AppError, BadUserInput
-from subgraphs.platform.events import Event
-from subgraphs.platform.identity import Principal
-from subgraphs.platform.ids import created_at, new_id
-from subgraphs.platform.results import InputErrors
+from subgraphs.contracts import accounts as events
+from subgraphs.contracts.access import Principal
+from subgraphs.platform.kernel.errors import AppError, BadUserInput
+from subgraphs.platform.kernel.ids import created_at, new_id
+from subgraphs.platform.kernel.results import InputErrors
+from subgraphs.platform.kernel.unit_of_work import UnitOfWork
 
 TOKEN_PREFIX = "rt1"
 
@@ -106,22 +106,20 @@ def parse_refresh_token(raw: str) -> tuple[uuid.UUID, uuid.UUID, str]:
         raise InvalidRefreshToken("Invalid refresh token.") from exc
 
 
-def _event(event_type: str, user_id: uuid.UUID, **data: object) -> Event:
-    return Event(
-        type=event_type, aggregate_type="user", aggregate_id=user_id, data={"userId": str(user_id), **data}
-    )
+AccountsUnitOfWork = UnitOfWork[AccountsRepository]
 
 
-@dataclass
+@dataclass(frozen=True)
 class Identity:
+    uow: OpenAccountsUnitOfWork
     hasher: PasswordHasher
     signer: TokenSigner
     revocations: Revocations
     throttle: Throttle
     clock: Callable[[], datetime]
-    sessions: SessionIndex = field(default_factory=NoSessionIndex)
+    sessions: SessionIndex
 
-    async def register(self, uow: UnitOfWork, cmd: Register) -> User:
+    async def register(self, cmd: Register) -> User:
         errors: list[AppError] = []
         email = ""
         try:
@@ -142,19 +140,18 @@ class Identity:
             kyc_status=KycStatus.PENDING if cmd.kind is AccountKind.SELLER else KycStatus.NONE,
             roles=roles_for(cmd.kind),
         )
-        async with uow:
+        async with self.uow() as uow:
             if not await uow.repo.add_user(user):
                 raise InputErrors([EmailTaken("An account with this email already exists.", field="email")])
             # The welcome message (and, for sellers, the KYC reminder) hangs off this event.
             uow.events.append(
-                _event(ev.USER_REGISTERED, user.id, email=email, kind=cmd.kind.value, displayName=name)
+                events.UserRegistered(user_id=user.id, email=email, kind=cmd.kind.value, display_name=name)
             )
             await uow.commit()
         return user
 
     async def login(
         self,
-        uow: UnitOfWork,
         email: str,
         password: str,
         device: DeviceInfo,
@@ -172,7 +169,7 @@ class Identity:
                 f"Too many failed sign-ins. Try again in {wait} seconds.", retryAfterSeconds=wait
             )
         try:
-            session = await self._login(uow, normalized, password, device, guest_cart_hash)
+            session = await self._login(normalized, password, device, guest_cart_hash)
         except InvalidCredentials:
             await self.throttle.record_failure(normalized or email, device.ip)
             raise
@@ -181,13 +178,12 @@ class Identity:
 
     async def _login(
         self,
-        uow: UnitOfWork,
         normalized: str,
         password: str,
         device: DeviceInfo,
         guest_cart_hash: str | None,
     ) -> Session:
-        async with uow:
+        async with self.uow() as uow:
             user_id = await uow.repo.user_id_for_email(normalized) if normalized else None
             user = await uow.repo.get_user(user_id) if user_id else None
             if user is None:
@@ -211,17 +207,18 @@ class Identity:
             )
             session = await self._issue(uow, user, stored.id, new_id(), now, device.ip)
             await uow.repo.record_login(user.id, now, device.ip)
-            extra = {"guestCartHash": guest_cart_hash} if guest_cart_hash else {}
             uow.events.append(
-                _event(ev.USER_LOGGED_IN, user.id, deviceId=str(stored.id), ip=device.ip, **extra)
+                events.UserLoggedIn(
+                    user_id=user.id, device_id=stored.id, ip=device.ip, guest_cart_hash=guest_cart_hash
+                )
             )
             await uow.commit()
         await self.sessions.opened(_active(session, now))
         return session
 
-    async def refresh(self, uow: UnitOfWork, presented: str) -> Session:
+    async def refresh(self, presented: str) -> Session:
         user_id, token_id, secret = parse_refresh_token(presented)
-        async with uow:
+        async with self.uow() as uow:
             token = await uow.repo.get_refresh_token(user_id, token_id)
             if token is None or not hmac.compare_digest(token.secret_hash, _hash_secret(secret)):
                 raise InvalidRefreshToken("Invalid refresh token.")
@@ -248,31 +245,33 @@ class Identity:
         await self.sessions.opened(_active(session, now))
         return session
 
-    async def logout(self, uow: UnitOfWork, principal: Principal) -> None:
+    async def logout(self, principal: Principal) -> None:
         """Signs out the caller's device: its refresh tokens and unexpired access tokens."""
         if principal.device_id is None:
             return
         device_id = uuid.UUID(principal.device_id)
         now = self.clock()
-        async with uow:
+        async with self.uow() as uow:
             await uow.repo.revoke_device_tokens(principal.user_id, device_id, now)
             await uow.repo.revoke_device(principal.user_id, device_id, now)
-            uow.events.append(_event(ev.DEVICE_LOGGED_OUT, principal.user_id, deviceId=str(device_id)))
+            uow.events.append(events.DeviceLoggedOut(user_id=principal.user_id, device_id=device_id))
             await uow.commit()
         await self.revocations.revoke_device(device_id, now)
         await self.sessions.device_closed(principal.user_id, device_id)
 
-    async def _revoke_stolen_family(self, uow: UnitOfWork, token: RefreshToken, now: datetime) -> None:
+    async def _revoke_stolen_family(
+        self, uow: AccountsUnitOfWork, token: RefreshToken, now: datetime
+    ) -> None:
         await uow.repo.revoke_family(token.user_id, token.family_id, now)
         await uow.repo.revoke_device_tokens(token.user_id, token.device_id, now)
         await uow.repo.revoke_device(token.user_id, token.device_id, now)
         await self.revocations.revoke_device(token.device_id, now)
         await self.sessions.device_closed(token.user_id, token.device_id)
-        uow.events.append(_event(ev.REFRESH_TOKEN_REUSED, token.user_id, deviceId=str(token.device_id)))
+        uow.events.append(events.RefreshTokenReused(user_id=token.user_id, device_id=token.device_id))
 
     async def _issue(
         self,
-        uow: UnitOfWork,
+        uow: AccountsUnitOfWork,
         user: User,
         device_id: uuid.UUID,
         family_id: uuid.UUID,

@@ -15,9 +15,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
 
-from subgraphs.accounts.domain import events as ev
 from subgraphs.accounts.domain.kyc import (
     MAX_DOCUMENTS,
     DocumentKind,
@@ -26,50 +24,17 @@ from subgraphs.accounts.domain.kyc import (
     check_document,
     sniff_content_type,
 )
-from subgraphs.platform.errors import AppError, BadUserInput, Conflict, NotFound
-from subgraphs.platform.events import Event
-from subgraphs.platform.identity import Principal
-from subgraphs.platform.ids import new_id
-from subgraphs.platform.results import InputErrors
+from subgraphs.accounts.service_layer.ports import DocumentStore, KycRepository, OpenKycUnitOfWork
+from subgraphs.contracts.access import SELLER, Principal
+from subgraphs.contracts.accounts import KycApproved, KycRejected, KycSubmitted, KycValidated, RoleGranted
+from subgraphs.platform.kernel.errors import AppError, BadUserInput, Conflict, NotFound
+from subgraphs.platform.kernel.ids import new_id
+from subgraphs.platform.kernel.results import InputErrors
+from subgraphs.platform.kernel.unit_of_work import Claim
 
 
 class KycInProgress(Conflict):
     code = "KYC_IN_PROGRESS"
-
-
-class DocumentStore(Protocol):
-    async def put(self, key: str, data: bytes) -> None: ...
-    async def get(self, key: str) -> bytes | None: ...
-
-
-class KycRepository(Protocol):
-    async def open_submission(self, user_id: uuid.UUID) -> Any | None: ...
-    async def add_submission(
-        self, submission_id: uuid.UUID, user_id: uuid.UUID, documents: list[dict[str, Any]]
-    ) -> None: ...
-    async def get_submission(self, submission_id: uuid.UUID, *, lock: bool = False) -> Any | None: ...
-    async def documents_of(self, user_id: uuid.UUID, submission_id: uuid.UUID) -> list[Any]: ...
-    async def set_status(
-        self,
-        submission_id: uuid.UUID,
-        status: str,
-        reason: str | None,
-        reviewer: uuid.UUID | None,
-        at: datetime | None,
-    ) -> None: ...
-    async def set_user_kyc(self, user_id: uuid.UUID, status: str) -> None: ...
-    async def grant_role(self, user_id: uuid.UUID, role: str, by: uuid.UUID | None) -> bool: ...
-
-
-class KycUnitOfWork(Protocol):
-    events: list[Event]
-
-    @property
-    def repo(self) -> KycRepository: ...
-
-    async def __aenter__(self) -> KycUnitOfWork: ...
-    async def __aexit__(self, *exc: object) -> None: ...
-    async def commit(self) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -78,23 +43,13 @@ class UploadedDocument:
     data: bytes
 
 
-def _event(event_type: str, user_id: uuid.UUID, submission_id: uuid.UUID, **data: object) -> Event:
-    return Event(
-        type=event_type,
-        aggregate_type="user",
-        aggregate_id=user_id,
-        data={"userId": str(user_id), "submissionId": str(submission_id), **data},
-    )
-
-
-@dataclass
+@dataclass(frozen=True)
 class Kyc:
+    uow: OpenKycUnitOfWork
     store: DocumentStore
     clock: Callable[[], datetime]
 
-    async def submit(
-        self, uow: KycUnitOfWork, actor: Principal, documents: Sequence[UploadedDocument]
-    ) -> uuid.UUID:
+    async def submit(self, actor: Principal, documents: Sequence[UploadedDocument]) -> uuid.UUID:
         errors: list[AppError] = []
         if not 1 <= len(documents) <= MAX_DOCUMENTS:
             errors.append(BadUserInput(f"Send 1 to {MAX_DOCUMENTS} documents.", field="documents"))
@@ -124,7 +79,7 @@ class Kyc:
                     "storage_key": key,
                 }
             )
-        async with uow:
+        async with self.uow() as uow:
             if (open_one := await uow.repo.open_submission(actor.user_id)) is not None:
                 message = (
                     "You are already verified."
@@ -134,14 +89,23 @@ class Kyc:
                 raise InputErrors([KycInProgress(message, field="documents")])
             await uow.repo.add_submission(submission_id, actor.user_id, rows)
             await uow.repo.set_user_kyc(actor.user_id, "PENDING")
-            uow.events.append(_event(ev.KYC_SUBMITTED, actor.user_id, submission_id, documents=len(rows)))
+            uow.events.append(
+                KycSubmitted(user_id=actor.user_id, submission_id=submission_id, documents=len(rows))
+            )
             await uow.commit()
         return submission_id
 
-    async def validate(
+    async def validate(self, user_id: uuid.UUID, submission_id: uuid.UUID, claim: Claim) -> SubmissionStatus:
+        """Consumer side: re-read every stored file and check it is what was accepted."""
+        async with self.uow(claim) as uow:
+            status = await self._check_files(uow.repo, user_id, submission_id)
+            uow.events.append(KycValidated(user_id=user_id, submission_id=submission_id, status=status.value))
+            await uow.commit()
+        return status
+
+    async def _check_files(
         self, repo: KycRepository, user_id: uuid.UUID, submission_id: uuid.UUID
     ) -> SubmissionStatus:
-        """Consumer side: re-read every stored file and check it is what was accepted."""
         submission = await repo.get_submission(submission_id, lock=True)
         if submission is None or submission.status != SubmissionStatus.SUBMITTED.value:
             return SubmissionStatus(submission.status) if submission else SubmissionStatus.REJECTED
@@ -160,9 +124,19 @@ class Kyc:
         await repo.set_status(submission_id, SubmissionStatus.PENDING_REVIEW.value, None, None, None)
         return SubmissionStatus.PENDING_REVIEW
 
+    async def grant_approved_seller(
+        self, user_id: uuid.UUID, reviewer: uuid.UUID | None, claim: Claim
+    ) -> bool:
+        """Consumer of kyc.approved: grant the seller role (idempotent: granting twice changes nothing)."""
+        async with self.uow(claim) as uow:
+            granted = await uow.repo.grant_role(user_id, SELLER, reviewer)
+            if granted:
+                uow.events.append(RoleGranted(user_id=user_id, role=SELLER, reason="kyc.approved"))
+            await uow.commit()
+        return granted
+
     async def review(
         self,
-        uow: KycUnitOfWork,
         admin: Principal,
         submission_id: uuid.UUID,
         approve: bool,
@@ -170,7 +144,7 @@ class Kyc:
     ) -> SubmissionStatus:
         if not approve and not (reason or "").strip():
             raise InputErrors([BadUserInput("Say why the submission is rejected.", field="reason")])
-        async with uow:
+        async with self.uow() as uow:
             submission = await uow.repo.get_submission(submission_id, lock=True)
             if submission is None:
                 raise InputErrors([NotFound("Submission not found.", field="id")])
@@ -183,14 +157,9 @@ class Kyc:
                 submission_id, status.value, (reason or "").strip()[:500] or None, admin.user_id, self.clock()
             )
             await uow.repo.set_user_kyc(submission.user_id, status.value)
-            kind = ev.KYC_APPROVED if approve else ev.KYC_REJECTED
-            uow.events.append(_event(kind, submission.user_id, submission_id, reviewer=str(admin.user_id)))
+            kind = KycApproved if approve else KycRejected
+            uow.events.append(
+                kind(user_id=submission.user_id, submission_id=submission_id, reviewer=admin.user_id)
+            )
             await uow.commit()
         return status
-
-
-async def upgrade_approved_seller(
-    repo: KycRepository, user_id: uuid.UUID, reviewer: uuid.UUID | None
-) -> bool:
-    """Consumer of kyc.approved: grant the seller role (idempotent)."""
-    return await repo.grant_role(user_id, "seller", reviewer)

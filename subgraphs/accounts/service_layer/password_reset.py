@@ -14,46 +14,28 @@ import hmac
 import secrets
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Protocol
 
-from subgraphs.accounts.domain import events as ev
 from subgraphs.accounts.domain.model import check_password_policy, normalize_email
 from subgraphs.accounts.service_layer.ports import (
-    AccountsRepository,
-    NoSessionIndex,
+    OpenAccountsUnitOfWork,
     PasswordHasher,
     Revocations,
     SessionIndex,
-    UnitOfWork,
 )
-from subgraphs.platform.errors import AppError, BadUserInput
-from subgraphs.platform.events import Event
-from subgraphs.platform.ids import new_id
-from subgraphs.platform.results import InputErrors
+from subgraphs.contracts.accounts import PasswordReset, PasswordResetRequested
+from subgraphs.platform.kernel.errors import AppError, BadUserInput
+from subgraphs.platform.kernel.ids import new_id
+from subgraphs.platform.kernel.results import InputErrors
+from subgraphs.platform.kernel.unit_of_work import Claim
 
 RESET_TTL = timedelta(minutes=30)
 PREFIX = "pr1"
-_EMAIL_NAMESPACE = uuid.UUID("6f1d2c3e-0000-4000-8000-00000000e1a1")
 
 
 class InvalidResetToken(AppError):
     code = "INVALID_RESET_TOKEN"
-
-
-class MessageSender(Protocol):
-    async def send(self, user_id: uuid.UUID, recipient: str, template: str, body: str) -> None: ...
-
-
-class ResetRepository(AccountsRepository, Protocol):
-    async def add_password_reset(
-        self, reset_id: uuid.UUID, user_id: uuid.UUID, secret_hash: str, expires_at: datetime
-    ) -> None: ...
-    async def get_password_reset(
-        self, user_id: uuid.UUID, reset_id: uuid.UUID
-    ) -> tuple[str, datetime, datetime | None] | None: ...
-    async def use_password_reset(self, user_id: uuid.UUID, reset_id: uuid.UUID, at: datetime) -> None: ...
 
 
 def _hash(secret: str) -> str:
@@ -70,65 +52,63 @@ def _parse(token: str) -> tuple[uuid.UUID, uuid.UUID, str]:
         raise InvalidResetToken("This reset link is invalid or has expired.", field="token") from exc
 
 
-@dataclass
+@dataclass(frozen=True)
 class PasswordResets:
+    uow: OpenAccountsUnitOfWork
     hasher: PasswordHasher
     revocations: Revocations
     clock: Callable[[], datetime]
     reset_url: str
-    sessions: SessionIndex = field(default_factory=NoSessionIndex)
+    sessions: SessionIndex
 
-    async def request(self, uow: UnitOfWork, email: str) -> None:
+    async def request(self, email: str) -> None:
         """Same work and same answer whether or not the account exists."""
         try:
             normalized = normalize_email(email)
         except AppError:
             return
-        async with uow:
-            uow.events.append(
-                Event(
-                    type=ev.PASSWORD_RESET_REQUESTED,
-                    aggregate_type="password_reset",
-                    aggregate_id=uuid.uuid5(_EMAIL_NAMESPACE, normalized),
-                    data={"email": normalized},
-                )
-            )
+        async with self.uow() as uow:
+            uow.events.append(PasswordResetRequested(email=normalized))
             await uow.commit()
 
-    async def issue(self, repo: ResetRepository, sender: MessageSender, email: str) -> bool:
-        """Consumer side: for a real, active account store a token and send the link."""
-        user_id = await repo.user_id_for_email(email)
-        user = await repo.get_user(user_id) if user_id else None
-        if user is None or not user.is_active:
-            return False
-        secret = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode().rstrip("=")
-        reset_id = new_id()
-        await repo.add_password_reset(reset_id, user.id, _hash(secret), self.clock() + RESET_TTL)
-        token = f"{PREFIX}.{user.id.hex}.{reset_id.hex}.{secret}"
-        body = (
-            f"Hello {user.display_name}, reset your password within 30 minutes: "
-            f"{self.reset_url}?token={token}\n"
-            "If you did not ask for this, ignore this message."
-        )
-        await sender.send(user.id, user.email, "password_reset", body)
+    async def issue(self, email: str, claim: Claim) -> bool:
+        """Consumer side: for a real, active account store a token and queue the link (once per request)."""
+        async with self.uow(claim) as uow:
+            user_id = await uow.repo.user_id_for_email(email)
+            user = await uow.repo.get_user(user_id) if user_id else None
+            if user is None or not user.is_active:
+                await uow.commit()  # the claim: an unknown address is answered once too
+                return False
+            secret = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode().rstrip("=")
+            reset_id = new_id()
+            await uow.repo.add_password_reset(reset_id, user.id, _hash(secret), self.clock() + RESET_TTL)
+            token = f"{PREFIX}.{user.id.hex}.{reset_id.hex}.{secret}"
+            body = (
+                f"Hello {user.display_name}, reset your password within 30 minutes: "
+                f"{self.reset_url}?token={token}\n"
+                "If you did not ask for this, ignore this message."
+            )
+            await uow.repo.record_message(user.id, user.email, "password_reset", body)
+            await uow.commit()
         return True
 
-    async def status(self, repo: ResetRepository, token: str) -> str:
+    async def status(self, token: str) -> str:
         try:
             user_id, reset_id, secret = _parse(token)
         except InvalidResetToken:
             return "INVALID"
-        found = await repo.get_password_reset(user_id, reset_id)
+        async with self.uow() as uow:
+            found = await uow.repo.get_password_reset(user_id, reset_id)
         if found is None or not hmac.compare_digest(found[0], _hash(secret)):
             return "INVALID"
         if found[2] is not None:
             return "USED"
         return "EXPIRED" if self.clock() >= found[1] else "VALID"
 
-    async def reset(self, uow: UnitOfWork, token: str, new_password: str) -> uuid.UUID:
+    async def reset(self, token: str, new_password: str) -> uuid.UUID:
         user_id, reset_id, secret = _parse(token)
-        async with uow:
-            repo: ResetRepository = uow.repo  # type: ignore[assignment]
+        async with self.uow() as uow:
+            repo = uow.repo
             found = await repo.get_password_reset(user_id, reset_id)
             now = self.clock()
             if (
@@ -153,14 +133,7 @@ class PasswordResets:
             await repo.use_password_reset(user_id, reset_id, now)
             await repo.update_user(user_id, {"password_hash": await self.hasher.hash(new_password)})
             await repo.revoke_all_user_tokens(user_id, now)
-            uow.events.append(
-                Event(
-                    type=ev.PASSWORD_RESET,
-                    aggregate_type="user",
-                    aggregate_id=user_id,
-                    data={"userId": str(user_id)},
-                )
-            )
+            uow.events.append(PasswordReset(user_id=user_id))
             await uow.commit()
         await self.revocations.revoke_user(user_id, now)
         await self.sessions.user_closed(user_id, now)

@@ -1,15 +1,20 @@
-"""What identity use cases need from storage, hashing, signing and the revocation list."""
+"""What the accounts use cases need: storage, hashing, signing, throttling and the revocation list.
+
+One store (`AccountsStore`) holds every accounts table, so a use case's unit of work spans
+users, devices, tokens, KYC and roles in one transaction; each use case names the part of it
+it uses (`AccountsRepository`, `KycRepository`, `AccessRepository`).
+"""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from types import TracebackType
-from typing import Protocol, Self
+from typing import Any, Protocol
 
 from subgraphs.accounts.domain.model import Device, RefreshToken, User
-from subgraphs.platform.events import Event
+from subgraphs.platform.kernel.unit_of_work import UnitOfWorkFactory
 
 
 class AccountsRepository(Protocol):
@@ -21,6 +26,12 @@ class AccountsRepository(Protocol):
     async def upsert_device(self, device: Device) -> Device: ...
     async def get_device(self, user_id: uuid.UUID, device_id: uuid.UUID) -> Device | None: ...
     async def revoke_device(self, user_id: uuid.UUID, device_id: uuid.UUID, at: datetime) -> None: ...
+    async def set_push_token(
+        self, user_id: uuid.UUID, device_id: uuid.UUID, push_token: str
+    ) -> Device | None:
+        """On a device of this user that is not revoked; None when there is none."""
+        ...
+
     async def add_refresh_token(self, token: RefreshToken) -> None: ...
     async def get_refresh_token(self, user_id: uuid.UUID, token_id: uuid.UUID) -> RefreshToken | None: ...
     async def mark_refresh_token_used(self, token: RefreshToken, at: datetime) -> None: ...
@@ -29,21 +40,56 @@ class AccountsRepository(Protocol):
     async def device_owner(self, device_id: uuid.UUID) -> uuid.UUID | None: ...
     async def session_owner(self, session_id: uuid.UUID) -> tuple[uuid.UUID, uuid.UUID] | None: ...
     async def revoke_all_user_tokens(self, user_id: uuid.UUID, at: datetime) -> None: ...
-
-
-class UnitOfWork(Protocol):
-    events: list[Event]
-
-    @property
-    def repo(self) -> AccountsRepository: ...
-
-    async def __aenter__(self) -> Self: ...
-
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    async def add_password_reset(
+        self, reset_id: uuid.UUID, user_id: uuid.UUID, secret_hash: str, expires_at: datetime
     ) -> None: ...
+    async def get_password_reset(
+        self, user_id: uuid.UUID, reset_id: uuid.UUID
+    ) -> tuple[str, datetime, datetime | None] | None: ...
+    async def use_password_reset(self, user_id: uuid.UUID, reset_id: uuid.UUID, at: datetime) -> None: ...
+    async def record_message(self, user_id: uuid.UUID, recipient: str, template: str, body: str) -> None:
+        """Queues a message for delivery in the same transaction (the mail outbox)."""
+        ...
 
-    async def commit(self) -> None: ...
+
+class KycRepository(Protocol):
+    async def open_submission(self, user_id: uuid.UUID) -> Any | None: ...
+    async def add_submission(
+        self, submission_id: uuid.UUID, user_id: uuid.UUID, documents: list[dict[str, Any]]
+    ) -> None: ...
+    async def get_submission(self, submission_id: uuid.UUID, *, lock: bool = False) -> Any | None: ...
+    async def documents_of(self, user_id: uuid.UUID, submission_id: uuid.UUID) -> list[Any]: ...
+    async def set_status(
+        self,
+        submission_id: uuid.UUID,
+        status: str,
+        reason: str | None,
+        reviewer: uuid.UUID | None,
+        at: datetime | None,
+    ) -> None: ...
+    async def set_user_kyc(self, user_id: uuid.UUID, status: str) -> None: ...
+    async def grant_role(self, user_id: uuid.UUID, role: str, by: uuid.UUID | None) -> bool: ...
+
+
+class AccessRepository(Protocol):
+    async def existing_role_names(self, names: Sequence[str]) -> set[str]: ...
+    async def add_roles(self, rows: Sequence[dict[str, Any]]) -> None: ...
+    async def existing_permissions(self, pairs: Sequence[tuple[str, str]]) -> set[tuple[str, str]]: ...
+    async def missing_permissions(self, ids: Sequence[uuid.UUID]) -> set[uuid.UUID]: ...
+    async def add_permissions(self, rows: Sequence[dict[str, Any]]) -> None: ...
+    async def link_permissions(self, role_id: uuid.UUID, permission_ids: Sequence[uuid.UUID]) -> None: ...
+    async def existing_users(self, user_ids: Sequence[uuid.UUID]) -> set[uuid.UUID]: ...
+    async def grant(self, user_id: uuid.UUID, role: str, by: uuid.UUID) -> bool: ...
+    async def revoke(self, user_id: uuid.UUID, role: str) -> bool: ...
+
+
+class AccountsStore(AccountsRepository, KycRepository, AccessRepository, Protocol):
+    """Every accounts table behind one transaction."""
+
+
+OpenAccountsUnitOfWork = UnitOfWorkFactory[AccountsRepository]
+OpenKycUnitOfWork = UnitOfWorkFactory[KycRepository]
+OpenAccessUnitOfWork = UnitOfWorkFactory[AccessRepository]
 
 
 class PasswordHasher(Protocol):
@@ -70,6 +116,13 @@ class Revocations(Protocol):
     async def revoke_user(self, user_id: uuid.UUID, at: datetime) -> None: ...
 
 
+class DocumentStore(Protocol):
+    """Where uploaded KYC files live (a folder locally, object storage in production)."""
+
+    async def put(self, key: str, data: bytes) -> None: ...
+    async def get(self, key: str) -> bytes | None: ...
+
+
 @dataclass(frozen=True)
 class ActiveSession:
     id: uuid.UUID
@@ -88,19 +141,4 @@ class SessionIndex(Protocol):
     async def closed(self, user_id: uuid.UUID, session_id: uuid.UUID) -> None: ...
     async def device_closed(self, user_id: uuid.UUID, device_id: uuid.UUID) -> None: ...
     async def user_closed(self, user_id: uuid.UUID, at: datetime) -> None: ...
-
-
-class NoSessionIndex:
-    """For use cases run without Redis (scripts, unit tests)."""
-
-    async def opened(self, session: ActiveSession) -> None:  # noqa: ARG002
-        return None
-
-    async def closed(self, user_id: uuid.UUID, session_id: uuid.UUID) -> None:  # noqa: ARG002
-        return None
-
-    async def device_closed(self, user_id: uuid.UUID, device_id: uuid.UUID) -> None:  # noqa: ARG002
-        return None
-
-    async def user_closed(self, user_id: uuid.UUID, at: datetime) -> None:  # noqa: ARG002
-        return None
+    async def active(self, user_id: uuid.UUID) -> list[ActiveSession]: ...

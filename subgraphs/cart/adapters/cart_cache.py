@@ -17,7 +17,8 @@ from typing import Any, cast
 import orjson
 from redis.asyncio import Redis
 
-from subgraphs.cart.domain.model import Cart, CartLine, CartStatus, OwnerKind
+from subgraphs.cart.domain.cart import Cart
+from subgraphs.cart.domain.model import CartLine, CartStatus, OwnerKind
 
 ENTRY_TTL_SECONDS = 600
 GENERATION_TTL_SECONDS = 2 * ENTRY_TTL_SECONDS

@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 
 from subgraphs.cart.domain.model import VariantFacts
-from subgraphs.platform.errors import AppError
+from subgraphs.platform.kernel.errors import AppError
 
 QUERY = """query CartVariantFacts($r: [_Any!]!) {
   _entities(representations: $r) {

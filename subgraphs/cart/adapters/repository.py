@@ -6,14 +6,15 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import delete, func, select, text, update
+from sqlalchemy import and_, bindparam, delete, func, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from subgraphs.cart.adapters import tables as t
-from subgraphs.cart.domain.model import Cart, CartLine, CartStatus, OwnerKind, Wishlist, WishlistItem
-from subgraphs.cart.service_layer.ports import Owner, StoredRequest
-from subgraphs.platform.ids import new_id
+from subgraphs.cart.domain.cart import Cart, LinesChange
+from subgraphs.cart.domain.model import CartLine, CartStatus, Owner, OwnerKind, Wishlist, WishlistItem
+from subgraphs.cart.service_layer.ports import StoredRequest
+from subgraphs.platform.kernel.ids import new_id
 
 
 def line_from_row(row: Any) -> CartLine:
@@ -91,10 +92,36 @@ class SqlCartRepository:
         )
         return [line_from_row(r) for r in rows]
 
-    async def add_line(self, owner_id: uuid.UUID, cart: Cart, line: CartLine) -> None:
+    async def save(
+        self, cart: Cart, change: LinesChange | None = None, merged_into: uuid.UUID | None = None
+    ) -> None:
+        if change is not None:
+            for line in change.added:
+                await self._add_line(cart, line)
+            for line in change.changed:
+                await self._save_line(cart.owner_id, line)
+            if change.removed:
+                i = t.cart_items
+                await self.conn.execute(
+                    delete(i).where(i.c.owner_id == cart.owner_id, i.c.id.in_([x.id for x in change.removed]))
+                )
+        c = t.carts
+        values: dict[str, Any] = {
+            "status": cart.status.value,
+            "version": cart.version,
+            "currency": cart.currency,
+            "updated_at": cart.updated_at,
+        }
+        if merged_into is not None:
+            values["merged_into"] = merged_into
+        await self.conn.execute(
+            update(c).where(c.c.owner_id == cart.owner_id, c.c.id == cart.id).values(**values)
+        )
+
+    async def _add_line(self, cart: Cart, line: CartLine) -> None:
         await self.conn.execute(
             insert(t.cart_items).values(
-                owner_id=owner_id,
+                owner_id=cart.owner_id,
                 id=line.id,
                 cart_id=cart.id,
                 variant_id=line.variant_id,
@@ -107,28 +134,47 @@ class SqlCartRepository:
             )
         )
 
-    async def save_line(self, owner_id: uuid.UUID, line: CartLine) -> None:
+    async def _save_line(self, owner_id: uuid.UUID, line: CartLine) -> None:
         i = t.cart_items
         await self.conn.execute(
             update(i).where(i.c.owner_id == owner_id, i.c.id == line.id).values(**_line_values(line))
         )
 
-    async def delete_lines(self, owner_id: uuid.UUID, line_ids: Sequence[uuid.UUID]) -> None:
-        i = t.cart_items
-        await self.conn.execute(delete(i).where(i.c.owner_id == owner_id, i.c.id.in_(list(line_ids))))
+    async def lines_in_active_carts(
+        self, *, product_id: uuid.UUID | None = None, variant_id: uuid.UUID | None = None
+    ) -> list[tuple[uuid.UUID, CartLine]]:
+        i, c = t.cart_items, t.carts
+        condition = i.c.variant_id == variant_id if variant_id is not None else i.c.product_id == product_id
+        # On Citus this is the one cross-shard read: asynchronous, off the request path.
+        rows = await self.conn.execute(
+            select(i)
+            .join(c, and_(c.c.owner_id == i.c.owner_id, c.c.id == i.c.cart_id))
+            .where(condition, c.c.status == CartStatus.ACTIVE.value)
+        )
+        return [(r.owner_id, line_from_row(r)) for r in rows]
 
-    async def save_cart(self, cart: Cart, merged_into: uuid.UUID | None = None) -> None:
-        c = t.carts
-        values: dict[str, Any] = {
-            "status": cart.status.value,
-            "version": cart.version,
-            "currency": cart.currency,
-            "updated_at": cart.updated_at,
-        }
-        if merged_into is not None:
-            values["merged_into"] = merged_into
+    async def refresh_lines(self, lines: Sequence[tuple[uuid.UUID, CartLine]]) -> None:
+        if not lines:
+            return
+        i = t.cart_items
         await self.conn.execute(
-            update(c).where(c.c.owner_id == cart.owner_id, c.c.id == cart.id).values(**values)
+            update(i)
+            .where(i.c.owner_id == bindparam("o"), i.c.id == bindparam("l"))
+            .values(
+                unit_price=bindparam("price"),
+                available=bindparam("available"),
+                unavailable=bindparam("unavailable"),
+            ),
+            [
+                {
+                    "o": owner,
+                    "l": x.id,
+                    "price": x.unit_price,
+                    "available": x.available,
+                    "unavailable": x.unavailable,
+                }
+                for owner, x in lines
+            ],
         )
 
     async def stored_request(self, owner_id: uuid.UUID, key: str) -> StoredRequest | None:

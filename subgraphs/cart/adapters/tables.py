@@ -10,6 +10,8 @@ this schema; product data is referenced by id only.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sqlalchemy import (
     BigInteger,
     Boolean,
@@ -28,11 +30,13 @@ from sqlalchemy import (
     text,
 )
 
-from subgraphs.platform.columns import timestamps
-from subgraphs.platform.idempotency import processed_events_table
-from subgraphs.platform.outbox import outbox_table
+from subgraphs.platform.sql.columns import timestamps
+from subgraphs.platform.sql.inbox import processed_events_table
+from subgraphs.platform.sql.outbox import outbox_table
 
 SCHEMA = "cart"
+# Alembic scripts of this schema, applied at start (`platform.sql.migrations`).
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 metadata = MetaData(schema=SCHEMA)
 
 

@@ -1,4 +1,4 @@
-"""The cart's unit of work: the platform's SQL unit of work bound to our repository.
+"""The cart's unit of work: the platform's SQL unit of work bound to our repository and tables.
 
 After a commit it drops the cached view of every owner the events name, so the next read
 sees the change; a rolled-back change leaves the cache alone.
@@ -11,19 +11,26 @@ import uuid
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from subgraphs.cart.adapters import tables
-from subgraphs.cart.adapters.cart_cache import CartCache
 from subgraphs.cart.adapters.repository import SqlCartRepository
-from subgraphs.cart.domain.events import topic_for
-from subgraphs.platform.events import Event
-from subgraphs.platform.unit_of_work import SqlUnitOfWork
+from subgraphs.cart.service_layer.ports import CartViews, OpenCartUnitOfWork
+from subgraphs.platform.kernel.messages import EventContract
+from subgraphs.platform.kernel.unit_of_work import Claim
+from subgraphs.platform.sql.unit_of_work import SqlUnitOfWork
 
 
-class CartUnitOfWork(SqlUnitOfWork[SqlCartRepository]):
-    def __init__(self, engine: AsyncEngine, cache: CartCache) -> None:
-        async def drop_cached(events: list[Event]) -> None:
-            owners = {
-                uuid.UUID(str(e.data[k])) for e in events for k in ("ownerId", "fromOwnerId") if k in e.data
-            }
-            await cache.drop(owners)
+def _owners(events: list[EventContract]) -> set[uuid.UUID]:
+    """Every cart or wishlist owner the events name (a merge names the guest too)."""
+    named = (getattr(e, name, None) for e in events for name in ("owner_id", "from_owner_id"))
+    return {owner for owner in named if isinstance(owner, uuid.UUID)}
 
-        super().__init__(engine, SqlCartRepository, tables.outbox, topic_for, after_commit=drop_cached)
+
+def cart_unit_of_work(engine: AsyncEngine, views: CartViews) -> OpenCartUnitOfWork:
+    async def drop_cached(events: list[EventContract]) -> None:
+        await views.drop(_owners(events))
+
+    def open_unit_of_work(claim: Claim | None = None) -> SqlUnitOfWork[SqlCartRepository]:
+        return SqlUnitOfWork(
+            engine, SqlCartRepository, tables.outbox, tables.processed_events, claim, after_commit=drop_cached
+        )
+
+    return open_unit_of_work

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from subgraphs.platform.errors import BadUserInput, Conflict, NotFound
+from subgraphs.platform.kernel.errors import BadUserInput, Conflict, NotFound
 
 
 class InvalidQuantity(BadUserInput):

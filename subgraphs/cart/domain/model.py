@@ -1,27 +1,13 @@
-"""The cart and wishlist model: pure rules, no I/O.
-
-Rules (stated for clients in the schema descriptions too):
-- a line holds one variant; adding the same variant again adds to its quantity;
-- a line's quantity is 1..MAX_LINE_QUANTITY and never more than the stock known when it was
-  last changed; a cart has at most MAX_LINES lines and one currency;
-- merging a guest cart into a user's cart sums quantities per variant, then caps each line
-  by MAX_LINE_QUANTITY and by stock; guest lines beyond MAX_LINES are dropped (reported);
-- lines whose variant disappeared or ran out stay in the cart, flagged, never silently lost.
-"""
+"""Cart lines, owners and wishlists: pure rules, no I/O (the `Cart` aggregate is in `cart.py`)."""
 
 from __future__ import annotations
 
 import enum
 import uuid
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 
-from subgraphs.cart.domain.errors import (
-    CartFull,
-    CurrencyMismatch,
-    InsufficientStock,
-    InvalidQuantity,
-)
+from subgraphs.cart.domain.errors import InsufficientStock, InvalidQuantity
 
 MAX_LINE_QUANTITY = 99
 MAX_LINES = 100
@@ -37,6 +23,23 @@ class CartStatus(enum.Enum):
 class OwnerKind(enum.Enum):
     USER = "USER"
     GUEST = "GUEST"
+
+
+@dataclass(frozen=True, slots=True)
+class Owner:
+    """Whose cart: a signed-in user, or a guest known by the id derived from their cart token."""
+
+    id: uuid.UUID
+    kind: OwnerKind
+
+    @classmethod
+    def user(cls, user_id: uuid.UUID) -> Owner:
+        return cls(user_id, OwnerKind.USER)
+
+    @classmethod
+    def guest(cls, token_sha256: bytes) -> Owner:
+        """A guest cart's owner id is the first 16 bytes of its token's SHA-256."""
+        return cls(uuid.UUID(bytes=token_sha256[:16]), OwnerKind.GUEST)
 
 
 class LineProblem(enum.Enum):
@@ -101,30 +104,6 @@ class CartLine:
         return replace(self, unavailable=False, unit_price=facts.unit_price, available=facts.available)
 
 
-@dataclass(slots=True)
-class Cart:
-    id: uuid.UUID
-    owner_id: uuid.UUID
-    owner_kind: OwnerKind
-    status: CartStatus
-    version: int
-    currency: str | None
-    lines: list[CartLine] = field(default_factory=list)
-    created_at: datetime | None = None
-    updated_at: datetime | None = None
-
-    def changed(self, now: datetime) -> None:
-        """Every change moves the version on (optimistic locking) and the change time."""
-        self.version += 1
-        self.updated_at = now
-
-    def line_for(self, variant_id: uuid.UUID) -> CartLine | None:
-        return next((line for line in self.lines if line.variant_id == variant_id), None)
-
-    def line(self, line_id: uuid.UUID) -> CartLine | None:
-        return next((line for line in self.lines if line.id == line_id), None)
-
-
 def check_quantity(quantity: int, field_name: str = "quantity") -> None:
     if quantity < 1 or quantity > MAX_LINE_QUANTITY:
         raise InvalidQuantity(
@@ -139,35 +118,6 @@ def check_stock(quantity: int, available: int, field_name: str = "quantity") -> 
         raise InsufficientStock(
             f"Only {max(available, 0)} left in stock.", field=field_name, available=max(available, 0)
         )
-
-
-def check_fits(cart: Cart, facts: VariantFacts, field_name: str = "variantId") -> None:
-    """A new line for `facts` may join the cart (currency and line count)."""
-    if cart.currency is not None and cart.lines and facts.currency != cart.currency:
-        raise CurrencyMismatch(
-            f"This cart is in {cart.currency}; the variant is priced in {facts.currency}.", field=field_name
-        )
-    if len(cart.lines) >= MAX_LINES:
-        raise CartFull(f"A cart holds at most {MAX_LINES} different items.", field=field_name)
-
-
-@dataclass(frozen=True, slots=True)
-class MergeAdjustment:
-    variant_id: uuid.UUID
-    requested: int
-    kept: int
-    reason: str  # LINE_LIMIT | STOCK | CART_FULL | CURRENCY | UNAVAILABLE
-
-
-def merged_quantity(existing: int, incoming: int, facts: VariantFacts | None) -> tuple[int, str | None]:
-    """Summed quantity capped by the line limit and stock, and why it was capped."""
-    wanted = existing + incoming
-    if facts is None:
-        return existing, "UNAVAILABLE"
-    cap = min(MAX_LINE_QUANTITY, max(facts.available, existing))
-    if wanted <= cap:
-        return wanted, None
-    return cap, "LINE_LIMIT" if cap == MAX_LINE_QUANTITY else "STOCK"
 
 
 MAX_WISHLISTS = 20

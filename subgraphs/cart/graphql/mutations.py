@@ -8,23 +8,19 @@ from collections.abc import Awaitable, Callable, Sequence
 
 import strawberry
 
+from subgraphs.cart.domain.cart import LineRequest
 from subgraphs.cart.domain.errors import InvalidCartToken, StaleCartVersion, VariantUnavailable
-from subgraphs.cart.domain.model import OwnerKind
-from subgraphs.cart.graphql.ids import parse_ids
-from subgraphs.cart.graphql.owner import (
-    current_owner,
-    guest_owner,
-    new_cart_token,
-    remember_guest,
-)
-from subgraphs.cart.graphql.reads import cached_cart, carts, merge_presented_guest_cart, new_uow
+from subgraphs.cart.domain.model import Owner
+from subgraphs.cart.graphql.context import CartContext, Info
+from subgraphs.cart.graphql.owner import current_owner, guest_owner, new_cart_token, remember_guest
+from subgraphs.cart.graphql.reads import merge_presented_guest_cart
 from subgraphs.cart.graphql.types import Cart, CartItem
-from subgraphs.cart.service_layer.carts import CartChange, LineRequest
-from subgraphs.cart.service_layer.ports import Owner
-from subgraphs.platform.context import Context, Info
-from subgraphs.platform.errors import AppError, NotFound
-from subgraphs.platform.graphql_types import UserError, user_errors_from
-from subgraphs.platform.results import InputErrors
+from subgraphs.cart.service_layer.carts import CartChange
+from subgraphs.platform.graphql.arguments import parse_ids
+from subgraphs.platform.graphql.mutations import expected_errors
+from subgraphs.platform.graphql.types import UserError, user_errors_from
+from subgraphs.platform.kernel.errors import AppError, NotFound
+from subgraphs.platform.kernel.results import InputErrors
 
 IDEMPOTENCY = (
     "A retry with the same key (and the same items) replays the first result instead of adding twice."
@@ -77,7 +73,7 @@ def _ids(raw: list[strawberry.ID], field: str) -> list[uuid.UUID]:
     return parse_ids(raw, field, lambda path: NotFound("Cart item not found.", field=path))
 
 
-async def _run(
+async def run_cart_change(
     info: Info, write: Callable[[Owner], Awaitable[CartChange]], *, guest_may_start: bool = False
 ) -> CartPayload:
     ctx = info.context
@@ -97,7 +93,7 @@ async def _run(
             items=[],
             cart_token=None,
             replayed=False,
-            user_errors=user_errors_from(errors),
+            user_errors=expected_errors(exc),
         )
     if token is not None:
         remember_guest(ctx, token)
@@ -111,12 +107,12 @@ async def _run(
     )
 
 
-async def _current(ctx: Context, errors: Sequence[AppError]) -> Cart | None:
+async def _current(ctx: CartContext, errors: Sequence[AppError]) -> Cart | None:
     """After a version conflict the payload carries the cart as it is now."""
     owner = current_owner(ctx)
     if owner is None or not any(isinstance(e, StaleCartVersion) for e in errors):
         return None
-    cart = await cached_cart(ctx, owner, create=False)
+    cart = await ctx.services.cart_reads.active_cart(owner, create=False)
     return Cart.from_cart(cart) if cart else None
 
 
@@ -146,15 +142,14 @@ class CartMutation:
     ) -> CartPayload:
         async def write(owner: Owner) -> CartChange:
             [variant] = _variant_ids([variant_id], "variantId")
-            return await carts(info.context).add(
-                new_uow(info.context),
+            return await info.context.services.carts.add(
                 owner,
                 [LineRequest(variant, quantity)],
                 idempotency_key=idempotency_key,
                 expected_version=expected_version,
             )
 
-        return await _run(info, write, guest_may_start=True)
+        return await run_cart_change(info, write, guest_may_start=True)
 
     @strawberry.mutation(
         description=f"Add up to 50 variants at once, all or nothing. {IDEMPOTENCY} {VERSION}"
@@ -169,8 +164,7 @@ class CartMutation:
         async def write(owner: Owner) -> CartChange:
             variants = _variant_ids([i.variant_id for i in items], "items.{i}.variantId")
             requests = [LineRequest(v, i.quantity) for v, i in zip(variants, items, strict=True)]
-            return await carts(info.context).add(
-                new_uow(info.context),
+            return await info.context.services.carts.add(
                 owner,
                 requests,
                 idempotency_key=idempotency_key,
@@ -178,7 +172,7 @@ class CartMutation:
                 prefix="items",
             )
 
-        return await _run(info, write, guest_may_start=True)
+        return await run_cart_change(info, write, guest_may_start=True)
 
     @strawberry.mutation(description=f"Set a line's quantity (1-99; use removeCartItem to remove). {VERSION}")
     async def update_cart_item(
@@ -186,11 +180,11 @@ class CartMutation:
     ) -> CartPayload:
         async def write(owner: Owner) -> CartChange:
             [line] = _ids([id], "id")
-            return await carts(info.context).update(
-                new_uow(info.context), owner, [(line, quantity)], expected_version=expected_version
+            return await info.context.services.carts.update(
+                owner, [(line, quantity)], expected_version=expected_version
             )
 
-        return await _run(info, write)
+        return await run_cart_change(info, write)
 
     @strawberry.mutation(description=f"Set several lines' quantities, all or nothing. {VERSION}")
     async def cart_items_bulk_update(
@@ -199,37 +193,36 @@ class CartMutation:
         async def write(owner: Owner) -> CartChange:
             lines = _ids([i.id for i in items], "items.{i}.id")
             changes = [(line, i.quantity) for line, i in zip(lines, items, strict=True)]
-            return await carts(info.context).update(
-                new_uow(info.context), owner, changes, expected_version=expected_version, prefix="items"
+            return await info.context.services.carts.update(
+                owner, changes, expected_version=expected_version, prefix="items"
             )
 
-        return await _run(info, write)
+        return await run_cart_change(info, write)
 
     @strawberry.mutation(description=f"Remove a line. {VERSION}")
     async def remove_cart_item(
         self, info: Info, id: strawberry.ID, expected_version: int | None = None
     ) -> CartPayload:
         async def write(owner: Owner) -> CartChange:
-            return await carts(info.context).remove(
-                new_uow(info.context), owner, _ids([id], "id"), expected_version=expected_version
+            return await info.context.services.carts.remove(
+                owner, _ids([id], "id"), expected_version=expected_version
             )
 
-        return await _run(info, write)
+        return await run_cart_change(info, write)
 
     @strawberry.mutation(description=f"Remove several lines, all or nothing. {VERSION}")
     async def cart_items_bulk_remove(
         self, info: Info, ids: list[strawberry.ID], expected_version: int | None = None
     ) -> CartPayload:
         async def write(owner: Owner) -> CartChange:
-            return await carts(info.context).remove(
-                new_uow(info.context),
+            return await info.context.services.carts.remove(
                 owner,
                 _ids(ids, "ids.{i}"),
                 expected_version=expected_version,
                 prefix="ids",
             )
 
-        return await _run(info, write)
+        return await run_cart_change(info, write)
 
     @strawberry.federation.mutation(
         authenticated=True,
@@ -238,16 +231,16 @@ class CartMutation:
         "signed-in cart call that still carries the guest token merges it the same way.",
     )
     async def merge_guest_cart(self, info: Info, cart_token: str) -> MergeGuestCartPayload:
-        user = Owner(info.context.require_principal().user_id, OwnerKind.USER)
+        user = Owner.user(info.context.require_principal().user_id)
         try:
             guest = guest_owner(cart_token)
         except InvalidCartToken as exc:
             return MergeGuestCartPayload(
                 cart=None, merged_items_count=0, adjustments=[], user_errors=user_errors_from([exc])
             )
-        outcome = await carts(info.context).merge(new_uow(info.context), user, guest)
+        outcome = await info.context.services.carts.merge(user, guest)
         if outcome is None:
-            cart = await carts(info.context).open(new_uow(info.context), user)
+            cart = await info.context.services.carts.open(user)
             return MergeGuestCartPayload(
                 cart=Cart.from_cart(cart), merged_items_count=0, adjustments=[], user_errors=[]
             )

@@ -13,9 +13,8 @@ import re
 import secrets
 
 from subgraphs.cart.domain.errors import InvalidCartToken
-from subgraphs.cart.domain.model import OwnerKind
-from subgraphs.cart.service_layer.ports import Owner
-from subgraphs.platform.context import Context
+from subgraphs.cart.domain.model import Owner
+from subgraphs.cart.graphql.context import CartContext
 
 CART_TOKEN_HEADER = "x-cart-token"
 CART_TOKEN_COOKIE = "cart_token"
@@ -33,17 +32,17 @@ def guest_owner(token: str) -> Owner:
     return Owner.guest(hashlib.sha256(token.encode()).digest())
 
 
-def presented_token(ctx: Context) -> str | None:
+def presented_token(ctx: CartContext) -> str | None:
     request = ctx.request
     token = request.headers.get(CART_TOKEN_HEADER) or request.cookies.get(CART_TOKEN_COOKIE)
     return token or None
 
 
-def user_owner(ctx: Context) -> Owner | None:
-    return Owner(ctx.principal.user_id, OwnerKind.USER) if ctx.principal else None
+def user_owner(ctx: CartContext) -> Owner | None:
+    return Owner.user(ctx.principal.user_id) if ctx.principal else None
 
 
-def current_owner(ctx: Context) -> Owner | None:
+def current_owner(ctx: CartContext) -> Owner | None:
     """The user when signed in, else the guest of the presented token, else nobody."""
     if (user := user_owner(ctx)) is not None:
         return user
@@ -51,7 +50,7 @@ def current_owner(ctx: Context) -> Owner | None:
     return guest_owner(token) if token else None
 
 
-def remember_guest(ctx: Context, token: str) -> None:
+def remember_guest(ctx: CartContext, token: str) -> None:
     if ctx.response is not None:
         ctx.response.set_cookie(
             CART_TOKEN_COOKIE,
@@ -64,6 +63,6 @@ def remember_guest(ctx: Context, token: str) -> None:
         )
 
 
-def forget_guest(ctx: Context) -> None:
+def forget_guest(ctx: CartContext) -> None:
     if ctx.response is not None:
         ctx.response.delete_cookie(CART_TOKEN_COOKIE, path="/", secure=True, httponly=True, samesite="lax")

@@ -9,16 +9,15 @@ from datetime import datetime
 from typing import Any
 
 import strawberry
-from sqlalchemy import literal_column
 
 from subgraphs.cart.domain.model import CartLine
+from subgraphs.cart.graphql.context import Info
 from subgraphs.cart.graphql.reads import active_cart, cart_by_id
 from subgraphs.cart.graphql.types import Cart, CartItem
-from subgraphs.platform.context import Info
-from subgraphs.platform.graphql_pagination import id_filter
-from subgraphs.platform.graphql_types import Connection, SortDirection
-from subgraphs.platform.ids import parse_id
-from subgraphs.platform.pagination import KeysetOrder, PageArgs, SortKey, page_in_memory
+from subgraphs.platform.graphql.arguments import id_filter, page_args
+from subgraphs.platform.graphql.types import Connection, SortDirection
+from subgraphs.platform.kernel.ids import parse_id
+from subgraphs.platform.kernel.paging import CursorOrder, page_in_memory
 
 
 @strawberry.enum
@@ -42,18 +41,19 @@ class CartItemFilter:
     has_problems: bool | None = None
 
 
-_SORT: dict[CartItemSortField, tuple[Callable[[CartLine], Any], str, type]] = {
-    CartItemSortField.ADDED_AT: (lambda line: line.added_at, "added_at", datetime),
-    CartItemSortField.UPDATED_AT: (lambda line: line.updated_at, "updated_at", datetime),
-    CartItemSortField.UNIT_PRICE: (lambda line: line.unit_price, "unit_price", int),
-    CartItemSortField.QUANTITY: (lambda line: line.quantity, "quantity", int),
+_SORT: dict[CartItemSortField, tuple[Callable[[CartLine], Any], type]] = {
+    CartItemSortField.ADDED_AT: (lambda line: line.added_at, datetime),
+    CartItemSortField.UPDATED_AT: (lambda line: line.updated_at, datetime),
+    CartItemSortField.UNIT_PRICE: (lambda line: line.unit_price, int),
+    CartItemSortField.QUANTITY: (lambda line: line.quantity, int),
 }
 
 
-def _order(sort: CartItemSort) -> KeysetOrder:
-    _, column, python_type = _SORT[sort.field]
-    keys = (SortKey(literal_column(column), python_type), SortKey(literal_column("id"), uuid.UUID))
-    return KeysetOrder("cartItems", sort.field.value, keys, sort.direction is SortDirection.DESC)
+def _order(sort: CartItemSort) -> CursorOrder:
+    _, python_type = _SORT[sort.field]
+    return CursorOrder(
+        "cartItems", sort.field.value, (python_type, uuid.UUID), sort.direction is SortDirection.DESC
+    )
 
 
 @strawberry.type
@@ -92,7 +92,7 @@ class CartQuery:
             and (f.has_problems is None or bool(line.problems) is f.has_problems)
         ]
         value = _SORT[s.field][0]
-        page = PageArgs(first, after, last, before).validated(info.context.settings.max_page_size)
+        page = page_args(info.context, first, after, last, before)
 
         def values_of(line: CartLine) -> list[object]:
             return [value(line), line.id]

@@ -8,9 +8,9 @@ from subgraphs.cart.graphql.mutations import CartMutation
 from subgraphs.cart.graphql.queries import CartQuery
 from subgraphs.cart.graphql.types import Cart, Product, ProductVariant
 from subgraphs.cart.graphql.wishlists import WishlistMutation, WishlistQuery
-from subgraphs.platform.auth_extension import reject_invalid_tokens
-from subgraphs.platform.graphql_limits import limit_extensions
-from subgraphs.platform.schema import SubgraphSchema
+from subgraphs.platform.graphql.auth_extension import reject_invalid_tokens
+from subgraphs.platform.graphql.limits import limit_extensions
+from subgraphs.platform.graphql.schema import SubgraphSchema
 from subgraphs.platform.settings import Settings
 
 

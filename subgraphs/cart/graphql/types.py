@@ -11,9 +11,10 @@ from strawberry.federation.schema_directives import Key
 from strawberry.federation.types import FieldSet
 
 from subgraphs.cart.domain import model
+from subgraphs.cart.domain.cart import Cart as CartAggregate
+from subgraphs.cart.graphql.context import Info
 from subgraphs.cart.graphql.reads import cart_by_id
-from subgraphs.platform.context import Info
-from subgraphs.platform.graphql_types import Money
+from subgraphs.platform.graphql.types import Money
 
 
 @strawberry.federation.type(keys=[Key(fields=FieldSet("id"), resolvable=False)])
@@ -103,7 +104,7 @@ class Cart:
         return cls.from_cart(cart) if cart else None
 
     @classmethod
-    def from_cart(cls, cart: model.Cart) -> Cart:
+    def from_cart(cls, cart: CartAggregate) -> Cart:
         items = [CartItem.from_line(line) for line in cart.lines]
         counted = [line for line in cart.lines if _counted(line)]
         currency = cart.currency or ""

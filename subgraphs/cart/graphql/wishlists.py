@@ -8,26 +8,22 @@ from datetime import datetime
 from typing import Any
 
 import strawberry
-from sqlalchemy import select
 
-from subgraphs.cart.adapters import tables as t
-from subgraphs.cart.adapters.repository import wishlist_from_row, wishlist_item_from_row
 from subgraphs.cart.domain import model
-from subgraphs.cart.graphql.ids import parse_ids
-from subgraphs.cart.graphql.mutations import CartPayload, _run
-from subgraphs.cart.graphql.reads import new_uow
+from subgraphs.cart.domain.model import Owner
+from subgraphs.cart.graphql.context import CartContext, Info
+from subgraphs.cart.graphql.mutations import CartPayload, run_cart_change
 from subgraphs.cart.graphql.types import Product, ProductVariant
-from subgraphs.cart.graphql.wiring import WISHLISTS
 from subgraphs.cart.service_layer.carts import CartChange
-from subgraphs.cart.service_layer.ports import Owner
-from subgraphs.cart.service_layer.wishlists import Wishlists, WishRequest
-from subgraphs.platform.context import Context, Info
-from subgraphs.platform.errors import NotFound
-from subgraphs.platform.graphql_pagination import ascending, id_filter, paginate
-from subgraphs.platform.graphql_types import Connection, SortDirection, UserError, user_errors_from
-from subgraphs.platform.ids import parse_id
-from subgraphs.platform.pagination import KeysetOrder, PageArgs, SortKey
-from subgraphs.platform.results import InputErrors
+from subgraphs.cart.service_layer.reads import WishlistItemQuery
+from subgraphs.cart.service_layer.wishlists import WishRequest
+from subgraphs.platform.graphql.arguments import id_filter, page_args, parse_ids
+from subgraphs.platform.graphql.mutations import expected_errors
+from subgraphs.platform.graphql.types import Connection, SortDirection, UserError
+from subgraphs.platform.kernel.errors import NotFound
+from subgraphs.platform.kernel.ids import parse_id
+from subgraphs.platform.kernel.paging import PageArgs
+from subgraphs.platform.kernel.results import InputErrors
 
 
 @strawberry.type
@@ -71,7 +67,8 @@ class Wishlist:
     async def items(
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> Connection[WishlistItem]:
-        return await _items(info, uuid.UUID(self.id), None, WishlistItemSort(), PageArgs(first, after))
+        page = page_args(info.context, first, after, None, None)
+        return await _items(info.context, WishlistItemQuery(wishlist_id=uuid.UUID(self.id)), page)
 
 
 @strawberry.input
@@ -91,38 +88,24 @@ class WishlistItemInput:
     variant_id: strawberry.ID | None = None
 
 
-def _owner(ctx: Context) -> Owner:
-    return Owner(ctx.require_principal().user_id, model.OwnerKind.USER)
+def _owner(ctx: CartContext) -> Owner:
+    return Owner.user(ctx.require_principal().user_id)
 
 
-def _service(ctx: Context) -> Wishlists:
-    service: Wishlists = ctx.services[WISHLISTS]
-    return service
-
-
-async def _items(
-    info: Info,
-    wishlist_id: uuid.UUID | None,
-    f: WishlistItemFilter | None,
-    sort: WishlistItemSort,
-    page: PageArgs,
-) -> Connection[WishlistItem]:
-    i = t.wishlist_items
-    query = select(i).where(i.c.owner_id == _owner(info.context).id)
-    if wishlist_id is not None:
-        query = query.where(i.c.wishlist_id == wishlist_id)
-    if f is not None:
-        if (product := id_filter(f.product_id, "filter.productId")) is not None:
-            query = query.where(i.c.product_id == product)
-        if (seller := id_filter(f.seller_id, "filter.sellerId")) is not None:
-            query = query.where(i.c.seller_id == seller)
-    # Ids are UUIDv7: id order is the order items were added.
-    order = KeysetOrder(
-        "wishlistItems", "ADDED_AT", (SortKey(i.c.id, uuid.UUID),), sort.direction is SortDirection.DESC
+def _item_query(
+    wishlist_id: strawberry.ID | None, f: WishlistItemFilter | None, sort: WishlistItemSort
+) -> WishlistItemQuery:
+    return WishlistItemQuery(
+        wishlist_id=id_filter(wishlist_id, "wishlistId"),
+        product_id=id_filter(f.product_id, "filter.productId") if f else None,
+        seller_id=id_filter(f.seller_id, "filter.sellerId") if f else None,
+        newest_first=sort.direction is SortDirection.DESC,
     )
-    return await paginate(
-        info, query, order, page, lambda r: WishlistItem.from_item(wishlist_item_from_row(r))
-    )
+
+
+async def _items(ctx: CartContext, query: WishlistItemQuery, page: PageArgs) -> Connection[WishlistItem]:
+    rows = await ctx.services.wishlist_reads.item_page(_owner(ctx).id, query, page)
+    return Connection.from_page(rows, WishlistItem.from_item)
 
 
 @strawberry.type
@@ -138,24 +121,16 @@ class WishlistQuery:
         last: int | None = None,
         before: str | None = None,
     ) -> Connection[Wishlist]:
-        w = t.wishlists
-        query = select(w).where(w.c.owner_id == _owner(info.context).id)
-        order = ascending("wishlists", (w.c.id, uuid.UUID))
-        return await paginate(
-            info,
-            query,
-            order,
-            PageArgs(first, after, last, before),
-            lambda r: Wishlist.from_wishlist(wishlist_from_row(r)),
-        )
+        page = page_args(info.context, first, after, last, before)
+        rows = await info.context.services.wishlist_reads.wishlist_page(_owner(info.context).id, page)
+        return Connection.from_page(rows, Wishlist.from_wishlist)
 
     @strawberry.federation.field(authenticated=True)
     async def wishlist(self, info: Info, id: strawberry.ID) -> Wishlist | None:
         key = parse_id(id)
         if key is None:
             return None
-        async with new_uow(info.context) as uow:
-            found = await uow.repo.wishlist(_owner(info.context).id, key)
+        found = await info.context.services.wishlist_reads.wishlist(_owner(info.context).id, key)
         return Wishlist.from_wishlist(found) if found else None
 
     @strawberry.federation.field(authenticated=True, description="Items across your wishlists, or of one.")
@@ -170,22 +145,16 @@ class WishlistQuery:
         last: int | None = None,
         before: str | None = None,
     ) -> Connection[WishlistItem]:
-        return await _items(
-            info,
-            id_filter(wishlist_id, "wishlistId"),
-            filter,
-            sort or WishlistItemSort(),
-            PageArgs(first, after, last, before),
-        )
+        query = _item_query(wishlist_id, filter, sort or WishlistItemSort())
+        return await _items(info.context, query, page_args(info.context, first, after, last, before))
 
     @strawberry.federation.field(authenticated=True)
     async def wishlist_item(self, info: Info, id: strawberry.ID) -> WishlistItem | None:
         key = parse_id(id)
         if key is None:
             return None
-        async with new_uow(info.context) as uow:
-            found = await uow.repo.wishlist_items(_owner(info.context).id, [key])
-        return WishlistItem.from_item(found[0]) if found else None
+        found = await info.context.services.wishlist_reads.item(_owner(info.context).id, key)
+        return WishlistItem.from_item(found) if found else None
 
 
 @strawberry.type
@@ -209,7 +178,7 @@ async def _items_payload(call: Any) -> WishlistItemsPayload:
     try:
         result = await call
     except InputErrors as exc:
-        return WishlistItemsPayload(items=[], removed_ids=[], user_errors=user_errors_from(exc.errors))
+        return WishlistItemsPayload(items=[], removed_ids=[], user_errors=expected_errors(exc))
     if result and isinstance(result[0], uuid.UUID):
         return WishlistItemsPayload(
             items=[], removed_ids=[strawberry.ID(str(i)) for i in result], user_errors=[]
@@ -230,9 +199,9 @@ class WishlistMutation:
     @strawberry.federation.mutation(authenticated=True, description="A new named list (at most 20).")
     async def create_wishlist(self, info: Info, name: str) -> WishlistPayload:
         try:
-            created = await _service(info.context).create(new_uow(info.context), _owner(info.context), name)
+            created = await info.context.services.wishlists.create(_owner(info.context), name)
         except InputErrors as exc:
-            return WishlistPayload(wishlist=None, user_errors=user_errors_from(exc.errors))
+            return WishlistPayload(wishlist=None, user_errors=expected_errors(exc))
         return WishlistPayload(wishlist=Wishlist.from_wishlist(created), user_errors=[])
 
     @strawberry.federation.mutation(
@@ -241,7 +210,7 @@ class WishlistMutation:
     async def delete_wishlist(self, info: Info, id: strawberry.ID) -> WishlistItemsPayload:
         async def run() -> list[uuid.UUID]:
             [key] = _parse([id], "id")
-            return [await _service(info.context).delete(new_uow(info.context), _owner(info.context), key)]
+            return [await info.context.services.wishlists.delete(_owner(info.context), key)]
 
         return await _items_payload(run())
 
@@ -259,9 +228,7 @@ class WishlistMutation:
         async def run() -> list[model.WishlistItem]:
             requests = _requests([WishlistItemInput(product_id=product_id, variant_id=variant_id)], "")
             target = _parse([wishlist_id], "wishlistId")[0] if wishlist_id else None
-            return await _service(info.context).add(
-                new_uow(info.context), _owner(info.context), target, requests
-            )
+            return await info.context.services.wishlists.add(_owner(info.context), target, requests)
 
         return await _items_payload(run())
 
@@ -274,18 +241,14 @@ class WishlistMutation:
         async def run() -> list[model.WishlistItem]:
             requests = _requests(items, "items.")
             target = _parse([wishlist_id], "wishlistId")[0] if wishlist_id else None
-            return await _service(info.context).add(
-                new_uow(info.context), _owner(info.context), target, requests, "items"
-            )
+            return await info.context.services.wishlists.add(_owner(info.context), target, requests, "items")
 
         return await _items_payload(run())
 
     @strawberry.federation.mutation(authenticated=True)
     async def remove_from_wishlist(self, info: Info, id: strawberry.ID) -> WishlistItemsPayload:
         async def run() -> list[uuid.UUID]:
-            return await _service(info.context).remove(
-                new_uow(info.context), _owner(info.context), _parse([id], "id")
-            )
+            return await info.context.services.wishlists.remove(_owner(info.context), _parse([id], "id"))
 
         return await _items_payload(run())
 
@@ -295,9 +258,7 @@ class WishlistMutation:
     async def wishlist_items_bulk_remove(self, info: Info, ids: list[strawberry.ID]) -> WishlistItemsPayload:
         async def run() -> list[uuid.UUID]:
             keys = _parse(ids, "ids.{i}")
-            return await _service(info.context).remove(
-                new_uow(info.context), _owner(info.context), keys, "ids"
-            )
+            return await info.context.services.wishlists.remove(_owner(info.context), keys, "ids")
 
         return await _items_payload(run())
 
@@ -309,9 +270,9 @@ class WishlistMutation:
     ) -> CartPayload:
         async def write(owner: Owner) -> CartChange:
             [key] = _parse([id], "id")
-            return await _service(info.context).move_to_cart(new_uow(info.context), owner, key, quantity)
+            return await info.context.services.wishlists.move_to_cart(owner, key, quantity)
 
-        return await _run(info, write)
+        return await run_cart_change(info, write)
 
     @strawberry.federation.mutation(
         authenticated=True,
@@ -323,10 +284,6 @@ class WishlistMutation:
         async def run() -> list[model.WishlistItem]:
             [line] = _parse([cart_item_id], "cartItemId")
             target = _parse([wishlist_id], "wishlistId")[0] if wishlist_id else None
-            return [
-                await _service(info.context).move_from_cart(
-                    new_uow(info.context), _owner(info.context), line, target
-                )
-            ]
+            return [await info.context.services.wishlists.move_from_cart(_owner(info.context), line, target)]
 
         return await _items_payload(run())

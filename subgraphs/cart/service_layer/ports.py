@@ -1,38 +1,29 @@
-"""What the cart use cases need: storage, the catalogue's view of variants, and a unit of work."""
+"""What the cart use cases need: storage, a cache of carts, and the catalogue's view of variants."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from types import TracebackType
-from typing import Protocol, Self
+from typing import Protocol
 
-from subgraphs.cart.domain.model import Cart, CartLine, OwnerKind, VariantFacts, Wishlist, WishlistItem
-from subgraphs.platform.events import Event
-
-
-@dataclass(frozen=True, slots=True)
-class Owner:
-    """Whose cart: a signed-in user, or a guest known by the id derived from their cart token."""
-
-    id: uuid.UUID
-    kind: OwnerKind
-
-    @classmethod
-    def guest(cls, token_sha256: bytes) -> Owner:
-        """A guest cart's owner id is the first 16 bytes of its token's SHA-256."""
-        return cls(uuid.UUID(bytes=token_sha256[:16]), OwnerKind.GUEST)
+from subgraphs.cart.domain.cart import Cart, LinesChange
+from subgraphs.cart.domain.model import CartLine, Owner, VariantFacts, Wishlist, WishlistItem
+from subgraphs.platform.kernel.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
 
 @dataclass(frozen=True, slots=True)
 class StoredRequest:
+    """An idempotency key's first answer: the body it came with, and what it added."""
+
     request_hash: str
     cart_id: uuid.UUID
     line_id: uuid.UUID | None
 
 
 class Catalog(Protocol):
+    """The products subgraph as the cart sees it (it never reads products' tables)."""
+
     async def variants(self, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, VariantFacts]:
         """Facts for each listed, existing variant; the others are absent."""
         ...
@@ -45,10 +36,22 @@ class Catalog(Protocol):
 class CartRepository(Protocol):
     async def active_cart(self, owner: Owner, *, create: bool, lock: bool) -> Cart | None: ...
     async def cart_by_id(self, owner_id: uuid.UUID, cart_id: uuid.UUID) -> Cart | None: ...
-    async def add_line(self, owner_id: uuid.UUID, cart: Cart, line: CartLine) -> None: ...
-    async def save_line(self, owner_id: uuid.UUID, line: CartLine) -> None: ...
-    async def delete_lines(self, owner_id: uuid.UUID, line_ids: Sequence[uuid.UUID]) -> None: ...
-    async def save_cart(self, cart: Cart, merged_into: uuid.UUID | None = None) -> None: ...
+    async def save(
+        self, cart: Cart, change: LinesChange | None = None, merged_into: uuid.UUID | None = None
+    ) -> None:
+        """The cart row, and the lines the change added, changed and removed."""
+        ...
+
+    async def lines_in_active_carts(
+        self, *, product_id: uuid.UUID | None = None, variant_id: uuid.UUID | None = None
+    ) -> list[tuple[uuid.UUID, CartLine]]:
+        """(owner id, line) of every active cart holding the product or variant."""
+        ...
+
+    async def refresh_lines(self, lines: Sequence[tuple[uuid.UUID, CartLine]]) -> None:
+        """Writes the lines' catalogue facts (price, stock, availability), nothing else."""
+        ...
+
     async def stored_request(self, owner_id: uuid.UUID, key: str) -> StoredRequest | None: ...
     async def store_request(self, owner_id: uuid.UUID, key: str, request: StoredRequest) -> None: ...
     async def wishlist(self, owner_id: uuid.UUID, wishlist_id: uuid.UUID | None) -> Wishlist | None: ...
@@ -62,16 +65,16 @@ class CartRepository(Protocol):
     async def delete_wishlist_items(self, owner_id: uuid.UUID, item_ids: Sequence[uuid.UUID]) -> None: ...
 
 
-class CartUnitOfWork(Protocol):
-    events: list[Event]
+CartUnitOfWork = UnitOfWork[CartRepository]
+OpenCartUnitOfWork = UnitOfWorkFactory[CartRepository]
 
-    @property
-    def repo(self) -> CartRepository: ...
 
-    async def __aenter__(self) -> Self: ...
+class CartViews(Protocol):
+    """Each owner's active cart as last read, in a cache a change (or a price event) retires."""
 
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None: ...
+    async def get(self, owner_id: uuid.UUID) -> tuple[Cart | None, bytes]:
+        """(cached cart or None, the generation to pass back to `put`)."""
+        ...
 
-    async def commit(self) -> None: ...
+    async def put(self, cart: Cart, generation: bytes) -> None: ...
+    async def drop(self, owner_ids: Iterable[uuid.UUID]) -> None: ...

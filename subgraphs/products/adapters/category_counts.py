@@ -9,15 +9,12 @@ from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from subgraphs.platform.sql.keyset import ids_param
 from subgraphs.products.adapters import tables as t
-from subgraphs.products.adapters.listing import ids_param
-from subgraphs.products.domain.model import listing_deltas
 
 
-async def apply_listing_change(
-    conn: AsyncConnection, before: uuid.UUID | None, after: uuid.UUID | None
-) -> None:
-    for category_id, delta in listing_deltas(before, after):
+async def apply_listing_change(conn: AsyncConnection, deltas: Sequence[tuple[uuid.UUID, int]]) -> None:
+    for category_id, delta in deltas:
         stmt = insert(t.category_counts).values(category_id=category_id, active_products=delta)
         await conn.execute(
             stmt.on_conflict_do_update(

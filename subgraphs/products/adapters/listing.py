@@ -6,29 +6,19 @@ page, first or deep, is an index range scan of `first + 1` rows.
 
 from __future__ import annotations
 
-import enum
 import uuid
-from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, and_, any_, exists, func, literal, literal_column, select, text
+from sqlalchemy import Select, and_, any_, exists, func, literal, literal_column, or_, select, text
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.types import String, Uuid
+from sqlalchemy.types import String
 
-from subgraphs.platform.identity import Principal
-from subgraphs.platform.pagination import KeysetOrder, SortKey
+from subgraphs.platform.sql.keyset import KeysetOrder, SortKey, ids_param
 from subgraphs.products.adapters import tables as t
-from subgraphs.products.domain.model import ProductStatus
+from subgraphs.products.domain.visibility import CatalogueView
+from subgraphs.products.service_layer.read_models import ProductFilter, ProductSort, ProductSortField
 
 p = t.products
-
-
-class ProductSortField(enum.Enum):
-    NEWEST = "NEWEST"
-    PRICE = "PRICE"
-    TITLE = "TITLE"
-    POPULARITY = "POPULARITY"
-
 
 # Natural direction of each sort when the client gives none.
 DEFAULT_DESCENDING = {
@@ -45,54 +35,34 @@ _SORT_COLUMNS: dict[ProductSortField, tuple[SortKey, ...]] = {
     ProductSortField.POPULARITY: (SortKey(p.c.popularity, int), SortKey(p.c.id, uuid.UUID)),
 }
 
+# A literal, not a bind parameter, so the planner can use the partial indexes.
+ACTIVE = text("products.products.status = 'ACTIVE'")
+
 
 def product_order(sort: ProductSortField, descending: bool | None) -> KeysetOrder:
     desc = DEFAULT_DESCENDING[sort] if descending is None else descending
     return KeysetOrder("products", sort.value, _SORT_COLUMNS[sort], desc)
 
 
-@dataclass(frozen=True)
-class AttributeFilter:
-    attribute_id: uuid.UUID
-    values: tuple[str, ...]
+def order_of(sort: ProductSort) -> KeysetOrder:
+    return product_order(sort.field, sort.descending)
 
 
-@dataclass(frozen=True)
-class ProductFilter:
-    category_id: uuid.UUID | None = None
-    brand_ids: tuple[uuid.UUID, ...] = ()
-    seller_id: uuid.UUID | None = None
-    price_min: int | None = None
-    price_max: int | None = None
-    attributes: tuple[AttributeFilter, ...] = ()
-    in_stock: bool | None = None
-    status: ProductStatus | None = None
-    search: str | None = None
-    ids: tuple[uuid.UUID, ...] = field(default=())
+def visible(view: CatalogueView) -> list[Any]:
+    """The visibility rule (`domain.visibility`) as a WHERE on the products table."""
+    if view.everything:
+        return []
+    if view.own_seller_id is None:
+        return [ACTIVE]
+    return [or_(ACTIVE, p.c.seller_id == view.own_seller_id)]
 
 
-def ids_param(ids: Any) -> Any:
-    """`= ANY($1::uuid[])`: one prepared statement whatever the number of ids."""
-    return any_(literal(list(ids), ARRAY(Uuid)))
-
-
-def visible_status(principal: Principal | None, f: ProductFilter) -> ProductStatus | None:
-    """Storefront callers see ACTIVE products; sellers their own in any status; admins all."""
-    if principal is not None and (
-        principal.is_admin
-        or (principal.is_seller and f.seller_id is not None and f.seller_id == principal.user_id)
-    ):
-        return f.status
-    return ProductStatus.ACTIVE
-
-
-def filtered_products(f: ProductFilter, principal: Principal | None) -> Select[Any]:
+def filtered_products(f: ProductFilter, view: CatalogueView) -> Select[Any]:
     conditions: list[Any] = []  # column expressions and literal SQL text
-    status = visible_status(principal, f)
+    status = view.listing_status(f.seller_id, f.status)
     if status is not None:
         if f.status is not None and f.status != status:
             conditions.append(literal_column("false"))
-        # A literal, not a bind parameter, so the planner can use the partial indexes.
         conditions.append(text(f"products.products.status = '{status.value}'"))
     if f.category_id is not None:
         subtree = select(t.categories.c.id).where(

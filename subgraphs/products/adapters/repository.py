@@ -11,8 +11,8 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from subgraphs.platform.ids import new_id
-from subgraphs.platform.results import InputErrors
+from subgraphs.platform.kernel.ids import new_id
+from subgraphs.platform.kernel.results import InputErrors
 from subgraphs.products.adapters import tables as t
 from subgraphs.products.adapters.taxonomy_repository import TaxonomyRepository
 from subgraphs.products.domain.errors import DuplicateSku, IdempotencyKeyReused

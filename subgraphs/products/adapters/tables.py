@@ -9,6 +9,8 @@ unique without a cross-shard unique index. No foreign keys leave this schema.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sqlalchemy import (
     BigInteger,
     CheckConstraint,
@@ -28,11 +30,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR
 
-from subgraphs.platform.columns import timestamps
-from subgraphs.platform.idempotency import processed_events_table
-from subgraphs.platform.outbox import outbox_table
+from subgraphs.platform.sql.columns import timestamps
+from subgraphs.platform.sql.inbox import processed_events_table
+from subgraphs.platform.sql.outbox import outbox_table
 
 SCHEMA = "products"
+# Alembic scripts of this schema, applied at start (`platform.sql.migrations`).
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 metadata = MetaData(schema=SCHEMA)
 
 

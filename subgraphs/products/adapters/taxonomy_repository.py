@@ -10,6 +10,7 @@ from sqlalchemy import Table, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from subgraphs.products.adapters import tables as t
+from subgraphs.products.adapters.category_counts import apply_listing_change
 
 _TABLES: dict[str, Table] = {"categories": t.categories, "brands": t.brands, "attributes": t.attributes}
 
@@ -57,3 +58,6 @@ class TaxonomyRepository:
         await self.conn.execute(
             update(t.images).where(t.images.c.id == image_id).values(**values, updated_at=func.now())
         )
+
+    async def apply_listing_change(self, deltas: Sequence[tuple[uuid.UUID, int]]) -> None:
+        await apply_listing_change(self.conn, deltas)

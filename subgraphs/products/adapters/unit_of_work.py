@@ -1,15 +1,18 @@
-"""The catalogue's unit of work: the platform's SQL unit of work bound to our repository."""
+"""The catalogue's unit of work: the platform's SQL unit of work bound to our repository and tables."""
 
 from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from subgraphs.platform.unit_of_work import SqlUnitOfWork as PlatformUnitOfWork
+from subgraphs.platform.kernel.unit_of_work import Claim
+from subgraphs.platform.sql.unit_of_work import SqlUnitOfWork
 from subgraphs.products.adapters import tables
 from subgraphs.products.adapters.repository import SqlCatalogRepository
-from subgraphs.products.domain.events import topic_for
+from subgraphs.products.service_layer.ports import OpenCatalogUnitOfWork
 
 
-class SqlUnitOfWork(PlatformUnitOfWork[SqlCatalogRepository]):
-    def __init__(self, engine: AsyncEngine) -> None:
-        super().__init__(engine, SqlCatalogRepository, tables.outbox, topic_for)
+def catalog_unit_of_work(engine: AsyncEngine) -> OpenCatalogUnitOfWork:
+    def open_unit_of_work(claim: Claim | None = None) -> SqlUnitOfWork[SqlCatalogRepository]:
+        return SqlUnitOfWork(engine, SqlCatalogRepository, tables.outbox, tables.processed_events, claim)
+
+    return open_unit_of_work

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from subgraphs.platform.errors import BadUserInput, Conflict
+from subgraphs.platform.kernel.errors import BadUserInput, Conflict
 
 
 class InsufficientStock(BadUserInput):

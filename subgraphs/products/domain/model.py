@@ -9,7 +9,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from subgraphs.platform.errors import BadUserInput
+from subgraphs.platform.kernel.errors import BadUserInput
 from subgraphs.products.domain.errors import InsufficientStock
 
 MAX_TITLE = 300

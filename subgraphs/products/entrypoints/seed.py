@@ -21,13 +21,12 @@ import orjson
 from redis.asyncio import Redis
 from tqdm import tqdm
 
-from subgraphs.platform.cache import VersionedCache
-from subgraphs.platform.db import create_engine
-from subgraphs.platform.migrations import migrate
 from subgraphs.platform.settings import Settings
-from subgraphs.products.adapters.tables import SCHEMA
+from subgraphs.platform.sql.engine import create_engine
+from subgraphs.platform.sql.migrations import migrate
+from subgraphs.products.adapters.catalog_cache import catalog_cache
+from subgraphs.products.adapters.tables import MIGRATIONS, SCHEMA
 from subgraphs.products.domain.model import product_slug, slugify
-from subgraphs.products.entrypoints.asgi import MIGRATIONS
 
 ROOTS = [
     "Electronics",
@@ -371,7 +370,7 @@ async def invalidate_cached_listings(redis_url: str) -> None:
     """Cached responses predate the new catalogue (COPY bypasses the outbox on purpose)."""
     redis = Redis.from_url(redis_url)
     try:
-        await VersionedCache(redis, "catalog").invalidate()
+        await catalog_cache(redis, ttl_seconds=300).invalidate()
     finally:
         await redis.aclose()
 

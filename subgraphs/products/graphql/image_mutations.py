@@ -7,26 +7,28 @@ from typing import Any
 
 import strawberry
 
-from subgraphs.platform.authz import CATALOG_WRITE, requires_scopes
-from subgraphs.platform.context import Info
-from subgraphs.products.adapters.unit_of_work import SqlUnitOfWork
-from subgraphs.products.graphql import dataloaders as dl
+from subgraphs.contracts.access import CATALOG_WRITE, SELLER
+from subgraphs.platform.graphql.arguments import present, uuid_arg
+from subgraphs.platform.graphql.authz import requires_scopes
+from subgraphs.platform.graphql.mutations import user_errors
+from subgraphs.products.graphql import loaders as dl
+from subgraphs.products.graphql.context import Info
 from subgraphs.products.graphql.mutation_inputs import ProductImageInput, ProductImageUpdateInput
-from subgraphs.products.graphql.mutation_support import guarded, uuid_arg
 from subgraphs.products.graphql.payloads import DeletePayload, ProductImagesPayload
 from subgraphs.products.graphql.types import Product, ProductImage
-from subgraphs.products.service_layer import images as images_service
 from subgraphs.products.service_layer.commands import ImagePatch, ImageSpec
 
 
 async def _payload(info: Info, product_id: uuid.UUID, ids: list[uuid.UUID]) -> ProductImagesPayload:
     loader = dl.ImageByIdLoader.of(info.context)
     rows = [await loader.fresh(i) for i in ids]
-    base = info.context.settings.cdn_base_url
-    product = Product.from_row(await dl.ProductByIdLoader.of(info.context).fresh(product_id))
+    media = info.context.services.media
+    product = Product.from_row(
+        present(await dl.ProductByIdLoader.of(info.context).fresh(product_id), "product")
+    )
     return ProductImagesPayload(
         product=product,
-        images=[ProductImage.from_row(r, base) for r in rows if r is not None],
+        images=[ProductImage.from_row(r, media) for r in rows if r is not None],
         user_errors=[],
     )
 
@@ -37,10 +39,9 @@ class ImageMutation:
     async def product_images_bulk_create(
         self, info: Info, product_id: strawberry.ID, images: list[ProductImageInput]
     ) -> ProductImagesPayload:
-        actor = info.context.require_role("seller")
-        ids, errors = await guarded(
-            lambda: images_service.add_images(
-                SqlUnitOfWork(info.context.engine),
+        actor = info.context.require_role(SELLER)
+        ids, errors = await user_errors(
+            lambda: info.context.services.images.add_images(
                 actor,
                 uuid_arg(product_id, "productId"),
                 [ImageSpec(i.storage_key, i.alt, i.width, i.height) for i in images],
@@ -52,9 +53,9 @@ class ImageMutation:
 
     @strawberry.federation.mutation(**requires_scopes(CATALOG_WRITE))
     async def product_image_delete(self, info: Info, id: strawberry.ID) -> DeletePayload:
-        actor = info.context.require_role("seller")
-        deleted, errors = await guarded(
-            lambda: images_service.delete_image(SqlUnitOfWork(info.context.engine), actor, uuid_arg(id, "id"))
+        actor = info.context.require_role(SELLER)
+        deleted, errors = await user_errors(
+            lambda: info.context.services.images.delete_image(actor, uuid_arg(id, "id"))
         )
         return DeletePayload(deleted_id=strawberry.ID(str(deleted)) if deleted else None, user_errors=errors)
 
@@ -62,7 +63,7 @@ class ImageMutation:
     async def product_images_bulk_update(
         self, info: Info, product_id: strawberry.ID, images: list[ProductImageUpdateInput]
     ) -> ProductImagesPayload:
-        actor = info.context.require_role("seller")
+        actor = info.context.require_role(SELLER)
         changes = images
 
         def make() -> Any:
@@ -70,11 +71,11 @@ class ImageMutation:
                 ImagePatch(id=uuid_arg(c.id, f"images.{i}.id"), alt=c.alt, position=c.position)
                 for i, c in enumerate(changes)
             ]
-            return images_service.update_images(
-                SqlUnitOfWork(info.context.engine), actor, uuid_arg(product_id, "productId"), patches
+            return info.context.services.images.update_images(
+                actor, uuid_arg(product_id, "productId"), patches
             )
 
-        ids, errors = await guarded(make)
+        ids, errors = await user_errors(make)
         if ids is None:
             return ProductImagesPayload(product=None, images=[], user_errors=errors)
         return await _payload(info, uuid.UUID(str(product_id)), ids)

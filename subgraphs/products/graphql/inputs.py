@@ -6,7 +6,7 @@ import enum
 
 import strawberry
 
-from subgraphs.platform.graphql_types import SortDirection
+from subgraphs.platform.graphql.types import SortDirection
 from subgraphs.products.graphql.types import ProductStatus
 
 

@@ -12,11 +12,13 @@ from typing import Any, TypeVar
 
 import strawberry
 
-from subgraphs.platform.authz import CATALOG_WRITE, requires_scopes
-from subgraphs.platform.context import Info
-from subgraphs.products.adapters.unit_of_work import SqlUnitOfWork
+from subgraphs.contracts.access import CATALOG_WRITE, SELLER
+from subgraphs.platform.graphql.arguments import present, uuid_arg
+from subgraphs.platform.graphql.authz import requires_scopes
+from subgraphs.platform.graphql.mutations import user_errors
 from subgraphs.products.domain.model import ProductStatus as DomainStatus
-from subgraphs.products.graphql import dataloaders as dl
+from subgraphs.products.graphql import loaders as dl
+from subgraphs.products.graphql.context import Info
 from subgraphs.products.graphql.mutation_inputs import (
     AdjustInventoryInput,
     AttributeValueInput,
@@ -25,7 +27,6 @@ from subgraphs.products.graphql.mutation_inputs import (
     ProductVariantCreateInput,
     ProductVariantUpdateInput,
 )
-from subgraphs.products.graphql.mutation_support import guarded, uuid_arg
 from subgraphs.products.graphql.payloads import (
     AdjustInventoryPayload,
     DeletePayload,
@@ -37,7 +38,6 @@ from subgraphs.products.graphql.types import (
     Product,
     ProductVariant,
 )
-from subgraphs.products.service_layer import catalog, inventory
 from subgraphs.products.service_layer.commands import (
     AdjustInventory,
     CreateProduct,
@@ -51,7 +51,7 @@ T = TypeVar("T")
 
 
 async def _fresh_product(info: Info, product_id: uuid.UUID) -> Product:
-    return Product.from_row(await dl.ProductByIdLoader.of(info.context).fresh(product_id))
+    return Product.from_row(present(await dl.ProductByIdLoader.of(info.context).fresh(product_id), "product"))
 
 
 def _variant_spec(v: ProductVariantCreateInput) -> VariantSpec:
@@ -75,7 +75,7 @@ def _attrs(values: list[AttributeValueInput] | None, prefix: str) -> list[tuple[
 class CatalogMutation:
     @strawberry.federation.mutation(**requires_scopes(CATALOG_WRITE))
     async def product_create(self, info: Info, input: ProductCreateInput) -> ProductPayload:
-        actor = info.context.require_role("seller")
+        actor = info.context.require_role(SELLER)
 
         def make() -> Awaitable[Any]:
             cmd = CreateProduct(
@@ -90,9 +90,9 @@ class CatalogMutation:
                 images=[ImageSpec(i.storage_key, i.alt, i.width, i.height) for i in input.images or []],
                 attributes=_attrs(input.attributes, "attributes"),
             )
-            return catalog.create_product(SqlUnitOfWork(info.context.engine), actor, cmd)
+            return info.context.services.catalog.create_product(actor, cmd)
 
-        product, errors = await guarded(make)
+        product, errors = await user_errors(make)
         return ProductPayload(
             product=await _fresh_product(info, product.id) if product else None, user_errors=errors
         )
@@ -101,7 +101,7 @@ class CatalogMutation:
     async def product_update(
         self, info: Info, id: strawberry.ID, input: ProductUpdateInput
     ) -> ProductPayload:
-        actor = info.context.require_role("seller")
+        actor = info.context.require_role(SELLER)
 
         def make() -> Awaitable[Any]:
             cmd = UpdateProduct(
@@ -116,18 +116,18 @@ class CatalogMutation:
                 status=DomainStatus(input.status.value) if input.status else None,
                 expected_version=input.expected_version,
             )
-            return catalog.update_product(SqlUnitOfWork(info.context.engine), actor, cmd)
+            return info.context.services.catalog.update_product(actor, cmd)
 
-        product, errors = await guarded(make)
+        product, errors = await user_errors(make)
         return ProductPayload(
             product=await _fresh_product(info, product.id) if product else None, user_errors=errors
         )
 
     @strawberry.federation.mutation(**requires_scopes(CATALOG_WRITE))
     async def product_delete(self, info: Info, id: strawberry.ID) -> DeletePayload:
-        actor = info.context.require_role("seller")
-        deleted, errors = await guarded(
-            lambda: catalog.delete_product(SqlUnitOfWork(info.context.engine), actor, uuid_arg(id, "id"))
+        actor = info.context.require_role(SELLER)
+        deleted, errors = await user_errors(
+            lambda: info.context.services.catalog.delete_product(actor, uuid_arg(id, "id"))
         )
         return DeletePayload(deleted_id=strawberry.ID(str(deleted)) if deleted else None, user_errors=errors)
 
@@ -137,10 +137,9 @@ class CatalogMutation:
     async def product_variants_bulk_create(
         self, info: Info, product_id: strawberry.ID, variants: list[ProductVariantCreateInput]
     ) -> ProductVariantsPayload:
-        actor = info.context.require_role("seller")
-        created, errors = await guarded(
-            lambda: catalog.create_variants(
-                SqlUnitOfWork(info.context.engine),
+        actor = info.context.require_role(SELLER)
+        created, errors = await user_errors(
+            lambda: info.context.services.catalog.create_variants(
                 actor,
                 uuid_arg(product_id, "productId"),
                 [_variant_spec(v) for v in variants],
@@ -160,7 +159,7 @@ class CatalogMutation:
     async def product_variants_bulk_update(
         self, info: Info, product_id: strawberry.ID, variants: list[ProductVariantUpdateInput]
     ) -> ProductVariantsPayload:
-        actor = info.context.require_role("seller")
+        actor = info.context.require_role(SELLER)
 
         def make() -> Awaitable[Any]:
             patches = [
@@ -174,11 +173,11 @@ class CatalogMutation:
                 )
                 for i, v in enumerate(variants)
             ]
-            return catalog.update_variants(
-                SqlUnitOfWork(info.context.engine), actor, uuid_arg(product_id, "productId"), patches
+            return info.context.services.catalog.update_variants(
+                actor, uuid_arg(product_id, "productId"), patches
             )
 
-        updated, errors = await guarded(make)
+        updated, errors = await user_errors(make)
         if updated is None:
             return ProductVariantsPayload(product=None, product_variants=[], user_errors=errors)
         return ProductVariantsPayload(
@@ -189,9 +188,9 @@ class CatalogMutation:
 
     @strawberry.federation.mutation(**requires_scopes(CATALOG_WRITE))
     async def product_variant_delete(self, info: Info, id: strawberry.ID) -> DeletePayload:
-        actor = info.context.require_role("seller")
-        deleted, errors = await guarded(
-            lambda: catalog.delete_variant(SqlUnitOfWork(info.context.engine), actor, uuid_arg(id, "id"))
+        actor = info.context.require_role(SELLER)
+        deleted, errors = await user_errors(
+            lambda: info.context.services.catalog.delete_variant(actor, uuid_arg(id, "id"))
         )
         return DeletePayload(deleted_id=strawberry.ID(str(deleted)) if deleted else None, user_errors=errors)
 
@@ -202,10 +201,9 @@ class CatalogMutation:
     async def product_attribute_values_set(
         self, info: Info, product_id: strawberry.ID, values: list[AttributeValueInput]
     ) -> ProductPayload:
-        actor = info.context.require_role("seller")
-        product, errors = await guarded(
-            lambda: catalog.set_attribute_values(
-                SqlUnitOfWork(info.context.engine),
+        actor = info.context.require_role(SELLER)
+        product, errors = await user_errors(
+            lambda: info.context.services.catalog.set_attribute_values(
                 actor,
                 uuid_arg(product_id, "productId"),
                 _attrs(values, "values"),
@@ -217,7 +215,7 @@ class CatalogMutation:
 
     @strawberry.federation.mutation(**requires_scopes(CATALOG_WRITE))
     async def adjust_inventory(self, info: Info, input: AdjustInventoryInput) -> AdjustInventoryPayload:
-        actor = info.context.require_role("seller")
+        actor = info.context.require_role(SELLER)
 
         def make() -> Awaitable[Any]:
             cmd = AdjustInventory(
@@ -227,14 +225,14 @@ class CatalogMutation:
                 reason=input.reason.value,
                 idempotency_key=input.idempotency_key,
             )
-            return inventory.adjust_inventory(SqlUnitOfWork(info.context.engine), actor, cmd)
+            return info.context.services.inventory.adjust_inventory(actor, cmd)
 
-        outcome, errors = await guarded(make)
+        outcome, errors = await user_errors(make)
         if outcome is None:
             return AdjustInventoryPayload(inventory_item=None, replayed=False, user_errors=errors)
         row = await dl.InventoryByIdLoader.of(info.context).fresh(outcome.item.id)
         return AdjustInventoryPayload(
-            inventory_item=InventoryItem.from_row(row),
+            inventory_item=InventoryItem.from_row(present(row, "inventory item")),
             replayed=outcome.replayed,
             user_errors=[],
         )

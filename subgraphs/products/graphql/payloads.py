@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
-from subgraphs.platform.graphql_types import UserError
+from subgraphs.platform.graphql.types import UserError
 from subgraphs.products.graphql.types import (
     Brand,
     Category,

@@ -2,24 +2,18 @@
 
 from __future__ import annotations
 
-import uuid
-from typing import Any
-
 import strawberry
-from sqlalchemy import Select, Table, or_, select, text
 
-from subgraphs.platform.authz import CATALOG_WRITE, requires_scopes
-from subgraphs.platform.context import Info
-from subgraphs.platform.errors import BadUserInput
-from subgraphs.platform.graphql_pagination import ascending, escape_like, id_filter, paginate
-from subgraphs.platform.graphql_types import Connection, SortDirection
-from subgraphs.platform.ids import parse_id
-from subgraphs.platform.pagination import KeysetOrder, PageArgs
-from subgraphs.products.adapters import listing
-from subgraphs.products.adapters import tables as t
+from subgraphs.contracts.access import CATALOG_WRITE, SELLER
+from subgraphs.platform.graphql.arguments import id_filter, page_args
+from subgraphs.platform.graphql.authz import requires_scopes
+from subgraphs.platform.graphql.types import Connection, SortDirection
+from subgraphs.platform.kernel.errors import BadUserInput
+from subgraphs.platform.kernel.ids import parse_id
 from subgraphs.products.domain.model import ProductStatus as DomainStatus
 from subgraphs.products.domain.model import id_from_product_slug
-from subgraphs.products.graphql import dataloaders as dl
+from subgraphs.products.graphql import loaders as dl
+from subgraphs.products.graphql.context import Info, view_of
 from subgraphs.products.graphql.inputs import (
     CategoryFilter,
     InventoryFilter,
@@ -37,19 +31,17 @@ from subgraphs.products.graphql.types import (
     ProductImage,
     ProductVariant,
 )
-from subgraphs.products.graphql.visibility import product_visible
+from subgraphs.products.service_layer import read_models as rm
 
 
-def _product_filter(f: ProductFilter | None) -> listing.ProductFilter:
+def _product_filter(f: ProductFilter | None) -> rm.ProductFilter:
     if f is None:
-        return listing.ProductFilter()
+        return rm.ProductFilter()
     brand_ids = tuple(i for i in (id_filter(b, "filter.brandIds") for b in f.brand_ids or []) if i)
     attrs = tuple(
-        listing.AttributeFilter(
-            attribute_id=id_filter(a.attribute_id, "filter.attributes.attributeId") or uuid.UUID(int=0),
-            values=tuple(a.values),
-        )
+        rm.AttributeFilter(attribute_id=attribute_id, values=tuple(a.values))
         for a in f.attributes or []
+        if (attribute_id := id_filter(a.attribute_id, "filter.attributes.attributeId")) is not None
     )
     if f.price and f.price.min is not None and f.price.max is not None and f.price.min > f.price.max:
         raise BadUserInput("`price.min` must not exceed `price.max`.", field="filter.price")
@@ -58,7 +50,7 @@ def _product_filter(f: ProductFilter | None) -> listing.ProductFilter:
     search = (f.search or "").strip() or None
     if search and len(search) > 200:
         raise BadUserInput("Search text must be at most 200 characters.", field="filter.search")
-    return listing.ProductFilter(
+    return rm.ProductFilter(
         category_id=id_filter(f.category_id, "filter.categoryId"),
         brand_ids=brand_ids,
         seller_id=id_filter(f.seller_id, "filter.sellerId"),
@@ -69,6 +61,16 @@ def _product_filter(f: ProductFilter | None) -> listing.ProductFilter:
         status=DomainStatus(f.status.value) if f.status else None,
         search=search,
     )
+
+
+def _sort(sort: ProductSort | None) -> rm.ProductSort:
+    sort = sort or ProductSort()
+    descending = None if sort.direction is None else sort.direction == SortDirection.DESC
+    return rm.ProductSort(rm.ProductSortField(sort.field.value), descending)
+
+
+def _attribute(r: rm.AttributeRecord) -> ProductAttribute:
+    return ProductAttribute(id=strawberry.ID(str(r.id)), name=r.name, slug=r.slug)
 
 
 @strawberry.type
@@ -84,11 +86,10 @@ class CatalogQuery:
         last: int | None = None,
         before: str | None = None,
     ) -> Connection[Product]:
-        sort = sort or ProductSort()
-        descending = None if sort.direction is None else sort.direction == SortDirection.DESC
-        order = listing.product_order(listing.ProductSortField(sort.field.value), descending)
-        query = listing.filtered_products(_product_filter(filter), info.context.principal)
-        return await paginate(info, query, order, PageArgs(first, after, last, before), Product.from_row)
+        wanted, order = _product_filter(filter), _sort(sort)
+        page = page_args(info.context, first, after, last, before)
+        rows = await info.context.services.reads.product_page(view_of(info), wanted, order, page)
+        return Connection.from_page(rows, Product.from_row)
 
     @strawberry.field(description="A product by id or by slug (exactly one).")
     async def product(
@@ -100,7 +101,7 @@ class CatalogQuery:
         if key is None:
             return None
         row = await dl.ProductByIdLoader.of(info.context).load(key)
-        if row is None or not product_visible(info.context, row):
+        if row is None or not view_of(info).sees(row.status, row.seller_id):
             return None
         return Product.from_row(row)
 
@@ -114,14 +115,17 @@ class CatalogQuery:
         last: int | None = None,
         before: str | None = None,
     ) -> Connection[Category]:
-        c = t.categories
-        query, order = _by_name(c, filter.search if filter else None)
+        wanted = rm.CategoryFilter()
         if filter is not None:
-            if filter.roots_only:
-                query = query.where(c.c.parent_id.is_(None))
-            if filter.parent_id is not None:
-                query = query.where(c.c.parent_id == id_filter(filter.parent_id, "filter.parentId"))
-        return await paginate(info, query, order, PageArgs(first, after, last, before), Category.from_row)
+            wanted = rm.CategoryFilter(
+                search=filter.search,
+                roots_only=bool(filter.roots_only),
+                parent_id=id_filter(filter.parent_id, "filter.parentId"),
+            )
+        page = page_args(info.context, first, after, last, before)
+        return Connection.from_page(
+            await info.context.services.reads.category_page(wanted, page), Category.from_row
+        )
 
     @strawberry.field
     async def category(
@@ -132,8 +136,7 @@ class CatalogQuery:
         if id is not None:
             row = await dl.CategoryByIdLoader.of(info.context).load_id(id)
         else:
-            async with info.context.engine.connect() as conn:
-                row = (await conn.execute(select(t.categories).where(t.categories.c.slug == slug))).first()
+            row = await info.context.services.reads.category_by_slug(slug or "")
         return Category.from_row(row) if row else None
 
     @strawberry.field
@@ -146,16 +149,15 @@ class CatalogQuery:
         last: int | None = None,
         before: str | None = None,
     ) -> Connection[Brand]:
-        query, order = _by_name(t.brands, filter.search if filter else None)
-        base = info.context.settings.cdn_base_url
-        return await paginate(
-            info, query, order, PageArgs(first, after, last, before), lambda r: Brand.from_row(r, base)
-        )
+        page = page_args(info.context, first, after, last, before)
+        rows = await info.context.services.reads.brand_page(filter.search if filter else None, page)
+        media = info.context.services.media
+        return Connection.from_page(rows, lambda r: Brand.from_row(r, media))
 
     @strawberry.field
     async def brand(self, info: Info, id: strawberry.ID) -> Brand | None:
         row = await dl.BrandByIdLoader.of(info.context).load_id(id)
-        return Brand.from_row(row, info.context.settings.cdn_base_url) if row else None
+        return Brand.from_row(row, info.context.services.media) if row else None
 
     @strawberry.field
     async def attributes(
@@ -167,14 +169,9 @@ class CatalogQuery:
         last: int | None = None,
         before: str | None = None,
     ) -> Connection[ProductAttribute]:
-        query, order = _by_name(t.attributes, filter.search if filter else None)
-        return await paginate(
-            info,
-            query,
-            order,
-            PageArgs(first, after, last, before),
-            lambda r: ProductAttribute(id=strawberry.ID(str(r.id)), name=r.name, slug=r.slug),
-        )
+        page = page_args(info.context, first, after, last, before)
+        rows = await info.context.services.reads.attribute_page(filter.search if filter else None, page)
+        return Connection.from_page(rows, _attribute)
 
     @strawberry.field
     async def variants(
@@ -186,18 +183,12 @@ class CatalogQuery:
         last: int | None = None,
         before: str | None = None,
     ) -> Connection[ProductVariant]:
-        v, p = t.variants, t.products
-        query = select(v).join(p, p.c.id == v.c.product_id)
-        query = query.where(*_visible_products(info))
+        wanted = rm.VariantFilter()
         if filter is not None:
-            if filter.product_id is not None:
-                query = query.where(v.c.product_id == id_filter(filter.product_id, "filter.productId"))
-            if filter.sku is not None:
-                query = query.where(v.c.sku == filter.sku)
-        order = ascending("variants", (v.c.id, uuid.UUID))
-        return await paginate(
-            info, query, order, PageArgs(first, after, last, before), ProductVariant.from_row
-        )
+            wanted = rm.VariantFilter(id_filter(filter.product_id, "filter.productId"), filter.sku)
+        page = page_args(info.context, first, after, last, before)
+        rows = await info.context.services.reads.variant_page(view_of(info), wanted, page)
+        return Connection.from_page(rows, ProductVariant.from_row)
 
     @strawberry.field(description="A variant by id or by SKU (exactly one).")
     async def variant(
@@ -212,11 +203,9 @@ class CatalogQuery:
         if row is None:
             return None
         product = await dl.ProductByIdLoader.of(info.context).load(row.product_id)
-        return (
-            ProductVariant.from_row(row)
-            if product is not None and product_visible(info.context, product)
-            else None
-        )
+        if product is None or not view_of(info).sees(product.status, product.seller_id):
+            return None
+        return ProductVariant.from_row(row)
 
     @strawberry.field
     async def product_images(
@@ -228,17 +217,12 @@ class CatalogQuery:
         last: int | None = None,
         before: str | None = None,
     ) -> Connection[ProductImage]:
-        i, p = t.images, t.products
-        query = (
-            select(i)
-            .join(p, p.c.id == i.c.product_id)
-            .where(i.c.product_id == id_filter(product_id, "productId"), *_visible_products(info))
-        )
-        order = ascending("images", (i.c.position, int), (i.c.id, uuid.UUID))
-        base = info.context.settings.cdn_base_url
-        return await paginate(
-            info, query, order, PageArgs(first, after, last, before), lambda r: ProductImage.from_row(r, base)
-        )
+        product = id_filter(product_id, "productId")
+        assert product is not None
+        page = page_args(info.context, first, after, last, before)
+        rows = await info.context.services.reads.image_page(view_of(info), product, page)
+        media = info.context.services.media
+        return Connection.from_page(rows, lambda r: ProductImage.from_row(r, media))
 
     @strawberry.federation.field(
         **requires_scopes(CATALOG_WRITE),
@@ -253,27 +237,20 @@ class CatalogQuery:
         last: int | None = None,
         before: str | None = None,
     ) -> Connection[InventoryItem]:
-        principal = info.context.require_role("seller")
-        inv, p = t.inventory, t.products
-        query = select(inv)
-        if not principal.is_admin:
-            query = query.join(p, p.c.id == inv.c.product_id).where(p.c.seller_id == principal.user_id)
+        principal = info.context.require_role(SELLER)
+        wanted = rm.InventoryFilter()
         if filter is not None:
-            if filter.variant_id is not None:
-                query = query.where(inv.c.variant_id == id_filter(filter.variant_id, "filter.variantId"))
-            if filter.warehouse is not None:
-                query = query.where(inv.c.warehouse == filter.warehouse)
-            if filter.low_stock is not None:
-                low = (inv.c.on_hand - inv.c.reserved) <= inv.c.low_stock_threshold
-                query = query.where(low if filter.low_stock else ~low)
-        order = ascending("inventory", (inv.c.id, uuid.UUID))
-        return await paginate(
-            info, query, order, PageArgs(first, after, last, before), InventoryItem.from_row
-        )
+            wanted = rm.InventoryFilter(
+                id_filter(filter.variant_id, "filter.variantId"), filter.warehouse, filter.low_stock
+            )
+        page = page_args(info.context, first, after, last, before)
+        seller = None if principal.is_admin else principal.user_id
+        rows = await info.context.services.reads.inventory_page(seller, wanted, page)
+        return Connection.from_page(rows, InventoryItem.from_row)
 
     @strawberry.federation.field(**requires_scopes(CATALOG_WRITE))
     async def inventory_item(self, info: Info, id: strawberry.ID) -> InventoryItem | None:
-        principal = info.context.require_role("seller")
+        principal = info.context.require_role(SELLER)
         row = await dl.InventoryByIdLoader.of(info.context).load_id(id)
         if row is None:
             return None
@@ -281,21 +258,3 @@ class CatalogQuery:
         if product is None or not (principal.is_admin or product.seller_id == principal.user_id):
             return None
         return InventoryItem.from_row(row)
-
-
-def _visible_products(info: Info) -> list[Any]:
-    principal = info.context.principal
-    if principal is not None and principal.is_admin:
-        return []
-    active = text("products.products.status = 'ACTIVE'")
-    if principal is None or not principal.is_seller:
-        return [active]
-    return [or_(active, t.products.c.seller_id == principal.user_id)]
-
-
-def _by_name(table: Table, search: str | None) -> tuple[Select[Any], KeysetOrder]:
-    """Small lists (categories, brands, attributes): name order, optional name search."""
-    query = select(table)
-    if search:
-        query = query.where(table.c.name.ilike(f"%{escape_like(search)}%"))
-    return query, ascending(table.name, (table.c.name, str), (table.c.id, uuid.UUID))

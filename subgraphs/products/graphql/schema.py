@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import strawberry
 
-from subgraphs.platform.auth_extension import RejectInvalidTokens
-from subgraphs.platform.graphql_limits import limit_extensions
-from subgraphs.platform.schema import SubgraphSchema
+from subgraphs.platform.graphql.auth_extension import RejectInvalidTokens
+from subgraphs.platform.graphql.limits import limit_extensions
+from subgraphs.platform.graphql.schema import SubgraphSchema
 from subgraphs.platform.settings import Settings
 from subgraphs.products.graphql.image_mutations import ImageMutation
 from subgraphs.products.graphql.mutations import CatalogMutation

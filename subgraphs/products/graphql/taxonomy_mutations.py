@@ -7,17 +7,18 @@ from typing import Any
 
 import strawberry
 
-from subgraphs.platform.authz import ADMIN, requires_scopes
-from subgraphs.platform.context import Info
-from subgraphs.products.adapters.unit_of_work import SqlUnitOfWork
-from subgraphs.products.graphql import dataloaders as dl
+from subgraphs.contracts.access import ADMIN, ADMIN_SCOPE
+from subgraphs.platform.graphql.arguments import optional_uuid_arg, uuid_arg
+from subgraphs.platform.graphql.authz import requires_scopes
+from subgraphs.platform.graphql.mutations import user_errors
+from subgraphs.products.graphql import loaders as dl
+from subgraphs.products.graphql.context import Info
 from subgraphs.products.graphql.mutation_inputs import (
     CategoryCreateInput,
     CategoryUpdateInput,
     NamedCreateInput,
     NamedUpdateInput,
 )
-from subgraphs.products.graphql.mutation_support import guarded, optional_uuid_arg, uuid_arg
 from subgraphs.products.graphql.payloads import (
     AttributesPayload,
     BrandsPayload,
@@ -25,7 +26,6 @@ from subgraphs.products.graphql.payloads import (
     DeletePayload,
 )
 from subgraphs.products.graphql.types import Brand, Category, ProductAttribute
-from subgraphs.products.service_layer import taxonomy, taxonomy_updates
 from subgraphs.products.service_layer.commands import CategoryPatch, CategorySpec, NamedPatch, NamedSpec
 
 
@@ -36,8 +36,8 @@ async def _categories(info: Info, ids: list[Any] | None) -> list[Category]:
 
 async def _brands(info: Info, ids: list[Any] | None) -> list[Brand]:
     loader = dl.BrandByIdLoader.of(info.context)
-    base = info.context.settings.cdn_base_url
-    return [Brand.from_row(r, base) for r in [await loader.fresh(i) for i in ids or []] if r]
+    media = info.context.services.media
+    return [Brand.from_row(r, media) for r in [await loader.fresh(i) for i in ids or []] if r]
 
 
 async def _attributes(info: Info, ids: list[Any] | None) -> list[ProductAttribute]:
@@ -49,12 +49,13 @@ async def _attributes(info: Info, ids: list[Any] | None) -> list[ProductAttribut
 @strawberry.type
 class TaxonomyMutation:
     @strawberry.federation.mutation(
-        **requires_scopes(ADMIN), description="Admins only. Parents may be created earlier in the same list."
+        **requires_scopes(ADMIN_SCOPE),
+        description="Admins only. Parents may be created earlier in the same list.",
     )
     async def categories_bulk_create(
         self, info: Info, categories: list[CategoryCreateInput]
     ) -> CategoriesPayload:
-        actor = info.context.require_role("admin")
+        actor = info.context.require_role(ADMIN)
 
         def make() -> Awaitable[Any]:
             specs = [
@@ -68,40 +69,40 @@ class TaxonomyMutation:
                 )
                 for i, c in enumerate(categories)
             ]
-            return taxonomy.create_categories(SqlUnitOfWork(info.context.engine), actor, specs)
+            return info.context.services.taxonomy.create_categories(actor, specs)
 
-        ids, errors = await guarded(make)
+        ids, errors = await user_errors(make)
         return CategoriesPayload(categories=await _categories(info, ids), user_errors=errors)
 
-    @strawberry.federation.mutation(**requires_scopes(ADMIN), description="Admins only.")
+    @strawberry.federation.mutation(**requires_scopes(ADMIN_SCOPE), description="Admins only.")
     async def brands_bulk_create(self, info: Info, brands: list[NamedCreateInput]) -> BrandsPayload:
-        actor = info.context.require_role("admin")
-        ids, errors = await guarded(
-            lambda: taxonomy.create_brands(
-                SqlUnitOfWork(info.context.engine), actor, [NamedSpec(b.name, b.slug) for b in brands]
+        actor = info.context.require_role(ADMIN)
+        ids, errors = await user_errors(
+            lambda: info.context.services.taxonomy.create_brands(
+                actor, [NamedSpec(b.name, b.slug) for b in brands]
             )
         )
         return BrandsPayload(brands=await _brands(info, ids), user_errors=errors)
 
-    @strawberry.federation.mutation(**requires_scopes(ADMIN), description="Admins only.")
+    @strawberry.federation.mutation(**requires_scopes(ADMIN_SCOPE), description="Admins only.")
     async def attributes_bulk_create(
         self, info: Info, attributes: list[NamedCreateInput]
     ) -> AttributesPayload:
-        actor = info.context.require_role("admin")
-        ids, errors = await guarded(
-            lambda: taxonomy.create_attributes(
-                SqlUnitOfWork(info.context.engine), actor, [NamedSpec(a.name, a.slug) for a in attributes]
+        actor = info.context.require_role(ADMIN)
+        ids, errors = await user_errors(
+            lambda: info.context.services.taxonomy.create_attributes(
+                actor, [NamedSpec(a.name, a.slug) for a in attributes]
             )
         )
         return AttributesPayload(attributes=await _attributes(info, ids), user_errors=errors)
 
     @strawberry.federation.mutation(
-        **requires_scopes(ADMIN), description="Admins only. Renames, re-orders or moves."
+        **requires_scopes(ADMIN_SCOPE), description="Admins only. Renames, re-orders or moves."
     )
     async def categories_bulk_update(
         self, info: Info, categories: list[CategoryUpdateInput]
     ) -> CategoriesPayload:
-        actor = info.context.require_role("admin")
+        actor = info.context.require_role(ADMIN)
 
         def make() -> Awaitable[Any]:
             patches = [
@@ -115,42 +116,40 @@ class TaxonomyMutation:
                 )
                 for i, c in enumerate(categories)
             ]
-            return taxonomy_updates.update_categories(SqlUnitOfWork(info.context.engine), actor, patches)
+            return info.context.services.taxonomy_updates.update_categories(actor, patches)
 
-        ids, errors = await guarded(make)
+        ids, errors = await user_errors(make)
         return CategoriesPayload(categories=await _categories(info, ids), user_errors=errors)
 
-    @strawberry.federation.mutation(**requires_scopes(ADMIN), description="Admins only.")
+    @strawberry.federation.mutation(**requires_scopes(ADMIN_SCOPE), description="Admins only.")
     async def brands_bulk_update(self, info: Info, brands: list[NamedUpdateInput]) -> BrandsPayload:
-        actor = info.context.require_role("admin")
-        ids, errors = await guarded(
-            lambda: taxonomy_updates.update_brands(
-                SqlUnitOfWork(info.context.engine), actor, _named_patches(brands, "brands")
+        actor = info.context.require_role(ADMIN)
+        ids, errors = await user_errors(
+            lambda: info.context.services.taxonomy_updates.update_brands(
+                actor, _named_patches(brands, "brands")
             )
         )
         return BrandsPayload(brands=await _brands(info, ids), user_errors=errors)
 
-    @strawberry.federation.mutation(**requires_scopes(ADMIN), description="Admins only.")
+    @strawberry.federation.mutation(**requires_scopes(ADMIN_SCOPE), description="Admins only.")
     async def attributes_bulk_update(
         self, info: Info, attributes: list[NamedUpdateInput]
     ) -> AttributesPayload:
-        actor = info.context.require_role("admin")
-        ids, errors = await guarded(
-            lambda: taxonomy_updates.update_attributes(
-                SqlUnitOfWork(info.context.engine), actor, _named_patches(attributes, "attributes")
+        actor = info.context.require_role(ADMIN)
+        ids, errors = await user_errors(
+            lambda: info.context.services.taxonomy_updates.update_attributes(
+                actor, _named_patches(attributes, "attributes")
             )
         )
         return AttributesPayload(attributes=await _attributes(info, ids), user_errors=errors)
 
     @strawberry.federation.mutation(
-        **requires_scopes(ADMIN), description="Admins only. Also removes every product's values."
+        **requires_scopes(ADMIN_SCOPE), description="Admins only. Also removes every product's values."
     )
     async def attribute_delete(self, info: Info, id: strawberry.ID) -> DeletePayload:
-        actor = info.context.require_role("admin")
-        deleted, errors = await guarded(
-            lambda: taxonomy_updates.delete_attribute(
-                SqlUnitOfWork(info.context.engine), actor, uuid_arg(id, "id")
-            )
+        actor = info.context.require_role(ADMIN)
+        deleted, errors = await user_errors(
+            lambda: info.context.services.taxonomy_updates.delete_attribute(actor, uuid_arg(id, "id"))
         )
         return DeletePayload(deleted_id=strawberry.ID(str(deleted)) if deleted else None, user_errors=errors)
 

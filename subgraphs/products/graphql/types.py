@@ -5,16 +5,23 @@ from __future__ import annotations
 import enum
 import uuid
 from datetime import datetime
-from typing import Any, Self
+from typing import Self
 
 import strawberry
 
-from subgraphs.platform.context import Info
-from subgraphs.platform.graphql_types import Money
-from subgraphs.products.graphql import dataloaders as dl
-from subgraphs.products.graphql.visibility import product_visible
-
-Row = Any
+from subgraphs.platform.graphql.arguments import present
+from subgraphs.platform.graphql.types import Money
+from subgraphs.products.graphql import loaders as dl
+from subgraphs.products.graphql.context import Info, view_of
+from subgraphs.products.service_layer.media import MediaLinks
+from subgraphs.products.service_layer.read_models import (
+    BrandRecord,
+    CategoryRecord,
+    ImageRecord,
+    InventoryRecord,
+    ProductRecord,
+    VariantRecord,
+)
 
 
 @strawberry.enum(description="Lifecycle of a product; storefronts list ACTIVE ones.")
@@ -62,7 +69,7 @@ class Product:
     brand_id: strawberry.Private[uuid.UUID | None]
 
     @classmethod
-    def from_row(cls, r: Row) -> Self:
+    def from_row(cls, r: ProductRecord) -> Self:
         return cls(
             id=strawberry.ID(str(r.id)),
             seller_id=strawberry.ID(str(r.seller_id)),
@@ -86,19 +93,21 @@ class Product:
     @classmethod
     async def resolve_reference(cls, info: Info, id: strawberry.ID) -> Product | None:
         row = await dl.ProductByIdLoader.of(info.context).load_id(id)
-        return cls.from_row(row) if row is not None and product_visible(info.context, row) else None
+        return (
+            cls.from_row(row) if row is not None and view_of(info).sees(row.status, row.seller_id) else None
+        )
 
     @strawberry.field
     async def category(self, info: Info) -> Category:
         row = await dl.CategoryByIdLoader.of(info.context).load(self.category_id)
-        return Category.from_row(row)
+        return Category.from_row(present(row, "category"))
 
     @strawberry.field
     async def brand(self, info: Info) -> Brand | None:
         if self.brand_id is None:
             return None
         row = await dl.BrandByIdLoader.of(info.context).load(self.brand_id)
-        return Brand.from_row(row) if row else None
+        return Brand.from_row(row, info.context.services.media) if row else None
 
     @strawberry.field(description="Variants in display order (at most 100 per product).")
     async def variants(self, info: Info) -> list[ProductVariant]:
@@ -108,8 +117,8 @@ class Product:
     @strawberry.field(description="Images in display order (at most 50 per product).")
     async def images(self, info: Info) -> list[ProductImage]:
         rows = await dl.ImagesByProductIdLoader.of(info.context).load(uuid.UUID(self.id))
-        base = info.context.settings.cdn_base_url
-        return [ProductImage.from_row(r, base) for r in rows]
+        media = info.context.services.media
+        return [ProductImage.from_row(r, media) for r in rows]
 
     @strawberry.field
     async def attributes(self, info: Info) -> list[ProductAttributeValue]:
@@ -135,7 +144,7 @@ class ProductVariant:
     product_id: strawberry.Private[uuid.UUID]
 
     @classmethod
-    def from_row(cls, r: Row) -> Self:
+    def from_row(cls, r: VariantRecord) -> Self:
         return cls(
             id=strawberry.ID(str(r.id)),
             sku=r.sku,
@@ -155,12 +164,16 @@ class ProductVariant:
         if row is None:
             return None
         product = await dl.ProductByIdLoader.of(info.context).load(row.product_id)
-        return cls.from_row(row) if product is not None and product_visible(info.context, product) else None
+        return (
+            cls.from_row(row)
+            if product is not None and view_of(info).sees(product.status, product.seller_id)
+            else None
+        )
 
     @strawberry.field
     async def product(self, info: Info) -> Product:
         row = await dl.ProductByIdLoader.of(info.context).load(self.product_id)
-        return Product.from_row(row)
+        return Product.from_row(present(row, "product"))
 
     @strawberry.field(description="Real-time stock summed over warehouses; never cached.")
     async def stock(self, info: Info) -> StockSummary:
@@ -183,10 +196,10 @@ class ProductImage:
     product_id: strawberry.Private[uuid.UUID]
 
     @classmethod
-    def from_row(cls, r: Row, cdn_base: str) -> Self:
+    def from_row(cls, r: ImageRecord, media: MediaLinks) -> Self:
         return cls(
             id=strawberry.ID(str(r.id)),
-            url=cdn_base.rstrip("/") + "/" + r.storage_key,
+            url=media.url(r.storage_key),
             alt=r.alt,
             position=r.position,
             width=r.width,
@@ -200,14 +213,14 @@ class ProductImage:
         if row is None:
             return None
         product = await dl.ProductByIdLoader.of(info.context).load(row.product_id)
-        if product is None or not product_visible(info.context, product):
+        if product is None or not view_of(info).sees(product.status, product.seller_id):
             return None
-        return cls.from_row(row, info.context.settings.cdn_base_url)
+        return cls.from_row(row, info.context.services.media)
 
     @strawberry.field
     async def product(self, info: Info) -> Product:
         row = await dl.ProductByIdLoader.of(info.context).load(self.product_id)
-        return Product.from_row(row)
+        return Product.from_row(present(row, "product"))
 
 
 @strawberry.federation.type(keys=["id"], description="A node of the category tree.")
@@ -221,7 +234,7 @@ class Category:
     path: strawberry.Private[str]
 
     @classmethod
-    def from_row(cls, r: Row) -> Self:
+    def from_row(cls, r: CategoryRecord) -> Self:
         return cls(
             id=strawberry.ID(str(r.id)),
             name=r.name,
@@ -271,18 +284,18 @@ class Brand:
     logo_url: str | None
 
     @classmethod
-    def from_row(cls, r: Row, cdn_base: str = "") -> Self:
+    def from_row(cls, r: BrandRecord, media: MediaLinks) -> Self:
         return cls(
             id=strawberry.ID(str(r.id)),
             name=r.name,
             slug=r.slug,
-            logo_url=(cdn_base.rstrip("/") + "/" + r.logo_key) if r.logo_key else None,
+            logo_url=media.url(r.logo_key) if r.logo_key else None,
         )
 
     @classmethod
     async def resolve_reference(cls, info: Info, id: strawberry.ID) -> Brand | None:
         row = await dl.BrandByIdLoader.of(info.context).load_id(id)
-        return cls.from_row(row) if row else None
+        return cls.from_row(row, info.context.services.media) if row else None
 
 
 @strawberry.type(description="An attribute definition such as Colour or Material.")
@@ -311,7 +324,7 @@ class InventoryItem:
     variant_id: strawberry.Private[uuid.UUID]
 
     @classmethod
-    def from_row(cls, r: Row) -> Self:
+    def from_row(cls, r: InventoryRecord) -> Self:
         available = r.on_hand - r.reserved
         return cls(
             id=strawberry.ID(str(r.id)),
@@ -328,4 +341,4 @@ class InventoryItem:
     @strawberry.field
     async def variant(self, info: Info) -> ProductVariant:
         row = await dl.VariantByIdLoader.of(info.context).load(self.variant_id)
-        return ProductVariant.from_row(row)
+        return ProductVariant.from_row(present(row, "variant"))

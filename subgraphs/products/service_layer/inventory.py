@@ -10,16 +10,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from subgraphs.platform.errors import BadUserInput, NotFound
-from subgraphs.platform.events import Event
-from subgraphs.platform.identity import Principal
-from subgraphs.platform.results import InputErrors
-from subgraphs.products.domain import events as ev
+from subgraphs.contracts.access import Principal
+from subgraphs.contracts.products import InventoryChanged
+from subgraphs.platform.kernel.errors import BadUserInput, NotFound
+from subgraphs.platform.kernel.results import InputErrors
 from subgraphs.products.domain.errors import IdempotencyKeyReused
 from subgraphs.products.domain.model import AdjustmentReason, InventoryItem
 from subgraphs.products.service_layer.catalog import owned_product, require_seller
 from subgraphs.products.service_layer.commands import AdjustInventory
-from subgraphs.products.service_layer.ports import UnitOfWork
+from subgraphs.products.service_layer.ports import OpenCatalogUnitOfWork
 
 MAX_DELTA = 1_000_000
 WAREHOUSE_MAX = 64
@@ -45,55 +44,57 @@ def _validate(cmd: AdjustInventory) -> None:
         raise InputErrors(errors)
 
 
-async def adjust_inventory(uow: UnitOfWork, actor: Principal, cmd: AdjustInventory) -> AdjustOutcome:
-    require_seller(actor)
-    _validate(cmd)
-    async with uow:
-        repo = uow.repo
-        variant = await repo.get_variant(cmd.variant_id)
-        if variant is None:
-            raise InputErrors([NotFound("Variant not found.", field="variantId")])
-        product = await owned_product(repo, actor, variant.product_id)
-        item = await repo.lock_inventory(product.id, variant.id, cmd.warehouse)
-        previous = await repo.find_adjustment(product.id, actor.user_id, cmd.idempotency_key)
-        if previous is not None:
-            same = (previous.inventory_id, previous.delta, previous.reason) == (
-                item.id,
-                cmd.delta,
-                cmd.reason,
-            )
-            if not same:
-                raise InputErrors(
-                    [
-                        IdempotencyKeyReused(
-                            "This idempotency key was used with a different request.", field="idempotencyKey"
-                        )
-                    ]
+@dataclass(frozen=True)
+class Inventory:
+    """Stock adjustments by sellers and admins."""
+
+    uow: OpenCatalogUnitOfWork
+
+    async def adjust_inventory(self, actor: Principal, cmd: AdjustInventory) -> AdjustOutcome:
+        require_seller(actor)
+        _validate(cmd)
+        async with self.uow() as uow:
+            repo = uow.repo
+            variant = await repo.get_variant(cmd.variant_id)
+            if variant is None:
+                raise InputErrors([NotFound("Variant not found.", field="variantId")])
+            product = await owned_product(repo, actor, variant.product_id)
+            item = await repo.lock_inventory(product.id, variant.id, cmd.warehouse)
+            previous = await repo.find_adjustment(product.id, actor.user_id, cmd.idempotency_key)
+            if previous is not None:
+                same = (previous.inventory_id, previous.delta, previous.reason) == (
+                    item.id,
+                    cmd.delta,
+                    cmd.reason,
                 )
-            return AdjustOutcome(item=item, replayed=True)
-        try:
-            item.adjust(cmd.delta)
-        except BadUserInput as exc:
-            raise InputErrors([exc]) from exc
-        await repo.save_inventory(item)
-        await repo.add_adjustment(item, actor.user_id, cmd.idempotency_key, cmd.delta, cmd.reason)
-        uow.events.append(
-            Event(
-                type=ev.INVENTORY_CHANGED,
-                aggregate_type="inventory",
-                aggregate_id=item.id,
-                data={
-                    "inventoryId": str(item.id),
-                    "productId": str(product.id),
-                    "variantId": str(variant.id),
-                    "warehouse": item.warehouse,
-                    "delta": cmd.delta,
-                    "reason": cmd.reason,
-                    "onHand": item.on_hand,
-                    "reserved": item.reserved,
-                    "available": item.available,
-                },
+                if not same:
+                    raise InputErrors(
+                        [
+                            IdempotencyKeyReused(
+                                "This idempotency key was used with a different request.",
+                                field="idempotencyKey",
+                            )
+                        ]
+                    )
+                return AdjustOutcome(item=item, replayed=True)
+            try:
+                item.adjust(cmd.delta)
+            except BadUserInput as exc:
+                raise InputErrors([exc]) from exc
+            await repo.save_inventory(item)
+            await repo.add_adjustment(item, actor.user_id, cmd.idempotency_key, cmd.delta, cmd.reason)
+            uow.events.append(
+                InventoryChanged(
+                    inventory_id=item.id,
+                    product_id=product.id,
+                    variant_id=variant.id,
+                    warehouse=item.warehouse,
+                    delta=cmd.delta,
+                    reason=cmd.reason,
+                    on_hand=item.on_hand,
+                    reserved=item.reserved,
+                    available=item.available,
+                )
             )
-        )
-        await uow.commit()
-    return AdjustOutcome(item=item, replayed=False)
+            await uow.commit()
+        return AdjustOutcome(item=item, replayed=False)

@@ -8,10 +8,9 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from types import TracebackType
-from typing import Any, Protocol, Self
+from typing import Any, Protocol
 
-from subgraphs.platform.events import Event
+from subgraphs.platform.kernel.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from subgraphs.products.domain.model import InventoryItem, Product, Variant
 
 
@@ -68,21 +67,16 @@ class CatalogRepository(Protocol):
     async def delete_attribute(self, attribute_id: uuid.UUID) -> None: ...
     async def image_ids_of(self, product_id: uuid.UUID) -> set[uuid.UUID]: ...
     async def update_image(self, image_id: uuid.UUID, values: dict[str, object]) -> None: ...
+    async def apply_listing_change(self, deltas: Sequence[tuple[uuid.UUID, int]]) -> None:
+        """Move per-category ACTIVE counts by the given deltas."""
 
 
-class UnitOfWork(Protocol):
-    events: list[Event]
+# The unit of work every catalogue use case opens (one transaction; events to the outbox).
+CatalogUnitOfWork = UnitOfWork[CatalogRepository]
+OpenCatalogUnitOfWork = UnitOfWorkFactory[CatalogRepository]
 
-    @property
-    def repo(self) -> CatalogRepository: ...
 
-    async def __aenter__(self) -> Self: ...
+class CacheNamespace(Protocol):
+    """Cached public answers that one version bump retires at once."""
 
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None: ...
-
-    async def commit(self) -> None: ...
+    async def invalidate(self) -> int: ...

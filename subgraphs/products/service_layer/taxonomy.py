@@ -9,16 +9,16 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 
-from subgraphs.platform.errors import AppError, BadUserInput, Conflict, Forbidden, NotFound
-from subgraphs.platform.events import Event
-from subgraphs.platform.identity import Principal
-from subgraphs.platform.ids import new_id
-from subgraphs.platform.results import InputErrors
-from subgraphs.products.domain import events as ev
+from subgraphs.contracts.access import Principal
+from subgraphs.contracts.products import CatalogChanged
+from subgraphs.platform.kernel.errors import AppError, BadUserInput, Conflict, Forbidden, NotFound
+from subgraphs.platform.kernel.ids import new_id
+from subgraphs.platform.kernel.results import InputErrors
 from subgraphs.products.domain.model import slugify
 from subgraphs.products.service_layer.commands import CategorySpec, NamedSpec
-from subgraphs.products.service_layer.ports import UnitOfWork
+from subgraphs.products.service_layer.ports import CatalogUnitOfWork, OpenCatalogUnitOfWork
 
 MAX_BULK = 100
 MAX_DEPTH = 5
@@ -36,17 +36,12 @@ def clean_name(name: str, field: str) -> str:
     return cleaned
 
 
-def catalog_event(kind: str, ids: Sequence[uuid.UUID]) -> Event:
-    return Event(
-        type=ev.CATALOG_CHANGED,
-        aggregate_type=kind,
-        aggregate_id=ids[0],
-        data={"kind": kind, "ids": [str(i) for i in ids]},
-    )
+def catalog_event(kind: str, ids: Sequence[uuid.UUID]) -> CatalogChanged:
+    return CatalogChanged(kind=kind, ids=list(ids))
 
 
 async def _slugs(
-    uow: UnitOfWork, table: str, specs: Sequence[NamedSpec | CategorySpec], prefix: str
+    uow: CatalogUnitOfWork, table: str, specs: Sequence[NamedSpec | CategorySpec], prefix: str
 ) -> tuple[list[str], list[AppError]]:
     errors: list[AppError] = []
     slugs: list[str] = []
@@ -65,81 +60,85 @@ async def _slugs(
     return slugs, errors
 
 
-async def create_categories(
-    uow: UnitOfWork, actor: Principal, specs: Sequence[CategorySpec]
-) -> list[uuid.UUID]:
-    require_admin(actor)
-    if not specs or len(specs) > MAX_BULK:
-        raise InputErrors([BadUserInput(f"Give 1 to {MAX_BULK} categories.", field="categories")])
-    async with uow:
-        slugs, errors = await _slugs(uow, "categories", specs, "categories")
-        rows: list[dict[str, object]] = []
-        created: dict[uuid.UUID, tuple[str, int]] = {}
-        for i, (spec, slug) in enumerate(zip(specs, slugs, strict=True)):
-            category_id = new_id()
-            if spec.parent_id is None:
-                path, depth = f"/{category_id}/", 0
-            else:
-                parent = created.get(spec.parent_id) or await uow.repo.get_category_path(spec.parent_id)
-                if parent is None:
-                    errors.append(NotFound("Parent category not found.", field=f"categories.{i}.parentId"))
-                    continue
-                if parent[1] + 1 >= MAX_DEPTH:
-                    errors.append(
-                        BadUserInput(
-                            f"Categories nest at most {MAX_DEPTH} levels.", field=f"categories.{i}.parentId"
+@dataclass(frozen=True)
+class Taxonomy:
+    """Admins create categories, brands and attribute definitions."""
+
+    uow: OpenCatalogUnitOfWork
+
+    async def create_categories(self, actor: Principal, specs: Sequence[CategorySpec]) -> list[uuid.UUID]:
+        require_admin(actor)
+        if not specs or len(specs) > MAX_BULK:
+            raise InputErrors([BadUserInput(f"Give 1 to {MAX_BULK} categories.", field="categories")])
+        async with self.uow() as uow:
+            slugs, errors = await _slugs(uow, "categories", specs, "categories")
+            rows: list[dict[str, object]] = []
+            created: dict[uuid.UUID, tuple[str, int]] = {}
+            for i, (spec, slug) in enumerate(zip(specs, slugs, strict=True)):
+                category_id = new_id()
+                if spec.parent_id is None:
+                    path, depth = f"/{category_id}/", 0
+                else:
+                    parent = created.get(spec.parent_id) or await uow.repo.get_category_path(spec.parent_id)
+                    if parent is None:
+                        errors.append(
+                            NotFound("Parent category not found.", field=f"categories.{i}.parentId")
                         )
-                    )
-                    continue
-                path, depth = f"{parent[0]}{category_id}/", parent[1] + 1
-            created[category_id] = (path, depth)
-            rows.append(
-                {
-                    "id": category_id,
-                    "parent_id": spec.parent_id,
-                    "name": " ".join(spec.name.split()),
-                    "slug": slug,
-                    "path": path,
-                    "depth": depth,
-                    "position": spec.position,
-                }
-            )
-        if errors:
-            raise InputErrors(errors)
-        await uow.repo.add_categories(rows)
-        ids = [r["id"] for r in rows]
-        uow.events.append(catalog_event("category", ids))  # type: ignore[arg-type]
-        await uow.commit()
-    return ids  # type: ignore[return-value]
+                        continue
+                    if parent[1] + 1 >= MAX_DEPTH:
+                        errors.append(
+                            BadUserInput(
+                                f"Categories nest at most {MAX_DEPTH} levels.",
+                                field=f"categories.{i}.parentId",
+                            )
+                        )
+                        continue
+                    path, depth = f"{parent[0]}{category_id}/", parent[1] + 1
+                created[category_id] = (path, depth)
+                rows.append(
+                    {
+                        "id": category_id,
+                        "parent_id": spec.parent_id,
+                        "name": " ".join(spec.name.split()),
+                        "slug": slug,
+                        "path": path,
+                        "depth": depth,
+                        "position": spec.position,
+                    }
+                )
+            if errors:
+                raise InputErrors(errors)
+            await uow.repo.add_categories(rows)
+            ids = [r["id"] for r in rows]
+            uow.events.append(catalog_event("category", ids))  # type: ignore[arg-type]
+            await uow.commit()
+        return ids  # type: ignore[return-value]
 
+    async def _create_named(
+        self, actor: Principal, specs: Sequence[NamedSpec], table: str
+    ) -> list[uuid.UUID]:
+        require_admin(actor)
+        if not specs or len(specs) > MAX_BULK:
+            raise InputErrors([BadUserInput(f"Give 1 to {MAX_BULK} rows.", field=table)])
+        async with self.uow() as uow:
+            slugs, errors = await _slugs(uow, table, specs, table)
+            if errors:
+                raise InputErrors(errors)
+            rows: list[dict[str, object]] = [
+                {"id": new_id(), "name": " ".join(s.name.split()), "slug": slug}
+                for s, slug in zip(specs, slugs, strict=True)
+            ]
+            if table == "brands":
+                await uow.repo.add_brands(rows)
+            else:
+                await uow.repo.add_attributes(rows)
+            ids: list[uuid.UUID] = [r["id"] for r in rows]  # type: ignore[misc]
+            uow.events.append(catalog_event(table.rstrip("s"), ids))
+            await uow.commit()
+        return ids
 
-async def _create_named(
-    uow: UnitOfWork, actor: Principal, specs: Sequence[NamedSpec], table: str
-) -> list[uuid.UUID]:
-    require_admin(actor)
-    if not specs or len(specs) > MAX_BULK:
-        raise InputErrors([BadUserInput(f"Give 1 to {MAX_BULK} rows.", field=table)])
-    async with uow:
-        slugs, errors = await _slugs(uow, table, specs, table)
-        if errors:
-            raise InputErrors(errors)
-        rows: list[dict[str, object]] = [
-            {"id": new_id(), "name": " ".join(s.name.split()), "slug": slug}
-            for s, slug in zip(specs, slugs, strict=True)
-        ]
-        if table == "brands":
-            await uow.repo.add_brands(rows)
-        else:
-            await uow.repo.add_attributes(rows)
-        ids: list[uuid.UUID] = [r["id"] for r in rows]  # type: ignore[misc]
-        uow.events.append(catalog_event(table.rstrip("s"), ids))
-        await uow.commit()
-    return ids
+    async def create_brands(self, actor: Principal, specs: Sequence[NamedSpec]) -> list[uuid.UUID]:
+        return await self._create_named(actor, specs, "brands")
 
-
-async def create_brands(uow: UnitOfWork, actor: Principal, specs: Sequence[NamedSpec]) -> list[uuid.UUID]:
-    return await _create_named(uow, actor, specs, "brands")
-
-
-async def create_attributes(uow: UnitOfWork, actor: Principal, specs: Sequence[NamedSpec]) -> list[uuid.UUID]:
-    return await _create_named(uow, actor, specs, "attributes")
+    async def create_attributes(self, actor: Principal, specs: Sequence[NamedSpec]) -> list[uuid.UUID]:
+        return await self._create_named(actor, specs, "attributes")

@@ -1,6 +1,6 @@
 """Alembic environment of the cart subgraph (its own schema and version table)."""
 
 from subgraphs.cart.adapters.tables import metadata
-from subgraphs.platform.alembic_env import run
+from subgraphs.platform.sql.alembic_env import run
 
 run(metadata)

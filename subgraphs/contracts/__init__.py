@@ -1,0 +1,18 @@
+"""What subgraphs promise each other: the events and topics they publish, and the access token.
+
+    access      the verified caller every subgraph (and the router) reads from the access token
+    products    catalogue events (products, inventory, taxonomy) and their topics
+    accounts    identity and access events
+    cart        cart and wishlist events
+    registry    every contract as JSON Schema (`schema/events/`), and the compatibility check
+
+Producers and consumers both import these definitions (never string literals), so renaming a
+field breaks the build on both sides, and the registry test refuses a change an existing
+consumer could not read (a field removed, retyped or made required).
+"""
+
+CONTRACT_MODULES = (
+    "subgraphs.contracts.products",
+    "subgraphs.contracts.accounts",
+    "subgraphs.contracts.cart",
+)

@@ -1,0 +1,53 @@
+"""The access token's claims as every subgraph sees them: who calls, with which roles and scopes.
+
+Accounts mints the token (roles from its role tables, scopes from `accounts.domain.access`);
+the router and every subgraph verify it and read it as a `Principal`. The role and scope names
+here are the ones the schema's `@requiresScopes` directives and the router (router/auth.ts)
+use: change them together.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+
+BUYER = "buyer"
+SELLER = "seller"
+ADMIN = "admin"
+SUPERADMIN = "superadmin"
+
+# Scopes the schema asks for with `@requiresScopes`.
+PROFILE_READ = "profile:read"
+PROFILE_WRITE = "profile:write"
+CATALOG_WRITE = "catalog:write"
+ADMIN_SCOPE = "admin"
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """The verified caller: a user id, roles and scopes, and the device/session the token is bound to."""
+
+    user_id: uuid.UUID
+    roles: frozenset[str] = field(default_factory=frozenset)
+    scopes: frozenset[str] = field(default_factory=frozenset)
+    device_id: str | None = None
+    token_id: str | None = None
+    session_id: str | None = None
+    issued_at: int = 0
+    # When the user typed their password (`auth_time`); refreshes keep it.
+    authenticated_at: int = 0
+
+    @property
+    def is_admin(self) -> bool:
+        return ADMIN in self.roles
+
+    @property
+    def is_seller(self) -> bool:
+        return SELLER in self.roles
+
+    @property
+    def is_superadmin(self) -> bool:
+        return SUPERADMIN in self.roles
+
+    def has_scope(self, scope: str) -> bool:
+        return scope in self.scopes or self.is_admin

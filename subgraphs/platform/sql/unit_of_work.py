@@ -1,0 +1,87 @@
+"""The unit of work on one PostgreSQL transaction (the kernel's `UnitOfWork` port).
+
+Its events go to the subgraph's outbox inside the transaction, and a consumer's claim goes to
+its processed-events table there too, so an effect, its events and "this event is done" commit
+together or not at all. Rolled back unless `commit()` is called, so a use case that raises
+writes nothing. After-commit hooks (cache drops) never run for a rolled-back change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from types import TracebackType
+from typing import Generic, Self, TypeVar
+
+from sqlalchemy import Table
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from subgraphs.platform.kernel.messages import EventContract
+from subgraphs.platform.kernel.unit_of_work import AlreadyProcessed, Claim
+from subgraphs.platform.sql.inbox import claim_event
+from subgraphs.platform.sql.outbox import write_events
+
+RepoT = TypeVar("RepoT")
+AfterCommit = Callable[[list[EventContract]], Awaitable[None]]
+
+
+class SqlUnitOfWork(Generic[RepoT]):
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        make_repo: Callable[[AsyncConnection], RepoT],
+        outbox: Table,
+        processed_events: Table,
+        claim: Claim | None = None,
+        after_commit: AfterCommit | None = None,
+    ) -> None:
+        self._engine = engine
+        self._make_repo = make_repo
+        self._outbox = outbox
+        self._processed = processed_events
+        self._claim = claim
+        self._after_commit = after_commit
+        self._conn: AsyncConnection | None = None
+        self._repo: RepoT | None = None
+        self.events: list[EventContract] = []
+        self.committed = False
+
+    @property
+    def repo(self) -> RepoT:
+        assert self._repo is not None, "use the unit of work inside `async with`"
+        return self._repo
+
+    async def __aenter__(self) -> Self:
+        conn = await self._engine.connect()
+        await conn.begin()
+        if self._claim is not None and not await claim_event(
+            conn, self._processed, self._claim.consumer, self._claim.event_id
+        ):
+            await conn.rollback()
+            await conn.close()
+            raise AlreadyProcessed(f"{self._claim.consumer} applied {self._claim.event_id} already")
+        self._conn = conn
+        self._repo = self._make_repo(conn)
+        self.events = []
+        self.committed = False
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        assert self._conn is not None
+        try:
+            if not self.committed:
+                await self._conn.rollback()
+        finally:
+            await self._conn.close()
+            self._conn = None
+            self._repo = None
+
+    async def commit(self) -> None:
+        assert self._conn is not None
+        await write_events(self._conn, self._outbox, self.events)
+        await self._conn.commit()
+        self.committed = True
+        if self._after_commit is not None:
+            # Side effects that must not run for a rolled-back change (e.g. cache drops).
+            await self._after_commit(self.events)

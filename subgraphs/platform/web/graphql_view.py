@@ -1,0 +1,74 @@
+"""The GraphQL HTTP view every subgraph serves: orjson, coded errors, the typed context."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLHTTPResponse, process_result
+from strawberry.types import ExecutionResult
+
+from subgraphs.platform.auth.activity import DeviceActivity
+from subgraphs.platform.auth.jwt import JwtVerifier, bearer_token
+from subgraphs.platform.graphql.context import Context
+from subgraphs.platform.graphql.errors import code_errors
+from subgraphs.platform.kernel.errors import AppError
+from subgraphs.platform.logs import request_id_var
+from subgraphs.platform.settings import Settings
+
+
+class SubgraphGraphQL(GraphQL[Context[Any], None]):
+    def __init__(
+        self,
+        schema: Any,
+        *,
+        settings: Settings,
+        verifier: JwtVerifier,
+        activity: DeviceActivity,
+        services: Any,
+        uploads: bool,
+    ) -> None:
+        super().__init__(
+            schema,
+            graphql_ide="graphiql" if settings.graphiql else None,
+            allow_queries_via_get=False,
+            multipart_uploads_enabled=uploads,
+        )
+        self._settings = settings
+        self._verifier = verifier
+        self._activity = activity
+        self._services = services
+
+    # orjson: ~5x faster than the stdlib for the 20-30 KB listing responses.
+    def encode_json(self, data: object) -> bytes:
+        return orjson.dumps(data)
+
+    def decode_json(self, data: str | bytes) -> object:
+        return orjson.loads(data)
+
+    async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:  # noqa: ARG002
+        if result.errors:
+            result.errors = code_errors(result.errors)
+        return process_result(result)
+
+    async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context[Any]:
+        ctx: Context[Any] = Context(
+            request=request,
+            response=response if isinstance(response, Response) else None,
+            settings=self._settings,
+            services=self._services,
+            request_id=request_id_var.get() or "",
+        )
+        try:
+            token = bearer_token(request.headers.get("authorization"))
+            if token is not None:
+                ctx.principal = await self._verifier.verify(token)
+                if ctx.principal.device_id:
+                    await self._activity.touch(ctx.principal.device_id)
+        except AppError as exc:
+            ctx.auth_error = exc
+        return ctx

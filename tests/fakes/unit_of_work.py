@@ -1,0 +1,56 @@
+"""An in-memory unit of work for any repository fake: all or nothing, events and claims recorded.
+
+It is its own factory (`uow()` returns it), as the use cases expect of `UnitOfWorkFactory`.
+Work happens on a deep copy of the store that replaces it on commit, so a use case that
+raises, or forgets to commit, leaves the store as it was — as a rolled-back transaction does.
+"""
+
+from __future__ import annotations
+
+import copy
+import uuid
+from types import TracebackType
+from typing import Generic, Self, TypeVar
+
+from subgraphs.platform.kernel.messages import EventContract
+from subgraphs.platform.kernel.unit_of_work import AlreadyProcessed, Claim
+
+RepoT = TypeVar("RepoT")
+
+
+class FakeUnitOfWork(Generic[RepoT]):
+    def __init__(self, store: RepoT) -> None:
+        self.store = store
+        self.repo = store
+        self.events: list[EventContract] = []
+        self.published: list[EventContract] = []
+        self.claims: set[tuple[str, uuid.UUID]] = set()
+        self.commits = 0
+        self._claim: Claim | None = None
+
+    def __call__(self, claim: Claim | None = None) -> Self:
+        self._claim = claim
+        return self
+
+    async def __aenter__(self) -> Self:
+        if self._claim is not None and (self._claim.consumer, self._claim.event_id) in self.claims:
+            raise AlreadyProcessed(str(self._claim))
+        self.repo = copy.deepcopy(self.store)
+        self.events = []
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.repo = self.store
+        self._claim = None
+
+    async def commit(self) -> None:
+        self.store = self.repo
+        self.published.extend(self.events)
+        if self._claim is not None:
+            self.claims.add((self._claim.consumer, self._claim.event_id))
+        self.commits += 1
+
+    def published_types(self) -> list[str]:
+        return [e.TYPE for e in self.published]
