@@ -99,7 +99,7 @@ def build_app(
     async def lifespan(_app: Starlette) -> AsyncIterator[dict[str, Any]]:
         infra = await open_infrastructure(settings)
         if migrate_on_start:
-            await migrate(infra.engine, subgraph.migrations, subgraph.db_schema)
+            await migrate(infra.engine, subgraph.storage.migrations, subgraph.storage.schema)
         services = subgraph.bootstrap(infra, config)
         view: ASGIApp = SubgraphGraphQL(
             schema,

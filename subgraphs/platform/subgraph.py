@@ -1,9 +1,7 @@
 """What a subgraph declares; the platform builds the app, relay, consumers and workers from it.
 
     PRODUCTS = Subgraph(
-        name="products", port=4001, schema=build_schema,
-        db_schema=tables.SCHEMA, migrations=MIGRATIONS,
-        outbox=tables.outbox, processed_events=tables.processed_events,
+        name="products", port=4001, schema=build_schema, storage=tables.STORAGE,
         config=ProductsConfig.from_env, bootstrap=bootstrap,
         consumers=(Consumer("products-category-counter", (PRODUCT_TOPIC,), count_categories),),
     )
@@ -18,7 +16,6 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Generic, TypeVar
 
 from redis.asyncio import Redis
@@ -34,6 +31,7 @@ from subgraphs.platform.graphql.schema import SubgraphSchema
 from subgraphs.platform.kernel.messages import Envelope, Topic
 from subgraphs.platform.kernel.unit_of_work import Claim
 from subgraphs.platform.settings import Settings
+from subgraphs.platform.sql.storage import SubgraphStorage
 
 ServicesT = TypeVar("ServicesT")
 ConfigT = TypeVar("ConfigT")
@@ -79,10 +77,7 @@ class Subgraph(Generic[ServicesT, ConfigT]):
     name: str
     port: int  # the local default (dev); test and bench profiles add an offset
     schema: Callable[[Settings], SubgraphSchema]
-    db_schema: str
-    migrations: Path
-    outbox: Table
-    processed_events: Table
+    storage: SubgraphStorage
     config: Callable[[Mapping[str, str]], ConfigT]
     bootstrap: Callable[[Infrastructure, ConfigT], ServicesT]
     consumers: tuple[Consumer[ServicesT], ...] = ()

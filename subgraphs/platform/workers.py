@@ -31,8 +31,9 @@ def background_tasks(
     settings, engine = infra.settings, infra.engine
     tasks: list[Coroutine[Any, Any, None]] = []
     if settings.run_outbox_relay:
-        tasks.append(run_outbox_relay(settings, engine, stop, subgraph.outbox))
-        tasks += bookkeeping_retention(engine, stop, subgraph.outbox, subgraph.processed_events)
+        storage = subgraph.storage
+        tasks.append(run_outbox_relay(settings, engine, stop, storage.outbox))
+        tasks += bookkeeping_retention(engine, stop, storage.outbox, storage.processed_events)
         tasks += [run_retention(engine, stop, job.table, job.expired) for job in subgraph.retention]
     if settings.run_consumers:
         tasks += [consumer(infra, c, services).run(stop) for c in subgraph.consumers]

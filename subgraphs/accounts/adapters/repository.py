@@ -16,48 +16,21 @@ from subgraphs.accounts.adapters.profile_cache import ProfileCache
 from subgraphs.accounts.domain.model import Device, DeviceType, KycStatus, RefreshToken, User
 from subgraphs.accounts.service_layer.ports import ActiveSession
 from subgraphs.platform.kernel.ids import created_at, new_id
+from subgraphs.platform.sql.rows import row_to
 
 logger = logging.getLogger("notifications")
 
 
 def _user(row: Any, roles: list[str]) -> User:
-    return User(
-        id=row.id,
-        email=row.email,
-        password_hash=row.password_hash,
-        display_name=row.display_name,
-        kyc_status=KycStatus(row.kyc_status),
-        roles=frozenset(roles),
-        is_active=row.is_active,
-        created_at=row.created_at,
-        last_login_at=row.last_login_at,
-    )
+    return row_to(User, row, kyc_status=KycStatus(row.kyc_status), roles=frozenset(roles))
 
 
 def _device(row: Any) -> Device:
-    return Device(
-        id=row.id,
-        user_id=row.user_id,
-        client_device_id=row.client_device_id,
-        type=DeviceType(row.type),
-        name=row.name,
-        user_agent=row.user_agent,
-        ip=row.ip,
-        revoked_at=row.revoked_at,
-    )
+    return row_to(Device, row, type=DeviceType(row.type))
 
 
 def _token(row: Any) -> RefreshToken:
-    return RefreshToken(
-        id=row.id,
-        user_id=row.user_id,
-        device_id=row.device_id,
-        family_id=row.family_id,
-        secret_hash=row.secret_hash,
-        expires_at=row.expires_at,
-        used_at=row.used_at,
-        revoked_at=row.revoked_at,
-    )
+    return row_to(RefreshToken, row)
 
 
 class SqlAccountsRepository:

@@ -7,15 +7,12 @@ that keeps emails unique and maps a login to its user without a cross-shard scan
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from sqlalchemy import (
     Boolean,
     Column,
     DateTime,
     Index,
     Integer,
-    MetaData,
     PrimaryKeyConstraint,
     String,
     Table,
@@ -25,13 +22,10 @@ from sqlalchemy import (
     text,
 )
 
-from subgraphs.platform.sql.inbox import processed_events_table
-from subgraphs.platform.sql.outbox import outbox_table
+from subgraphs.platform.sql.storage import subgraph_storage
 
-SCHEMA = "accounts"
-# Alembic scripts of this schema, applied at start (`platform.sql.migrations`).
-MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-metadata = MetaData(schema=SCHEMA)
+STORAGE = subgraph_storage("accounts", __file__)
+SCHEMA, MIGRATIONS, metadata = STORAGE.schema, STORAGE.migrations, STORAGE.metadata
 
 
 def _created() -> Column[object]:
@@ -197,5 +191,4 @@ role_permissions = Table(
     PrimaryKeyConstraint("role_id", "permission_id"),
 )
 
-outbox = outbox_table(metadata)
-processed_events = processed_events_table(metadata)
+outbox, processed_events = STORAGE.outbox, STORAGE.processed_events

@@ -32,8 +32,8 @@ class TestSigner:
         self.kid = kid or f"test-{uuid.uuid4().hex[:8]}"
         self.key = ec.generate_private_key(ec.SECP256R1())
 
-    def jwk(self) -> dict[str, Any]:
-        public: dict[str, Any] = orjson.loads(ECAlgorithm.to_jwk(self.key.public_key()))
+    def jwk(self) -> dict[str, object]:
+        public: dict[str, object] = orjson.loads(ECAlgorithm.to_jwk(self.key.public_key()))
         return {**public, "kid": self.kid, "alg": "ES256", "use": "sig"}
 
     def write_private_pem(self, path: Path) -> Path:
@@ -58,7 +58,7 @@ class TestSigner:
         **overrides: Any,
     ) -> str:
         now = int(time.time())
-        claims: dict[str, Any] = {
+        claims: dict[str, object] = {
             "sub": str(user_id or new_id()),
             "iss": self.issuer,
             "aud": self.audience,

@@ -16,8 +16,8 @@ import strawberry
 
 from subgraphs.accounts.domain.model import Device as Device_
 from subgraphs.accounts.graphql.context import AccountsContext, Info
+from subgraphs.accounts.graphql.enums import DeviceType
 from subgraphs.accounts.graphql.loaders import DeviceLastActiveLoader
-from subgraphs.accounts.graphql.types import DeviceType
 from subgraphs.accounts.service_layer import read_models as rm
 from subgraphs.accounts.service_layer.ports import ActiveSession
 from subgraphs.contracts.access import ADMIN

@@ -10,10 +10,10 @@ from typing import Any, Self
 import strawberry
 from strawberry.file_uploads import Upload
 
-from subgraphs.accounts.domain.kyc import MAX_DOCUMENT_BYTES, DocumentKind
+from subgraphs.accounts.domain.kyc import MAX_DOCUMENT_BYTES
 from subgraphs.accounts.graphql.context import Info
+from subgraphs.accounts.graphql.enums import DocumentKind, KycStatus, SubmissionStatus
 from subgraphs.accounts.graphql.loaders import KycDocumentsBySubmissionLoader, UserByIdLoader
-from subgraphs.accounts.graphql.types import KycStatus
 from subgraphs.accounts.service_layer import read_models as rm
 from subgraphs.accounts.service_layer.kyc import UploadedDocument
 from subgraphs.contracts.access import ADMIN
@@ -26,23 +26,6 @@ from subgraphs.platform.kernel.results import InputErrors
 
 
 @strawberry.enum
-class KycDocumentKind(enum.Enum):
-    ID_FRONT = "ID_FRONT"
-    ID_BACK = "ID_BACK"
-    SELFIE = "SELFIE"
-    BUSINESS_LICENSE = "BUSINESS_LICENSE"
-    PROOF_OF_ADDRESS = "PROOF_OF_ADDRESS"
-
-
-@strawberry.enum
-class KycSubmissionStatus(enum.Enum):
-    SUBMITTED = "SUBMITTED"
-    PENDING_REVIEW = "PENDING_REVIEW"
-    APPROVED = "APPROVED"
-    REJECTED = "REJECTED"
-
-
-@strawberry.enum
 class KycDecision(enum.Enum):
     APPROVE = "APPROVE"
     REJECT = "REJECT"
@@ -51,7 +34,7 @@ class KycDecision(enum.Enum):
 @strawberry.type
 class KycDocument:
     id: strawberry.ID
-    kind: KycDocumentKind
+    kind: DocumentKind
     content_type: str
     size: int
 
@@ -60,7 +43,7 @@ class KycDocument:
 class KycSubmission:
     id: strawberry.ID
     user_id: strawberry.ID
-    status: KycSubmissionStatus
+    status: SubmissionStatus
     reason: str | None
     submitted_at: datetime
     reviewed_at: datetime | None
@@ -70,7 +53,7 @@ class KycSubmission:
         return cls(
             id=strawberry.ID(str(r.id)),
             user_id=strawberry.ID(str(r.user_id)),
-            status=KycSubmissionStatus(r.status),
+            status=SubmissionStatus(r.status),
             reason=r.reason,
             submitted_at=r.submitted_at,
             reviewed_at=r.reviewed_at,
@@ -83,7 +66,7 @@ class KycSubmission:
         return [
             KycDocument(
                 id=strawberry.ID(str(r.id)),
-                kind=KycDocumentKind(r.kind),
+                kind=DocumentKind(r.kind),
                 content_type=r.content_type,
                 size=r.size,
             )
@@ -99,13 +82,13 @@ class KycStatusResult:
 
 @strawberry.input
 class KycDocumentInput:
-    kind: KycDocumentKind
+    kind: DocumentKind
     file: Upload
 
 
 @strawberry.input
 class KycSubmissionFilter:
-    status: KycSubmissionStatus | None = None
+    status: SubmissionStatus | None = None
     submitted_after: datetime | None = None
     submitted_before: datetime | None = None
 
@@ -144,7 +127,7 @@ class KycQuery:
             return None
         latest = await info.context.services.reads.latest_kyc_submission(target)
         return KycStatusResult(
-            status=KycStatus(user.kyc_status.value),
+            status=user.kyc_status,
             latest_submission=KycSubmission.from_row(latest) if latest else None,
         )
 
@@ -183,7 +166,7 @@ class KycMutation:
 
         async def submit() -> uuid.UUID:
             uploaded = [
-                UploadedDocument(DocumentKind(d.kind.value), await _read(d.file, f"documents.{i}.file"))
+                UploadedDocument(d.kind, await _read(d.file, f"documents.{i}.file"))
                 for i, d in enumerate(documents)
             ]
             return await info.context.services.kyc.submit(actor, uploaded)

@@ -8,18 +8,15 @@ import strawberry
 from starlette.requests import Request
 
 from subgraphs.accounts.domain.errors import InvalidRefreshToken
-from subgraphs.accounts.domain.model import AccountKind as DomainKind
-from subgraphs.accounts.domain.model import DeviceType as DomainDeviceType
 from subgraphs.accounts.graphql.context import AccountsContext, Info
 from subgraphs.accounts.graphql.cookies import (
     clear_session_cookies,
     cookie_refresh_token,
     set_session_cookies,
 )
+from subgraphs.accounts.graphql.enums import AccountKind, DeviceType
 from subgraphs.accounts.graphql.types import (
-    AccountKind,
     AuthPayload,
-    DeviceType,
     LogoutPayload,
     RefreshTokenDelivery,
     RegisterPayload,
@@ -106,7 +103,7 @@ def _failed(errors: list[UserError]) -> AuthPayload:
 class IdentityMutation:
     @strawberry.mutation(description="Create a buyer account, or a seller account whose KYC is pending.")
     async def register(self, info: Info, input: RegisterInput) -> RegisterPayload:
-        cmd = Register(input.email, input.password, input.display_name, DomainKind(input.kind.value))
+        cmd = Register(input.email, input.password, input.display_name, input.kind)
         user, errors = await user_errors(info.context.services.identity.register(cmd))
         return RegisterPayload(user=User.from_domain(user) if user else None, user_errors=errors)
 
@@ -118,7 +115,7 @@ class IdentityMutation:
         assert isinstance(request, Request)
         device = DeviceInfo(
             client_device_id=input.device.id,
-            type=DomainDeviceType(input.device.type.value),
+            type=input.device.type,
             name=input.device.name,
             user_agent=request.headers.get("user-agent", ""),
             ip=_client_ip(request),

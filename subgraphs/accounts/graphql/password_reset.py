@@ -2,21 +2,12 @@
 
 from __future__ import annotations
 
-import enum
-
 import strawberry
 
 from subgraphs.accounts.graphql.context import Info
+from subgraphs.accounts.graphql.enums import ResetTokenStatus
 from subgraphs.platform.graphql.mutations import user_errors
 from subgraphs.platform.graphql.types import UserError
-
-
-@strawberry.enum
-class ResetTokenStatus(enum.Enum):
-    VALID = "VALID"
-    EXPIRED = "EXPIRED"
-    USED = "USED"
-    INVALID = "INVALID"
 
 
 @strawberry.type(description="Always accepted: whether the email has an account is not revealed.")
@@ -34,7 +25,7 @@ class ResetPasswordPayload:
 class PasswordResetQuery:
     @strawberry.field(description="Whether a reset token can still be used (for the reset page).")
     async def password_reset_token_status(self, info: Info, token: str) -> ResetTokenStatus:
-        return ResetTokenStatus(await info.context.services.password_resets.status(token))
+        return await info.context.services.password_resets.status(token)
 
 
 @strawberry.type

@@ -10,32 +10,10 @@ import strawberry
 
 from subgraphs.accounts.domain.model import User as DomainUser
 from subgraphs.accounts.graphql.context import Info
+from subgraphs.accounts.graphql.enums import KycStatus
 from subgraphs.accounts.graphql.loaders import UserByIdLoader
 from subgraphs.platform.graphql.types import UserError
 from subgraphs.platform.kernel.ids import parse_id
-
-
-@strawberry.enum
-class KycStatus(enum.Enum):
-    NONE = "NONE"
-    PENDING = "PENDING"
-    APPROVED = "APPROVED"
-    REJECTED = "REJECTED"
-
-
-@strawberry.enum
-class AccountKind(enum.Enum):
-    BUYER = "BUYER"
-    SELLER = "SELLER"
-
-
-@strawberry.enum
-class DeviceType(enum.Enum):
-    WEB = "WEB"
-    IOS = "IOS"
-    ANDROID = "ANDROID"
-    DESKTOP = "DESKTOP"
-    OTHER = "OTHER"
 
 
 @strawberry.enum(
@@ -62,7 +40,7 @@ class User:
             id=strawberry.ID(str(user.id)),
             email=user.email,
             display_name=user.display_name,
-            kyc_status=KycStatus(user.kyc_status.value),
+            kyc_status=user.kyc_status,
             roles=sorted(user.roles),
             created_at=user.created_at,
             last_login_at=user.last_login_at,

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import enum
-
 import strawberry
 
 from subgraphs.accounts.graphql.context import Info
+from subgraphs.accounts.graphql.enums import KycStatus, UserSort
 from subgraphs.accounts.graphql.loaders import UserByIdLoader
-from subgraphs.accounts.graphql.types import KycStatus, User
+from subgraphs.accounts.graphql.types import User
 from subgraphs.accounts.service_layer import read_models as rm
 from subgraphs.contracts.access import ADMIN
 from subgraphs.platform.graphql.arguments import page_args
@@ -23,12 +22,6 @@ class UserFilter:
     kyc_status: KycStatus | None = None
     active: bool | None = None
     email: str | None = strawberry.field(default=None, description="Substring of the email.")
-
-
-@strawberry.enum
-class UserSortField(enum.Enum):
-    NEWEST = "NEWEST"
-    EMAIL = "EMAIL"
 
 
 @strawberry.input
@@ -49,7 +42,7 @@ class UserQuery:
         self,
         info: Info,
         filter: UserFilter | None = None,
-        sort: UserSortField = UserSortField.NEWEST,
+        sort: UserSort = UserSort.NEWEST,
         first: int | None = None,
         after: str | None = None,
         last: int | None = None,
@@ -62,7 +55,7 @@ class UserQuery:
             kyc_status=f.kyc_status.value if f.kyc_status else None,
             active=f.active,
             email=f.email or None,
-            sort=rm.UserSort(sort.value),
+            sort=sort,
         )
         page = await info.context.services.reads.user_page(
             query, page_args(info.context, first, after, last, before)

@@ -9,6 +9,7 @@ token is used once; resetting revokes every session of the account.
 from __future__ import annotations
 
 import base64
+import enum
 import hashlib
 import hmac
 import secrets
@@ -32,6 +33,13 @@ from subgraphs.platform.kernel.unit_of_work import Claim
 
 RESET_TTL = timedelta(minutes=30)
 PREFIX = "pr1"
+
+
+class ResetTokenStatus(enum.Enum):
+    VALID = "VALID"
+    EXPIRED = "EXPIRED"
+    USED = "USED"
+    INVALID = "INVALID"
 
 
 class InvalidResetToken(AppError):
@@ -92,18 +100,18 @@ class PasswordResets:
             await uow.commit()
         return True
 
-    async def status(self, token: str) -> str:
+    async def status(self, token: str) -> ResetTokenStatus:
         try:
             user_id, reset_id, secret = _parse(token)
         except InvalidResetToken:
-            return "INVALID"
+            return ResetTokenStatus.INVALID
         async with self.uow() as uow:
             found = await uow.repo.get_password_reset(user_id, reset_id)
         if found is None or not hmac.compare_digest(found[0], _hash(secret)):
-            return "INVALID"
+            return ResetTokenStatus.INVALID
         if found[2] is not None:
-            return "USED"
-        return "EXPIRED" if self.clock() >= found[1] else "VALID"
+            return ResetTokenStatus.USED
+        return ResetTokenStatus.EXPIRED if self.clock() >= found[1] else ResetTokenStatus.VALID
 
     async def reset(self, token: str, new_password: str) -> uuid.UUID:
         user_id, reset_id, secret = _parse(token)

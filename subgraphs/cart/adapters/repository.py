@@ -15,37 +15,15 @@ from subgraphs.cart.domain.cart import Cart, LinesChange
 from subgraphs.cart.domain.model import CartLine, CartStatus, Owner, OwnerKind, Wishlist, WishlistItem
 from subgraphs.cart.service_layer.ports import StoredRequest
 from subgraphs.platform.kernel.ids import new_id
+from subgraphs.platform.sql.rows import row_to
 
 
 def line_from_row(row: Any) -> CartLine:
-    return CartLine(
-        id=row.id,
-        variant_id=row.variant_id,
-        product_id=row.product_id,
-        seller_id=row.seller_id,
-        quantity=row.quantity,
-        unit_price=row.unit_price,
-        price_at_add=row.price_at_add,
-        currency=row.currency,
-        available=row.available,
-        unavailable=row.unavailable,
-        added_at=row.added_at,
-        updated_at=row.updated_at,
-    )
+    return row_to(CartLine, row)
 
 
 def cart_from_row(row: Any, lines: list[CartLine]) -> Cart:
-    return Cart(
-        id=row.id,
-        owner_id=row.owner_id,
-        owner_kind=OwnerKind(row.owner_kind),
-        status=CartStatus(row.status),
-        version=row.version,
-        currency=row.currency,
-        lines=lines,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-    )
+    return row_to(Cart, row, owner_kind=OwnerKind(row.owner_kind), status=CartStatus(row.status), lines=lines)
 
 
 def _line_values(line: CartLine) -> dict[str, Any]:
@@ -269,23 +247,8 @@ class SqlCartRepository:
 
 
 def wishlist_from_row(row: Any) -> Wishlist:
-    return Wishlist(
-        id=row.id,
-        owner_id=row.owner_id,
-        name=row.name,
-        is_default=row.is_default,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-    )
+    return row_to(Wishlist, row)
 
 
 def wishlist_item_from_row(row: Any) -> WishlistItem:
-    return WishlistItem(
-        id=row.id,
-        owner_id=row.owner_id,
-        wishlist_id=row.wishlist_id,
-        product_id=row.product_id,
-        variant_id=row.variant_id,
-        seller_id=row.seller_id,
-        added_at=row.added_at,
-    )
+    return row_to(WishlistItem, row)

@@ -10,8 +10,6 @@ this schema; product data is referenced by id only.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from sqlalchemy import (
     BigInteger,
     Boolean,
@@ -20,7 +18,6 @@ from sqlalchemy import (
     DateTime,
     Index,
     Integer,
-    MetaData,
     PrimaryKeyConstraint,
     String,
     Table,
@@ -31,13 +28,10 @@ from sqlalchemy import (
 )
 
 from subgraphs.platform.sql.columns import timestamps
-from subgraphs.platform.sql.inbox import processed_events_table
-from subgraphs.platform.sql.outbox import outbox_table
+from subgraphs.platform.sql.storage import subgraph_storage
 
-SCHEMA = "cart"
-# Alembic scripts of this schema, applied at start (`platform.sql.migrations`).
-MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-metadata = MetaData(schema=SCHEMA)
+STORAGE = subgraph_storage("cart", __file__)
+SCHEMA, MIGRATIONS, metadata = STORAGE.schema, STORAGE.migrations, STORAGE.metadata
 
 
 carts = Table(
@@ -129,5 +123,4 @@ wishlist_items = Table(
     ),
 )
 
-outbox = outbox_table(metadata)
-processed_events = processed_events_table(metadata)
+outbox, processed_events = STORAGE.outbox, STORAGE.processed_events

@@ -13,49 +13,24 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from subgraphs.platform.kernel.ids import new_id
 from subgraphs.platform.kernel.results import InputErrors
+from subgraphs.platform.sql.rows import row_to
 from subgraphs.products.adapters import tables as t
 from subgraphs.products.adapters.taxonomy_repository import TaxonomyRepository
 from subgraphs.products.domain.errors import DuplicateSku, IdempotencyKeyReused
 from subgraphs.products.domain.model import InventoryItem, Product, ProductStatus, Variant
 from subgraphs.products.service_layer.ports import Adjustment
 
-_PRODUCT_COLUMNS = [
-    "id",
-    "seller_id",
-    "title",
-    "slug",
-    "description",
-    "status",
-    "category_id",
-    "brand_id",
-    "currency",
-    "min_price",
-    "max_price",
-    "popularity",
-    "version",
-    "created_at",
-    "updated_at",
-]
+
+# Everything but the search vector, which only the listing reads.
+_PRODUCT_COLUMNS = [c for c in t.products.c if c.key != "search"]
 
 
 def product_from_row(row: Any) -> Product:
-    m = row._mapping
-    return Product(**{c: m[c] for c in _PRODUCT_COLUMNS if c != "status"}, status=ProductStatus(m["status"]))
+    return row_to(Product, row, status=ProductStatus(row.status))
 
 
 def variant_from_row(row: Any) -> Variant:
-    m = row._mapping
-    return Variant(
-        id=m["id"],
-        product_id=m["product_id"],
-        sku=m["sku"],
-        title=m["title"],
-        price=m["price"],
-        currency=m["currency"],
-        compare_at_price=m["compare_at_price"],
-        options=dict(m["options"]),
-        position=m["position"],
-    )
+    return row_to(Variant, row, options=dict(row.options))
 
 
 def _product_values(p: Product) -> dict[str, Any]:
@@ -80,7 +55,7 @@ class SqlCatalogRepository(TaxonomyRepository):
         self.conn = conn
 
     async def get_product(self, product_id: uuid.UUID, *, lock: bool = False) -> Product | None:
-        query = select(*(t.products.c[c] for c in _PRODUCT_COLUMNS)).where(t.products.c.id == product_id)
+        query = select(*_PRODUCT_COLUMNS).where(t.products.c.id == product_id)
         if lock:
             query = query.with_for_update()
         row = (await self.conn.execute(query)).first()

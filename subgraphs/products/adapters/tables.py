@@ -9,8 +9,6 @@ unique without a cross-shard unique index. No foreign keys leave this schema.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from sqlalchemy import (
     BigInteger,
     CheckConstraint,
@@ -19,7 +17,6 @@ from sqlalchemy import (
     DateTime,
     Index,
     Integer,
-    MetaData,
     SmallInteger,
     String,
     Table,
@@ -31,13 +28,10 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR
 
 from subgraphs.platform.sql.columns import timestamps
-from subgraphs.platform.sql.inbox import processed_events_table
-from subgraphs.platform.sql.outbox import outbox_table
+from subgraphs.platform.sql.storage import subgraph_storage
 
-SCHEMA = "products"
-# Alembic scripts of this schema, applied at start (`platform.sql.migrations`).
-MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-metadata = MetaData(schema=SCHEMA)
+STORAGE = subgraph_storage("products", __file__)
+SCHEMA, MIGRATIONS, metadata = STORAGE.schema, STORAGE.migrations, STORAGE.metadata
 
 
 categories = Table(
@@ -211,5 +205,4 @@ category_counts = Table(
     Column("active_products", BigInteger, nullable=False, server_default="0"),
 )
 
-outbox = outbox_table(metadata)
-processed_events = processed_events_table(metadata)
+outbox, processed_events = STORAGE.outbox, STORAGE.processed_events

@@ -2,20 +2,10 @@
 
 from __future__ import annotations
 
-import enum
-
 import strawberry
 
 from subgraphs.platform.graphql.types import SortDirection
-from subgraphs.products.graphql.types import ProductStatus
-
-
-@strawberry.enum(description="Storefront sort orders; each is served by its own index.")
-class ProductSortField(enum.Enum):
-    NEWEST = "NEWEST"
-    PRICE = "PRICE"
-    TITLE = "TITLE"
-    POPULARITY = "POPULARITY"
+from subgraphs.products.graphql.enums import ProductSortField, ProductStatus
 
 
 @strawberry.input

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import enum
-
 import strawberry
 
-from subgraphs.products.graphql.types import ProductStatus
+from subgraphs.products.graphql.enums import AdjustmentReason, ProductStatus
 
 
 @strawberry.input
@@ -86,21 +84,12 @@ class ProductUpdateInput:
     )
 
 
-@strawberry.enum
-class InventoryAdjustmentReason(enum.Enum):
-    RESTOCK = "RESTOCK"
-    SALE = "SALE"
-    RETURN = "RETURN"
-    DAMAGE = "DAMAGE"
-    CORRECTION = "CORRECTION"
-
-
 @strawberry.input
 class AdjustInventoryInput:
     variant_id: strawberry.ID
     warehouse: str
     delta: int = strawberry.field(description="Units to add (positive) or remove (negative).")
-    reason: InventoryAdjustmentReason
+    reason: AdjustmentReason
     idempotency_key: str = strawberry.field(description="Retries with the same key apply once.")
 
 

@@ -16,7 +16,6 @@ from subgraphs.contracts.access import CATALOG_WRITE, SELLER
 from subgraphs.platform.graphql.arguments import present, uuid_arg
 from subgraphs.platform.graphql.authz import requires_scopes
 from subgraphs.platform.graphql.mutations import user_errors
-from subgraphs.products.domain.model import ProductStatus as DomainStatus
 from subgraphs.products.graphql import loaders as dl
 from subgraphs.products.graphql.context import Info
 from subgraphs.products.graphql.mutation_inputs import (
@@ -84,7 +83,7 @@ class CatalogMutation:
                 currency=input.currency,
                 description=input.description,
                 brand_id=uuid_arg(input.brand_id, "brandId") if input.brand_id is not None else None,
-                status=DomainStatus(input.status.value),
+                status=input.status,
                 seller_id=uuid_arg(input.seller_id, "sellerId") if input.seller_id is not None else None,
                 variants=[_variant_spec(v) for v in input.variants or []],
                 images=[ImageSpec(i.storage_key, i.alt, i.width, i.height) for i in input.images or []],
@@ -113,7 +112,7 @@ class CatalogMutation:
                 else None,
                 brand_id=uuid_arg(input.brand_id, "brandId") if input.brand_id is not None else None,
                 clear_brand=input.clear_brand,
-                status=DomainStatus(input.status.value) if input.status else None,
+                status=input.status,
                 expected_version=input.expected_version,
             )
             return info.context.services.catalog.update_product(actor, cmd)

@@ -10,7 +10,6 @@ from subgraphs.platform.graphql.authz import requires_scopes
 from subgraphs.platform.graphql.types import Connection, SortDirection
 from subgraphs.platform.kernel.errors import BadUserInput
 from subgraphs.platform.kernel.ids import parse_id
-from subgraphs.products.domain.model import ProductStatus as DomainStatus
 from subgraphs.products.domain.model import id_from_product_slug
 from subgraphs.products.graphql import loaders as dl
 from subgraphs.products.graphql.context import Info, view_of
@@ -58,7 +57,7 @@ def _product_filter(f: ProductFilter | None) -> rm.ProductFilter:
         price_max=f.price.max if f.price else None,
         attributes=attrs,
         in_stock=f.in_stock,
-        status=DomainStatus(f.status.value) if f.status else None,
+        status=f.status,
         search=search,
     )
 
@@ -66,7 +65,7 @@ def _product_filter(f: ProductFilter | None) -> rm.ProductFilter:
 def _sort(sort: ProductSort | None) -> rm.ProductSort:
     sort = sort or ProductSort()
     descending = None if sort.direction is None else sort.direction == SortDirection.DESC
-    return rm.ProductSort(rm.ProductSortField(sort.field.value), descending)
+    return rm.ProductSort(sort.field, descending)
 
 
 def _attribute(r: rm.AttributeRecord) -> ProductAttribute:

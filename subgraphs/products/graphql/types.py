@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 import uuid
 from datetime import datetime
 from typing import Self
@@ -13,6 +12,7 @@ from subgraphs.platform.graphql.arguments import present
 from subgraphs.platform.graphql.types import Money
 from subgraphs.products.graphql import loaders as dl
 from subgraphs.products.graphql.context import Info, view_of
+from subgraphs.products.graphql.enums import ProductStatus
 from subgraphs.products.service_layer.media import MediaLinks
 from subgraphs.products.service_layer.read_models import (
     BrandRecord,
@@ -22,13 +22,6 @@ from subgraphs.products.service_layer.read_models import (
     ProductRecord,
     VariantRecord,
 )
-
-
-@strawberry.enum(description="Lifecycle of a product; storefronts list ACTIVE ones.")
-class ProductStatus(enum.Enum):
-    DRAFT = "DRAFT"
-    ACTIVE = "ACTIVE"
-    ARCHIVED = "ARCHIVED"
 
 
 @strawberry.type
