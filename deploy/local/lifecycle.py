@@ -103,10 +103,15 @@ async def start_profile(
     try:
         async with asyncio.TaskGroup() as group:
             tasks = [group.create_task(_start_one(s, owner_pid, spawned, say)) for s in to_start]
-    except* StackError as failures:
-        # The first failure cancels the others; report every failure that happened.
-        raise StackError("\n".join(str(exc) for exc in failures.exceptions)) from None
+    except* Exception as failures:
+        # The first failure cancels the others; report every failure that happened, as one
+        # message (an unexpected error keeps its type in the text).
+        raise StackError("\n".join(_describe(exc) for exc in failures.exceptions)) from None
     return results + [Started(task.result(), reused=False) for task in tasks]
+
+
+def _describe(exc: BaseException) -> str:
+    return str(exc) if isinstance(exc, StackError) else f"{type(exc).__name__}: {exc}"
 
 
 async def _reusable(service: Service, record: PidRecord | None, owner_pid: int | None, say: Say) -> bool:
@@ -149,6 +154,7 @@ async def _start_one(
         pid=proc.pid,
         create_time=create_time(proc.pid),
         marker=launch.marker,
+        early_marker=launch.early_marker,
         ports=service.ports,
         stop_signal=service.stop_signal.name,
         stop_timeout=service.stop_timeout,

@@ -42,6 +42,8 @@ class PidRecord:
     # running on purpose.
     owner_pid: int | None
     owner_create_time: float | None = None  # absent in pid files of older versions
+    # The marker before the server retitles itself, if it does (see `Launch.early_marker`).
+    early_marker: str | None = None
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=2)
@@ -99,9 +101,11 @@ def _cmdline_if_same(pid: int, created: float) -> str | None:
 
 
 def is_ours(record: PidRecord) -> bool:
-    """True when the pid still belongs to the server we started."""
+    """True when the pid still belongs to the server we started (before or after it retitles)."""
     cmdline = _cmdline_if_same(record.pid, record.create_time)
-    return cmdline is not None and record.marker in cmdline
+    if cmdline is None:
+        return False
+    return record.marker in cmdline or (record.early_marker is not None and record.early_marker in cmdline)
 
 
 def owner_alive(record: PidRecord) -> bool:
@@ -155,14 +159,17 @@ async def run_checked(
         offset = log.tell()
         log.write(f"$ {' '.join(argv)}\n".encode())
         log.flush()
-        proc = await asyncio.create_subprocess_exec(
-            *argv,
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            user=user,
-            env=dict(env) if env is not None else None,
-        )
+        try:
+            proc = await asyncio.create_subprocess_exec(
+                *argv,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                user=user,
+                env=dict(env) if env is not None else None,
+            )
+        except OSError as exc:  # not executable, missing, or the user cannot be switched to
+            raise StackError(f"{what} could not run {argv[0]}: {exc}") from exc
         try:
             rc = await proc.wait()
         except asyncio.CancelledError:

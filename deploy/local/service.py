@@ -18,6 +18,9 @@ class Launch:
     argv: list[str]
     # Appears in the server's command line; proves a pid is still this server.
     marker: str
+    # What the command line shows before the server retitles itself (Valkey shows its config
+    # path until it renames itself "<binary> host:port"): either proves it is ours.
+    early_marker: str | None = None
     env: dict[str, str] | None = None
     cwd: Path | None = None
     user: str | None = None

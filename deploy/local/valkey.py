@@ -54,6 +54,7 @@ class ValkeyService(Service):
             argv=[str(server_binary()), str(self.config_path)],
             # Valkey retitles itself "<binary> 127.0.0.1:<port>": the config path vanishes.
             marker=f"{HOST}:{self.port}",
+            early_marker=str(self.config_path),
             cwd=self.data_dir,
         )
 

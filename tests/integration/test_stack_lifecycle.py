@@ -15,10 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from deploy.local import kafka_install
+from deploy.local import kafka_install, lifecycle
 from deploy.local.lifecycle import start_profile
-from deploy.local.processes import PidRecord, StackError, create_time, is_ours, stop_process
+from deploy.local.processes import PidRecord, StackError, create_time, is_ours, run_checked, stop_process
 from deploy.local.profiles import PROFILES
+from deploy.local.service import Launch, Service
 
 
 def _free_port() -> int:
@@ -131,4 +132,46 @@ async def test_a_port_held_by_a_stranger_is_refused_before_anything_starts() -> 
         assert spawned == []
     finally:
         stranger.close()
+        await asyncio.to_thread(shutil.rmtree, profile.data_dir, True)
+
+
+def test_a_server_not_yet_retitled_is_still_recognised_and_stopped(sleeper: subprocess.Popen[bytes]) -> None:
+    # Valkey shows its config path until it renames itself "<binary> host:port": a start-up
+    # that fails in between must still stop it, not forget it.
+    record = _record(sleeper, marker="127.0.0.1:1", early_marker="time.sleep(60)")
+    assert is_ours(record)
+    assert stop_process(record)
+    assert sleeper.wait(timeout=5) is not None
+
+
+async def test_a_helper_that_cannot_run_is_a_clear_error(tmp_path: Path) -> None:
+    not_executable = tmp_path / "initdb"
+    not_executable.write_text("#!/bin/sh\n")
+    with pytest.raises(StackError, match="could not run"):
+        await run_checked([str(not_executable)], log_path=tmp_path / "log", what="initdb")
+
+
+class _Unlaunchable(Service):
+    name = "broken"
+
+    @property
+    def port(self) -> int:
+        return _free_port()
+
+    async def prepare(self) -> Launch:
+        raise PermissionError("cannot write the data directory")
+
+    async def probe(self) -> bool:
+        return False
+
+
+async def test_an_unexpected_start_up_failure_is_reported_as_one_stack_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    profile = dataclasses.replace(PROFILES["dev"], name="pytest-broken-service")
+    monkeypatch.setattr(lifecycle, "services_for", lambda p: [_Unlaunchable(p)])
+    try:
+        with pytest.raises(StackError, match="PermissionError: cannot write the data directory"):
+            await start_profile(profile, owner_pid=None, spawned=[], say=lambda _: None)
+    finally:
         await asyncio.to_thread(shutil.rmtree, profile.data_dir, True)

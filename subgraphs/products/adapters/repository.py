@@ -20,7 +20,6 @@ from subgraphs.products.domain.errors import DuplicateSku, IdempotencyKeyReused
 from subgraphs.products.domain.model import InventoryItem, Product, ProductStatus, Variant
 from subgraphs.products.service_layer.ports import Adjustment
 
-
 # Everything but the search vector, which only the listing reads.
 _PRODUCT_COLUMNS = [c for c in t.products.c if c.key != "search"]
 
