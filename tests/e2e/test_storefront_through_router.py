@@ -6,7 +6,11 @@ import asyncio
 from typing import Any
 
 import httpx
+from redis.asyncio import Redis
 
+from subgraphs.accounts.entrypoints.dev_signer import TestSigner
+from subgraphs.platform.kernel.ids import new_id
+from subgraphs.platform.settings import Settings
 from tests.conftest import Caller, GraphQLClient
 from tests.graphql.catalog import ADJUST, CatalogBuilder, Taxonomy
 
@@ -79,13 +83,17 @@ async def test_inventory_is_real_time_through_the_router(router: GraphQLClient, 
 
 
 async def test_the_request_id_travels_to_the_subgraph_and_back(router_http: httpx.AsyncClient) -> None:
+    # The subgraph names the request id in its errors: that it is the client's proves it arrived.
     response = await router_http.post(
         "/graphql",
-        json={"query": "{ brands(first: 1) { nodes { id } } }"},
+        json={"query": '{ brands(first: 1, after: "junk") { nodes { id } } }'},
         headers={"x-request-id": "trace-me-123"},
     )
     assert response.status_code == 200
     assert response.headers.get("x-request-id") == "trace-me-123"
+    [error] = response.json()["errors"]
+    assert error["extensions"]["code"] == "INVALID_CURSOR"
+    assert error["extensions"]["requestId"] == "trace-me-123"
 
 
 async def test_graphiql_is_served_on_the_graphql_url(router_http: httpx.AsyncClient) -> None:
@@ -98,7 +106,7 @@ async def test_oversized_operations_are_refused_through_the_router(router: Graph
     flood = "{ " + " ".join(f"a{i}: brands(first: 1) {{ nodes {{ id }} }}" for i in range(40)) + " }"
     body = await router(flood)
     assert body.get("data") is None
-    assert body["errors"]
+    assert [e["extensions"]["code"] for e in body["errors"]] == ["QUERY_TOO_COMPLEX"]
 
 
 async def test_the_router_refuses_forged_tokens_before_any_subgraph(router_http: httpx.AsyncClient) -> None:
@@ -114,7 +122,21 @@ async def test_the_router_refuses_forged_tokens_before_any_subgraph(router_http:
     assert response.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
 
 
-async def test_the_router_enforces_scopes_from_the_schema(router: GraphQLClient, make_caller: Any) -> None:
-    buyer = make_caller("buyer")
+async def test_the_router_enforces_scopes_from_the_schema(
+    router: GraphQLClient, signer: TestSigner, settings: Settings
+) -> None:
+    # A subgraph that sees a token records its device's last activity; the router does not.
+    # So a refusal that left no trace came from the router, before any subgraph was asked.
+    refused, allowed = f"e2e-refused-{new_id().hex}", f"e2e-allowed-{new_id().hex}"
+    buyer = Caller(new_id(), signer.token(roles=["buyer"], did=refused))
     body = await router('mutation { productDelete(id: "x") { deletedId } }', caller=buyer)
     assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    assert body["errors"][0]["extensions"]["requiredScopes"] == ["catalog:write"]
+    seller = Caller(new_id(), signer.token(roles=["seller"], did=allowed))
+    assert "errors" not in await router('mutation { productDelete(id: "x") { deletedId } }', caller=seller)
+    redis = Redis.from_url(settings.redis_url)
+    try:
+        assert await redis.exists(f"device:lastseen:{allowed}") == 1  # the subgraph did see this one
+        assert await redis.exists(f"device:lastseen:{refused}") == 0
+    finally:
+        await redis.aclose()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import uuid
+from collections.abc import Awaitable, Callable
 from types import TracebackType
 from typing import Generic, Self, TypeVar
 
@@ -16,11 +17,13 @@ from subgraphs.platform.kernel.messages import EventContract
 from subgraphs.platform.kernel.unit_of_work import AlreadyProcessed, Claim
 
 RepoT = TypeVar("RepoT")
+AfterCommit = Callable[[list[EventContract]], Awaitable[None]]
 
 
 class FakeUnitOfWork(Generic[RepoT]):
-    def __init__(self, store: RepoT) -> None:
+    def __init__(self, store: RepoT, after_commit: AfterCommit | None = None) -> None:
         self.store = store
+        self._after_commit = after_commit
         self.repo = store
         self.events: list[EventContract] = []
         self.published: list[EventContract] = []
@@ -51,6 +54,8 @@ class FakeUnitOfWork(Generic[RepoT]):
         if self._claim is not None:
             self.claims.add((self._claim.consumer, self._claim.event_id))
         self.commits += 1
+        if self._after_commit is not None:
+            await self._after_commit(self.events)
 
     def published_types(self) -> list[str]:
         return [e.TYPE for e in self.published]

@@ -18,7 +18,7 @@ from subgraphs.platform.kernel.unit_of_work import Claim
 from subgraphs.platform.sql.unit_of_work import SqlUnitOfWork
 
 
-def _owners(events: list[EventContract]) -> set[uuid.UUID]:
+def owners_named(events: list[EventContract]) -> set[uuid.UUID]:
     """Every cart or wishlist owner the events name (a merge names the guest too)."""
     named = (getattr(e, name, None) for e in events for name in ("owner_id", "from_owner_id"))
     return {owner for owner in named if isinstance(owner, uuid.UUID)}
@@ -26,7 +26,7 @@ def _owners(events: list[EventContract]) -> set[uuid.UUID]:
 
 def cart_unit_of_work(engine: AsyncEngine, views: CartViews) -> OpenCartUnitOfWork:
     async def drop_cached(events: list[EventContract]) -> None:
-        await views.drop(_owners(events))
+        await views.drop(owners_named(events))
 
     def open_unit_of_work(claim: Claim | None = None) -> SqlUnitOfWork[SqlCartRepository]:
         return SqlUnitOfWork(

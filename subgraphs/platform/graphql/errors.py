@@ -1,4 +1,8 @@
-"""Give every GraphQL error a stable `extensions.code`, and hide internals of unexpected ones."""
+"""Give every GraphQL error a stable `extensions.code`, and hide internals of unexpected ones.
+
+Every error also names the request (`extensions.requestId`, the router's `x-request-id`), so a
+client reporting a problem hands support the id to find it in every subgraph's logs.
+"""
 
 from __future__ import annotations
 
@@ -75,14 +79,16 @@ def code_errors(errors: list[GraphQLError]) -> list[GraphQLError]:
     coded = []
     for error in errors:
         if _is_limit(error):
-            coded.append(
-                GraphQLError(
-                    error.message,
-                    nodes=error.nodes,
-                    positions=error.positions,
-                    extensions={"code": "QUERY_TOO_COMPLEX"},
-                )
+            error = GraphQLError(
+                error.message,
+                nodes=error.nodes,
+                positions=error.positions,
+                extensions={"code": "QUERY_TOO_COMPLEX"},
             )
         else:
-            coded.append(_coded(error))
+            error = _coded(error)
+        request_id = request_id_var.get()
+        if request_id:
+            error.extensions = {**(error.extensions or {}), "requestId": request_id}
+        coded.append(error)
     return coded
