@@ -56,7 +56,7 @@ class TestProductsCatalog(CatalogContract):
     @pytest.fixture
     async def catalog(
         self, products_http: httpx.AsyncClient, gql: GraphQLClient, make_caller: Any
-    ) -> AsyncIterator[Catalog]:
+    ) -> Catalog:
         self.builder = CatalogBuilder(gql, make_caller("admin"))
         self.seller = make_caller("seller")
         self.taxonomy = await self.builder.taxonomy()
