@@ -70,7 +70,7 @@ export type JwtClaims = {
  * callers are never granted any. Every policy here is evaluated once per authenticated
  * request (before execution, with the claims and the request context only: no field
  * arguments or parent data), so keep them cheap; ownership-style rules stay in the subgraphs.
- * The subgraphs check the same names (`CALLER_POLICIES` in subgraphs/platform/authz.py).
+ * The subgraphs check the same names (`CALLER_POLICIES` in subgraphs/platform/graphql/authz.py).
  */
 export const RECENT_LOGIN_SECONDS = 15 * 60;
 export const POLICIES: Record<string, (claims: JwtClaims, context: Record<string, any>) => boolean | Promise<boolean>> = {
@@ -188,7 +188,7 @@ const validateUser: ValidateUserFn<JwtClaims | null> = (p) => {
   const scopeLists = [p.typeScopes, p.fieldScopes].filter((s): s is string[][] => Boolean(s?.length));
   const policyLists = [p.typePolicies, p.fieldPolicies].filter((s): s is string[][] => Boolean(s?.length));
   if (!needsAuth && !scopeLists.length && !policyLists.length) return;
-  // Same messages and extensions as the subgraphs' permission classes (platform/authz.py,
+  // Same messages and extensions as the subgraphs' permission classes (subgraphs/platform/graphql/authz.py,
   // context.py): whichever layer refuses, the client sees the same error.
   const deny = (code: 'UNAUTHENTICATED' | 'FORBIDDEN', message: string, extra: Record<string, unknown> = {}) =>
     new GraphQLError(message, {
@@ -294,7 +294,7 @@ export function verifiedClaims(authorization: string): JwtClaims | undefined {
 
 /**
  * The authorization class of a signed-in caller whom the catalogue shows exactly the public view
- * (neither seller nor admin, as the products subgraph's `sees_public_catalogue`), or undefined.
+ * (neither seller nor admin, as the products subgraph's `CatalogueView.is_public`, products/domain/visibility.py), or undefined.
  * Callers of one class get the same decision from every auth directive: same roles, same scopes,
  * same granted policies. The public-result cache keeps their results apart from anonymous ones.
  * Policies are evaluated on the claims alone here: a policy that reads the request context would

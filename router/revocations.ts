@@ -1,5 +1,5 @@
 // The access-token revocation list in Redis, as the subgraphs read it
-// (subgraphs/platform/revocations.py: keep the two in step). The router only needs it where it
+// (subgraphs/platform/auth/revocations.py: keep the two in step). The router only needs it where it
 // answers a signed-in request without asking a subgraph (the public-result cache).
 import type Redis from 'ioredis';
 import type { JwtClaims } from './auth.ts';

@@ -66,9 +66,14 @@ def main() -> int:
                     "",
                     f"Supergraph ready in {time.monotonic() - started:.1f}s.",
                     f"  GraphiQL (router):   http://localhost:{Ports().router}/graphql",
-                    f"  products subgraph:   {running.urls['products']}",
-                    f"  accounts subgraph:   {running.urls['accounts']}  (JWKS: /.well-known/jwks.json)",
-                    f"  cart subgraph:       {running.urls['cart']}",
+                    *(
+                        f"  {name + ' subgraph:':<20} {url}"
+                        for name, url in running.urls.items()
+                        if name != "router"
+                    ),
+                    "  JWKS (accounts):     "
+                    + running.urls["accounts"].removesuffix("/graphql")
+                    + "/.well-known/jwks.json",
                     f"  logs:                {profile.logs_dir}",
                     "",
                     "Try:  { products(first: 5, sort: {field: PRICE}) "

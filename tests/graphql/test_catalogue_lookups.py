@@ -110,3 +110,30 @@ async def test_images_have_cdn_urls_in_order(
         {"url": f"{base}/p/1.jpg", "position": 0},
         {"url": f"{base}/p/2.jpg", "position": 1},
     ]
+
+
+IMAGE_AND_ATTRIBUTE = """query($image: ID!, $attribute: ID!) {
+  productImage(id: $image) { id alt product { id } }
+  attribute(id: $attribute) { id name }
+}"""
+
+
+async def test_an_image_and_an_attribute_are_found_by_id_and_a_drafts_image_only_by_its_seller(
+    gql: GraphQLClient, builder: CatalogBuilder, seller: Caller, taxonomy: Taxonomy
+) -> None:
+    listed = await builder.product(seller, taxonomy)
+    draft = await builder.product(seller, taxonomy, status="DRAFT")
+    images = "query($p: ID!) { productImages(productId: $p) { nodes { id } } }"
+    [listed_image] = (await gql(images, {"p": listed["id"]}))["data"]["productImages"]["nodes"]
+    [draft_image] = (await gql(images, {"p": draft["id"]}, seller))["data"]["productImages"]["nodes"]
+    found = await gql(IMAGE_AND_ATTRIBUTE, {"image": listed_image["id"], "attribute": taxonomy.color_id})
+    assert found["data"]["productImage"] == {
+        "id": listed_image["id"],
+        "alt": "front",
+        "product": {"id": listed["id"]},
+    }
+    assert found["data"]["attribute"]["id"] == taxonomy.color_id
+    hidden = await gql(IMAGE_AND_ATTRIBUTE, {"image": draft_image["id"], "attribute": "not-an-id"})
+    assert hidden["data"] == {"productImage": None, "attribute": None}
+    own = await gql(IMAGE_AND_ATTRIBUTE, {"image": draft_image["id"], "attribute": taxonomy.color_id}, seller)
+    assert own["data"]["productImage"]["id"] == draft_image["id"]

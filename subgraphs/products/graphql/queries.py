@@ -172,6 +172,11 @@ class CatalogQuery:
         rows = await info.context.services.reads.attribute_page(filter.search if filter else None, page)
         return Connection.from_page(rows, _attribute)
 
+    @strawberry.field(description="An attribute definition by id.")
+    async def attribute(self, info: Info, id: strawberry.ID) -> ProductAttribute | None:
+        row = await dl.AttributeByIdLoader.of(info.context).load_id(id)
+        return _attribute(row) if row else None
+
     @strawberry.field
     async def variants(
         self,
@@ -222,6 +227,10 @@ class CatalogQuery:
         rows = await info.context.services.reads.image_page(view_of(info), product, page)
         media = info.context.services.media
         return Connection.from_page(rows, lambda r: ProductImage.from_row(r, media))
+
+    @strawberry.field(description="An image by id (of a product the caller may see).")
+    async def product_image(self, info: Info, id: strawberry.ID) -> ProductImage | None:
+        return await ProductImage.resolve_reference(info, id)
 
     @strawberry.federation.field(
         **requires_scopes(CATALOG_WRITE),
