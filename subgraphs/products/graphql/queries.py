@@ -29,6 +29,7 @@ from subgraphs.products.graphql.types import (
     ProductAttribute,
     ProductImage,
     ProductVariant,
+    shows_product,
 )
 from subgraphs.products.service_layer import read_models as rm
 
@@ -204,10 +205,7 @@ class CatalogQuery:
             row = await dl.VariantByIdLoader.of(info.context).load_id(id)
         else:
             row = await dl.VariantBySkuLoader.of(info.context).load(sku or "")
-        if row is None:
-            return None
-        product = await dl.ProductByIdLoader.of(info.context).load(row.product_id)
-        if product is None or not view_of(info).sees(product.status, product.seller_id):
+        if row is None or not await shows_product(info, row.product_id):
             return None
         return ProductVariant.from_row(row)
 

@@ -24,6 +24,12 @@ from subgraphs.products.service_layer.read_models import (
 )
 
 
+async def shows_product(info: Info, product_id: uuid.UUID) -> bool:
+    """Whether the caller may see the product (a variant's or an image's visibility is its product's)."""
+    product = await dl.ProductByIdLoader.of(info.context).load(product_id)
+    return product is not None and view_of(info).sees(product.status, product.seller_id)
+
+
 @strawberry.type
 class PriceRange:
     min: Money
@@ -154,14 +160,7 @@ class ProductVariant:
     @classmethod
     async def resolve_reference(cls, info: Info, id: strawberry.ID) -> ProductVariant | None:
         row = await dl.VariantByIdLoader.of(info.context).load_id(id)
-        if row is None:
-            return None
-        product = await dl.ProductByIdLoader.of(info.context).load(row.product_id)
-        return (
-            cls.from_row(row)
-            if product is not None and view_of(info).sees(product.status, product.seller_id)
-            else None
-        )
+        return cls.from_row(row) if row is not None and await shows_product(info, row.product_id) else None
 
     @strawberry.field
     async def product(self, info: Info) -> Product:
@@ -203,10 +202,7 @@ class ProductImage:
     @classmethod
     async def resolve_reference(cls, info: Info, id: strawberry.ID) -> ProductImage | None:
         row = await dl.ImageByIdLoader.of(info.context).load_id(id)
-        if row is None:
-            return None
-        product = await dl.ProductByIdLoader.of(info.context).load(row.product_id)
-        if product is None or not view_of(info).sees(product.status, product.seller_id):
+        if row is None or not await shows_product(info, row.product_id):
             return None
         return cls.from_row(row, info.context.services.media)
 
