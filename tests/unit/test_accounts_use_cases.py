@@ -13,9 +13,9 @@ from subgraphs.accounts.service_layer.identity import DeviceInfo, Register
 from subgraphs.accounts.service_layer.kyc import UploadedDocument
 from subgraphs.contracts.access import Principal
 from subgraphs.platform.kernel.ids import new_id
-from subgraphs.platform.kernel.results import InputErrors
 from subgraphs.platform.kernel.unit_of_work import AlreadyProcessed, Claim
 from tests.fakes.accounts import AccountsWorld
+from tests.unit.outcomes import codes_of
 
 PASSWORD = "correct horse battery staple"
 PDF = b"%PDF-1.7\n%fake but sniffable\n"
@@ -32,14 +32,6 @@ def device(client_id: str = "laptop") -> DeviceInfo:
 
 async def a_user(world: AccountsWorld, email: str = "ada@example.com") -> uuid.UUID:
     return (await world.identity.register(Register(email, PASSWORD, "Ada", AccountKind.BUYER))).id
-
-
-async def codes_of(call: object) -> list[str]:
-    try:
-        await call  # type: ignore[misc]
-    except InputErrors as exc:
-        return [e.code for e in exc.errors]
-    return []
 
 
 async def test_an_email_has_one_account(world: AccountsWorld) -> None:

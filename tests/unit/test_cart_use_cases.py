@@ -12,9 +12,9 @@ from subgraphs.cart.domain.cart import LineRequest
 from subgraphs.cart.domain.model import Owner
 from subgraphs.cart.service_layer.wishlists import WishRequest
 from subgraphs.platform.kernel.ids import new_id
-from subgraphs.platform.kernel.results import InputErrors
 from subgraphs.platform.kernel.unit_of_work import AlreadyProcessed, Claim
 from tests.fakes.cart import CartWorld
+from tests.unit.outcomes import codes_of
 
 
 @pytest.fixture
@@ -24,14 +24,6 @@ def world() -> CartWorld:
 
 def a_buyer() -> Owner:
     return Owner.user(new_id())
-
-
-async def codes_of(call: object) -> list[str]:
-    try:
-        await call  # type: ignore[misc]
-    except InputErrors as exc:
-        return [e.code for e in exc.errors]
-    return []
 
 
 async def test_a_retried_add_replays_and_adds_nothing_twice(world: CartWorld) -> None:

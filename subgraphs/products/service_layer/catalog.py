@@ -288,7 +288,7 @@ class Catalog:
                     item.on_hand = qty
                     await uow.repo.save_inventory(item)
             await _reprice(uow, product)
-            uow.events.append(product_event(ProductUpdated, product, variants_added=len(variants)))
+            await save_update(uow, product, variants_added=len(variants))
             await uow.commit()
         return variants
 
@@ -335,7 +335,7 @@ class Catalog:
                 raise InputErrors(errors)
             await uow.repo.save_variants(changed, old_skus)
             await _reprice(uow, product)
-            uow.events.append(product_event(ProductUpdated, product))
+            await save_update(uow, product)
             await uow.commit()
         return changed
 
@@ -348,7 +348,7 @@ class Catalog:
             product = await owned_product(uow.repo, actor, variant.product_id)
             await uow.repo.delete_variant(variant)
             await _reprice(uow, product)
-            uow.events.append(product_event(ProductUpdated, product, variant_deleted=variant_id))
+            await save_update(uow, product, variant_deleted=variant_id)
             await uow.commit()
         return variant_id
 
@@ -372,9 +372,7 @@ class Catalog:
             if errors:
                 raise InputErrors(errors)
             await uow.repo.set_attribute_values(product.id, [(a, v.strip()) for a, v in values])
-            product.version += 1
-            await uow.repo.save_product(product)
-            uow.events.append(product_event(ProductUpdated, product))
+            await save_update(uow, product)
             await uow.commit()
         return product
 
@@ -391,5 +389,27 @@ def image_row(position: int, spec: ImageSpec) -> dict[str, object]:
 
 async def _reprice(uow: CatalogUnitOfWork, product: Product) -> None:
     product.reprice([v.price for v in await uow.repo.variants_of(product.id)])
+
+
+async def save_update(
+    uow: CatalogUnitOfWork,
+    product: Product,
+    *,
+    variants_added: int | None = None,
+    variant_deleted: uuid.UUID | None = None,
+    images_added: int | None = None,
+    image_deleted: uuid.UUID | None = None,
+) -> None:
+    """The product moves to its next version, is saved, and `product.updated` says what changed."""
     product.version += 1
     await uow.repo.save_product(product)
+    uow.events.append(
+        product_event(
+            ProductUpdated,
+            product,
+            variants_added=variants_added,
+            variant_deleted=variant_deleted,
+            images_added=images_added,
+            image_deleted=image_deleted,
+        )
+    )

@@ -11,15 +11,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from subgraphs.contracts.access import Principal
-from subgraphs.contracts.products import ProductUpdated
 from subgraphs.platform.kernel.errors import AppError, BadUserInput, NotFound
 from subgraphs.platform.kernel.results import InputErrors
 from subgraphs.products.service_layer.catalog import (
     MAX_IMAGES,
     image_row,
     owned_product,
-    product_event,
     require_seller,
+    save_update,
 )
 from subgraphs.products.service_layer.commands import ImagePatch, ImageSpec
 from subgraphs.products.service_layer.ports import OpenCatalogUnitOfWork
@@ -51,9 +50,7 @@ class Images:
             if errors:
                 raise InputErrors(errors)
             ids = await uow.repo.add_images(product.id, [image_row(i, s) for i, s in enumerate(specs)])
-            product.version += 1
-            await uow.repo.save_product(product)
-            uow.events.append(product_event(ProductUpdated, product, images_added=len(ids)))
+            await save_update(uow, product, images_added=len(ids))
             await uow.commit()
         return ids
 
@@ -65,9 +62,7 @@ class Images:
                 raise InputErrors([NotFound("Image not found.", field="id")])
             product = await owned_product(uow.repo, actor, product_id)
             await uow.repo.delete_image(image_id)
-            product.version += 1
-            await uow.repo.save_product(product)
-            uow.events.append(product_event(ProductUpdated, product, image_deleted=image_id))
+            await save_update(uow, product, image_deleted=image_id)
             await uow.commit()
         return image_id
 
@@ -100,8 +95,6 @@ class Images:
                     values["position"] = patch.position
                 if values:
                     await uow.repo.update_image(patch.id, values)
-            product.version += 1
-            await uow.repo.save_product(product)
-            uow.events.append(product_event(ProductUpdated, product))
+            await save_update(uow, product)
             await uow.commit()
         return [p.id for p in patches]
