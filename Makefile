@@ -20,7 +20,7 @@ help:
 	@echo "make test    run every test against real services (started and stopped for you)"
 	@echo "make bench   load $(SIZE)+ products and print the benchmark report"
 	@echo "make lint    ruff, mypy --strict and the import contracts (layers)"
-	@echo "make schema  export subgraph SDLs and compose schema/supergraph.graphql"
+	@echo "make schema  export subgraph SDLs, compose schema/supergraph.graphql, register trusted documents"
 	@echo "make seed    SIZE=1000000 [PROFILE=dev|bench]: load a large catalogue with COPY"
 
 $(TOOLS)/bin/uv:
@@ -59,6 +59,7 @@ schema: install
 	$(RUN) python -m subgraphs.export_schema
 	$(RUN) python -m subgraphs.contracts.registry
 	node router/compose.mjs
+	node router/trusted-documents.mjs
 
 clean:
 	-$(STACK) stop --profile test

@@ -7,15 +7,16 @@
 import { defineConfig, Logger, type GatewayPlugin } from '@graphql-hive/gateway';
 import { unifiedGraphHandler, useQueryPlan } from '@graphql-hive/router-runtime';
 import { authPlugins, shopperClass, verifiedClaims } from './auth.ts';
+import { clientIp, TrustedProxies } from './client-ip.ts';
+import { useEdge } from './edge.ts';
+import { flag, integer, list, oneOf, text } from './env.ts';
+import { renderGraphiQL } from './graphiql.ts';
+import { DEFAULT_LIMITS } from './limits.ts';
 import { usePublicCache } from './public-cache.ts';
+import { parsePolicy, RateLimiter } from './rate-limit.ts';
+import { TrustedDocuments } from './trusted-documents.ts';
 
 const env = process.env;
-
-function flag(name: string, fallback: boolean): boolean {
-  const v = env[name];
-  if (v == null || v === '') return fallback;
-  return !['0', 'false', 'no', 'off'].includes(v.toLowerCase());
-}
 
 const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error'] as const;
 type LogLevel = (typeof LOG_LEVELS)[number];
@@ -116,21 +117,58 @@ const FORWARDED_HEADERS = [
 ] as const;
 
 /**
- * Client IP for x-forwarded-for. The socket's peer address, unless ROUTER_TRUST_PROXY=1
- * (the router sits behind a proxy we run), in which case the incoming chain is kept
- * and the peer appended. Never trust a client-sent x-forwarded-for by default: the
- * subgraphs rate-limit by it.
+ * The client's address for x-forwarded-for (the only entry the subgraphs get) and for anonymous
+ * rate limits: the socket's peer, or through our own proxies (ROUTER_TRUSTED_PROXIES, CIDRs) the
+ * first untrusted hop. A client-sent x-forwarded-for is never believed by default.
  */
-const trustProxy = flag('ROUTER_TRUST_PROXY', false);
-function forwardedFor(request: Request, context: any): string | undefined {
-  const peer: string | undefined = context?.req?.socket?.remoteAddress;
-  const ip = peer?.startsWith('::ffff:') ? peer.slice(7) : peer;
-  if (trustProxy) {
-    const chain = request.headers.get('x-forwarded-for');
-    if (chain) return ip ? `${chain}, ${ip}` : chain;
-  }
-  return ip;
+if (env.ROUTER_TRUST_PROXY) {
+  throw new Error('ROUTER_TRUST_PROXY is gone: list the proxies in front of the router in ROUTER_TRUSTED_PROXIES (CIDRs).');
 }
+const trustedProxies = new TrustedProxies(list('ROUTER_TRUSTED_PROXIES'));
+function forwardedFor(request: Request, context: any): string | undefined {
+  return clientIp(context?.req?.socket?.remoteAddress, request.headers.get('x-forwarded-for'), trustedProxies);
+}
+
+// The edge (edge.ts): body size, trusted documents, structural limits, cost, rate limits.
+const introspection = flag('ROUTER_INTROSPECTION', true);
+const trustedDocuments = TrustedDocuments.load(
+  text('ROUTER_TRUSTED_DOCUMENTS') ?? '../schema/trusted-documents.json',
+  flag('ROUTER_TRUSTED_DOCUMENTS_ONLY', false),
+);
+const limits = flag('ROUTER_LIMITS', true)
+  ? {
+      maxTokens: integer('ROUTER_MAX_TOKENS', DEFAULT_LIMITS.maxTokens, { min: 1 }),
+      maxDepth: integer('ROUTER_MAX_DEPTH', DEFAULT_LIMITS.maxDepth, { min: 1 }),
+      maxIntrospectionDepth: integer('ROUTER_MAX_INTROSPECTION_DEPTH', DEFAULT_LIMITS.maxIntrospectionDepth, { min: 1 }),
+      maxAliases: integer('ROUTER_MAX_ALIASES', DEFAULT_LIMITS.maxAliases),
+      maxDirectives: integer('ROUTER_MAX_DIRECTIVES', DEFAULT_LIMITS.maxDirectives),
+      maxRootFields: integer('ROUTER_MAX_ROOT_FIELDS', DEFAULT_LIMITS.maxRootFields, { min: 1 }),
+    }
+  : undefined;
+const maxCost = flag('ROUTER_COST', true) ? integer('ROUTER_MAX_COST', 1000, { min: 1 }) : undefined;
+const signedInBucket = parsePolicy('ROUTER_RATE_LIMIT_SIGNED_IN', env.ROUTER_RATE_LIMIT_SIGNED_IN, { capacity: 5000, restoreRate: 250 });
+const anonymousBucket = parsePolicy('ROUTER_RATE_LIMIT_ANONYMOUS', env.ROUTER_RATE_LIMIT_ANONYMOUS, { capacity: 10000, restoreRate: 500 });
+if (maxCost !== undefined && maxCost > Math.min(signedInBucket.capacity, anonymousBucket.capacity)) {
+  throw new Error(`ROUTER_MAX_COST (${maxCost}) must fit in every rate-limit bucket (capacities ${signedInBucket.capacity}, ${anonymousBucket.capacity})`);
+}
+const rateLimit =
+  flag('ROUTER_RATE_LIMIT', true) && env.REDIS_URL
+    ? {
+        limiter: new RateLimiter(env.REDIS_URL, oneOf('ROUTER_RATE_LIMIT_ON_REDIS_ERROR', ['local', 'open', 'closed'] as const, 'local')),
+        signedIn: signedInBucket,
+        anonymous: anonymousBucket,
+      }
+    : undefined;
+const edge = useEdge({
+  limits,
+  maxBodyBytes: integer('ROUTER_MAX_BODY_BYTES', 256 * 1024, { min: 1 }),
+  maxUploadBytes: integer('ROUTER_MAX_UPLOAD_BYTES', 26 * 1024 * 1024, { min: 1 }),
+  maxCost,
+  rateLimit,
+  trusted: trustedDocuments,
+  proxies: trustedProxies,
+  subjectOf: (authorization) => verifiedClaims(authorization)?.sub,
+});
 
 const extraPlugins: GatewayPlugin[] = [];
 // Public (anonymous, subgraph-approved) query results kept in memory: see public-cache.ts.
@@ -165,7 +203,11 @@ export const gatewayConfig = defineConfig({
   }),
 
   graphqlEndpoint: '/graphql',
-  graphiql: { title: 'Marketplace supergraph' },
+  // GraphiQL (Hive Laboratory) opens on example operations (graphiql.ts); off with introspection.
+  graphiql: introspection ? { title: 'Marketplace supergraph' } : false,
+  renderGraphiQL,
+  // Production can hide the schema: no introspection, and no "did you mean …" hints that leak it.
+  ...(introspection ? {} : { disableIntrospection: true, blockFieldSuggestions: true }),
   healthCheckEndpoint: '/healthcheck',
   readinessCheckEndpoint: '/readiness',
 
@@ -213,5 +255,6 @@ export const gatewayConfig = defineConfig({
   // here rather than through those options, to control their order: verified-token cache ->
   // JWT -> generic-auth. (`genericAuth` would install generic-auth before the `jwt` plugin, and
   // for WebSocket operations it must run after it.)
-  plugins: () => [...authPlugins(), ...extraPlugins],
+  // The edge comes first: nothing is verified, cached, planned or fetched for a refused request.
+  plugins: () => [edge, ...authPlugins(), ...extraPlugins],
 });

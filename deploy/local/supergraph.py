@@ -94,7 +94,7 @@ def start(
     """Subgraphs first (they migrate on start), then the router pointed at them."""
     running = Running()
     try:
-        router_vars = {"ROUTER_PORT": str(ports.router)}
+        router_vars: dict[str, str] = {}
         for entry in SUBGRAPHS:
             port = ports.subgraph(entry.port)
             host, module = "127.0.0.1", entry.asgi_factory
@@ -132,20 +132,39 @@ def start(
             running.urls[entry.name] = f"http://{host}:{port}/graphql"
             router_vars[f"{entry.name.upper()}_URL"] = running.urls[entry.name]
             wait_http(f"http://{host}:{port}/ready", process, entry.name, log_dir)
-        gateway = ROUTER_DIR / "node_modules" / ".bin" / "hive-gateway"
-        command = [str(gateway), "supergraph", str(SUPERGRAPH)]
-        # The gateway reads LOG_LEVEL itself (with other values): it gets ROUTER_LOG_LEVEL instead.
-        gateway_env = {k: v for k, v in env.items() if k != "LOG_LEVEL"}
-        process = _spawn(
-            "router", command, {**gateway_env, **router_vars, **(router_env or {})}, log_dir, ROUTER_DIR
-        )
-        running.processes["router"] = process
-        running.urls["router"] = f"http://127.0.0.1:{ports.router}/graphql"
-        wait_http(f"http://127.0.0.1:{ports.router}/healthcheck", process, "router", log_dir)
+        start_router(running, env, log_dir, ports.router, {**router_vars, **(router_env or {})})
     except BaseException:
         stop(running)
         raise
     return running
+
+
+def subgraph_urls(running: Running) -> dict[str, str]:
+    """`<NAME>_URL` for each running subgraph: what a router in front of them needs."""
+    names = {entry.name for entry in SUBGRAPHS}
+    return {f"{name.upper()}_URL": url for name, url in running.urls.items() if name in names}
+
+
+def start_router(
+    running: Running,
+    env: Mapping[str, str],
+    log_dir: Path,
+    port: int,
+    router_env: Mapping[str, str],
+    name: str = "router",
+) -> str:
+    """A Hive Gateway process in front of `running`'s subgraphs; returns its GraphQL URL."""
+    gateway = ROUTER_DIR / "node_modules" / ".bin" / "hive-gateway"
+    command = [str(gateway), "supergraph", str(SUPERGRAPH)]
+    # The gateway reads LOG_LEVEL itself (with other values): it gets ROUTER_LOG_LEVEL instead.
+    gateway_env = {k: v for k, v in env.items() if k != "LOG_LEVEL"}
+    process = _spawn(
+        name, command, {**gateway_env, "ROUTER_PORT": str(port), **router_env}, log_dir, ROUTER_DIR
+    )
+    running.processes[name] = process
+    running.urls[name] = f"http://127.0.0.1:{port}/graphql"
+    wait_http(f"http://127.0.0.1:{port}/healthcheck", process, name, log_dir)
+    return running.urls[name]
 
 
 @contextlib.contextmanager

@@ -47,7 +47,9 @@ process.on('exit', () => {
  */
 export async function startGateway({ supergraph, env = {}, timeoutMs = 30_000 }) {
   const port = await freePort();
-  const childEnv = { ...process.env, ROUTER_PORT: String(port), ...env };
+  // Cost reporting and rate limits are the edge tests' subject (edge.test.mjs turns them on);
+  // elsewhere they would only add `extensions.cost` and share one bucket across every test.
+  const childEnv = { ...process.env, ROUTER_COST: '0', ROUTER_RATE_LIMIT: '0', ROUTER_PORT: String(port), ...env };
   // The CLI's generic PORT/HOST would override ROUTER_PORT.
   delete childEnv.PORT;
   delete childEnv.HOST;

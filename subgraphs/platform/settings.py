@@ -7,9 +7,19 @@ background work it runs. A subgraph's own settings are its own frozen dataclass,
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+# The router runs beside the subgraphs in development: loopback may forward a client address.
+DEFAULT_TRUSTED_PROXIES = "127.0.0.0/8,::1/128"
+
+
+def parse_networks(raw: str) -> tuple[Network, ...]:
+    """`"10.0.0.0/8, 192.168.1.7"` -> networks; a bad entry fails at start-up, loudly."""
+    return tuple(ipaddress.ip_network(part.strip(), strict=False) for part in raw.split(",") if part.strip())
 
 
 def _bool(raw: str) -> bool:
@@ -40,7 +50,13 @@ class Settings:
     max_upload_bytes: int = 26 * 1024 * 1024
     max_page_size: int = 100
     max_entity_representations: int = 500
+    # Any string argument, at any depth (subgraphs/platform/graphql/input_guard.py).
+    max_string_length: int = 10_000
     graphiql: bool = True
+    # Who may tell us a client's address in x-forwarded-for (subgraphs/platform/web/client_ip.py).
+    trusted_proxies: tuple[Network, ...] = field(
+        default_factory=lambda: parse_networks(DEFAULT_TRUSTED_PROXIES)
+    )
     # Background work started in the app lifespan (production runs them as separate processes).
     run_outbox_relay: bool = True
     run_consumers: bool = True
@@ -74,7 +90,12 @@ class Settings:
             max_query_aliases=int(get("MAX_QUERY_ALIASES", str(d.max_query_aliases))),
             max_request_bytes=int(get("MAX_REQUEST_BYTES", str(d.max_request_bytes))),
             max_upload_bytes=int(get("MAX_UPLOAD_BYTES", str(d.max_upload_bytes))),
+            max_entity_representations=int(
+                get("MAX_ENTITY_REPRESENTATIONS", str(d.max_entity_representations))
+            ),
+            max_string_length=int(get("MAX_STRING_LENGTH", str(d.max_string_length))),
             graphiql=_bool(get("GRAPHIQL", "1")),
+            trusted_proxies=parse_networks(get("TRUSTED_PROXIES", DEFAULT_TRUSTED_PROXIES)),
             run_outbox_relay=_bool(get("RUN_OUTBOX_RELAY", "1")),
             run_consumers=_bool(get("RUN_CONSUMERS", "1")),
             response_cache=_bool(get("RESPONSE_CACHE", "1")),

@@ -96,17 +96,25 @@ async def test_the_request_id_travels_to_the_subgraph_and_back(router_http: http
     assert error["extensions"]["requestId"] == "trace-me-123"
 
 
-async def test_graphiql_is_served_on_the_graphql_url(router_http: httpx.AsyncClient) -> None:
+async def test_graphiql_opens_on_example_operations(router_http: httpx.AsyncClient) -> None:
     response = await router_http.get("/graphql", headers={"accept": "text/html"})
     assert response.status_code == 200
     assert "<html" in response.text.lower()
+    # The example document and the headers template are in the page GraphiQL boots from.
+    assert "query Storefront" in response.text
+    assert "mutation SignIn" in response.text
+    assert "authorization" in response.text
 
 
-async def test_oversized_operations_are_refused_through_the_router(router: GraphQLClient) -> None:
+async def test_oversized_operations_are_refused_by_the_router_itself(router_http: httpx.AsyncClient) -> None:
     flood = "{ " + " ".join(f"a{i}: brands(first: 1) {{ nodes {{ id }} }}" for i in range(40)) + " }"
-    body = await router(flood)
+    response = await router_http.post("/graphql", json={"query": flood})
+    assert response.status_code == 400
+    body = response.json()
     assert body.get("data") is None
-    assert [e["extensions"]["code"] for e in body["errors"]] == ["QUERY_TOO_COMPLEX"]
+    assert [(e["extensions"]["code"], e["extensions"]["limit"]) for e in body["errors"]] == [
+        ("QUERY_TOO_COMPLEX", "aliases")
+    ]
 
 
 async def test_the_router_refuses_forged_tokens_before_any_subgraph(router_http: httpx.AsyncClient) -> None:

@@ -291,3 +291,28 @@ async def test_a_sign_in_reports_the_guest_cart_to_merge_by_hash_only(
     assert len(payloads) == 1
     assert hashlib.sha256(token.encode()).hexdigest() in payloads[0]
     assert token not in payloads[0]
+
+
+async def test_failed_logins_of_a_few_people_behind_one_proxy_do_not_lock_out_the_rest(
+    accounts_gql: GraphQLClient,
+) -> None:
+    office = {"x-forwarded-for": f"192.0.2.{new_id().int % 250 + 1}"}
+    colleague = email()
+    await register(accounts_gql, colleague)
+
+    async def attempt(address: str, password: str) -> dict[str, Any]:
+        variables = {"input": {"email": address, "password": password, "device": {"id": "desk"}}}
+        body = await accounts_gql(LOGIN, variables, headers=office)
+        return dict(body["data"]["login"])
+
+    # Eight people at the office fumble their passwords four times each: 32 failures.
+    for _ in range(8):
+        fumbler = email()
+        for _ in range(4):
+            assert (await attempt(fumbler, "not my password"))["userErrors"][0]["code"] in {
+                "INVALID_CREDENTIALS",
+                "LOGIN_THROTTLED",
+            }
+    signed_in = await attempt(colleague, PASSWORD)
+    assert signed_in["userErrors"] == [], signed_in
+    assert signed_in["accessToken"]

@@ -20,3 +20,11 @@ def test_the_committed_supergraph_matches_a_fresh_composition() -> None:
     compose = Path(SCHEMA_DIR.parent, "router", "compose.mjs")
     result = subprocess.run([node, str(compose), "--check"], capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_trusted_documents_manifest_matches_the_client_operations() -> None:
+    node = shutil.which("node")
+    assert node is not None
+    script = Path(SCHEMA_DIR.parent, "router", "trusted-documents.mjs")
+    result = subprocess.run([node, str(script), "--check"], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -15,6 +15,7 @@ from subgraphs.accounts.service_layer.read_models import PermissionRecord, RoleR
 from subgraphs.contracts.access import ADMIN, SUPERADMIN
 from subgraphs.platform.graphql.arguments import id_filter, page_args
 from subgraphs.platform.graphql.authz import RECENT_LOGIN, requires_policy
+from subgraphs.platform.graphql.cost import PAGINATED, expected_size
 from subgraphs.platform.graphql.mutations import user_errors
 from subgraphs.platform.graphql.types import Connection, UserError
 from subgraphs.platform.kernel.ids import parse_id
@@ -52,7 +53,7 @@ class Role:
     def from_row(cls, r: RoleRecord) -> Self:
         return cls(id=strawberry.ID(str(r.id)), name=r.name, description=r.description, built_in=r.built_in)
 
-    @strawberry.field
+    @strawberry.field(directives=[expected_size(20)])
     async def permissions(self, info: Info) -> list[Permission]:
         rows = await PermissionsByRoleIdLoader.of(info.context).load(uuid.UUID(self.id))
         return [Permission.from_row(r) for r in rows]
@@ -99,19 +100,19 @@ class RoleAssignmentInput:
 
 @strawberry.type
 class RolesPayload:
-    roles: list[Role]
+    roles: list[Role] = strawberry.field(directives=[expected_size(10)])
     user_errors: list[UserError]
 
 
 @strawberry.type
 class PermissionsPayload:
-    permissions: list[Permission]
+    permissions: list[Permission] = strawberry.field(directives=[expected_size(10)])
     user_errors: list[UserError]
 
 
 @strawberry.type
 class RoleAssignmentsPayload:
-    assignments: list[UserRole]
+    assignments: list[UserRole] = strawberry.field(directives=[expected_size(10)])
     user_errors: list[UserError]
 
 
@@ -121,7 +122,7 @@ def _uuid(raw: strawberry.ID) -> uuid.UUID:
 
 @strawberry.type
 class AccessQuery:
-    @strawberry.federation.field(authenticated=True, description="Admins only.")
+    @strawberry.federation.field(authenticated=True, description="Admins only.", directives=[PAGINATED])
     async def roles(
         self,
         info: Info,
@@ -142,7 +143,7 @@ class AccessQuery:
         [row] = await info.context.services.reads.roles_by_id([key]) if key else [None]
         return Role.from_row(row) if row else None
 
-    @strawberry.federation.field(authenticated=True, description="Admins only.")
+    @strawberry.federation.field(authenticated=True, description="Admins only.", directives=[PAGINATED])
     async def permissions(
         self,
         info: Info,
@@ -165,7 +166,9 @@ class AccessQuery:
         [row] = await info.context.services.reads.permissions_by_id([key]) if key else [None]
         return Permission.from_row(row) if row else None
 
-    @strawberry.federation.field(authenticated=True, description="Your own roles; admins see anyone's.")
+    @strawberry.federation.field(
+        authenticated=True, description="Your own roles; admins see anyone's.", directives=[PAGINATED]
+    )
     async def user_roles(
         self,
         info: Info,

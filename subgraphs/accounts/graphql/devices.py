@@ -22,6 +22,7 @@ from subgraphs.accounts.service_layer import read_models as rm
 from subgraphs.accounts.service_layer.ports import ActiveSession
 from subgraphs.contracts.access import ADMIN
 from subgraphs.platform.graphql.arguments import id_filter, page_args, parse_ids
+from subgraphs.platform.graphql.cost import PAGINATED, expected_size
 from subgraphs.platform.graphql.mutations import user_errors
 from subgraphs.platform.graphql.types import Connection, UserError
 from subgraphs.platform.kernel.errors import NotFound
@@ -130,7 +131,7 @@ def _visible_owner(info: Info) -> uuid.UUID | None:
 
 @strawberry.type
 class DeviceQuery:
-    @strawberry.federation.field(authenticated=True)
+    @strawberry.federation.field(authenticated=True, directives=[PAGINATED])
     async def devices(
         self,
         info: Info,
@@ -158,7 +159,7 @@ class DeviceQuery:
         row = await info.context.services.reads.device(owner, key) if key is not None else None
         return Device.from_row(row, info.context) if row else None
 
-    @strawberry.federation.field(authenticated=True)
+    @strawberry.federation.field(authenticated=True, directives=[PAGINATED])
     async def sessions(
         self,
         info: Info,
@@ -184,6 +185,7 @@ class DeviceQuery:
         authenticated=True,
         description="Signed-in sessions right now, from the Redis session index (for security dashboards); "
         "oldest first. `userId` is for admins; other users' sessions look absent.",
+        directives=[expected_size(10)],
     )
     async def active_sessions(self, info: Info, user_id: strawberry.ID | None = None) -> list[Session]:
         principal = info.context.require_principal()

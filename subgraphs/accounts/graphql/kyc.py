@@ -10,7 +10,7 @@ from typing import Any, Self
 import strawberry
 from strawberry.file_uploads import Upload
 
-from subgraphs.accounts.domain.kyc import MAX_DOCUMENT_BYTES
+from subgraphs.accounts.domain.kyc import MAX_DOCUMENT_BYTES, MAX_DOCUMENTS
 from subgraphs.accounts.graphql.context import Info
 from subgraphs.accounts.graphql.enums import DocumentKind, KycStatus, SubmissionStatus
 from subgraphs.accounts.graphql.loaders import KycDocumentsBySubmissionLoader, UserByIdLoader
@@ -18,6 +18,7 @@ from subgraphs.accounts.service_layer import read_models as rm
 from subgraphs.accounts.service_layer.kyc import UploadedDocument
 from subgraphs.contracts.access import ADMIN
 from subgraphs.platform.graphql.arguments import page_args
+from subgraphs.platform.graphql.cost import PAGINATED, expected_size
 from subgraphs.platform.graphql.mutations import user_errors
 from subgraphs.platform.graphql.types import Connection, UserError
 from subgraphs.platform.kernel.errors import BadUserInput
@@ -59,7 +60,7 @@ class KycSubmission:
             reviewed_at=r.reviewed_at,
         )
 
-    @strawberry.field
+    @strawberry.field(directives=[expected_size(MAX_DOCUMENTS)])
     async def documents(self, info: Info) -> list[KycDocument]:
         key = (uuid.UUID(self.user_id), uuid.UUID(self.id))
         rows = await KycDocumentsBySubmissionLoader.of(info.context).load(key)
@@ -132,7 +133,7 @@ class KycQuery:
         )
 
     @strawberry.federation.field(
-        authenticated=True, description="Admins only: submissions by status and date."
+        authenticated=True, description="Admins only: submissions by status and date.", directives=[PAGINATED]
     )
     async def kyc_submissions(
         self,

@@ -62,14 +62,6 @@ def _guest_cart_hash(request: Request, given: str | None) -> str | None:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _client_ip(request: Request) -> str:
-    # The router sets x-forwarded-for from the socket it accepted (it does not trust clients').
-    forwarded = request.headers.get("x-forwarded-for", "")
-    return (
-        forwarded.split(",")[-1].strip() if forwarded else (request.client.host if request.client else "")
-    )[:64]
-
-
 def _payload(ctx: AccountsContext, session: Session, delivery: RefreshTokenDelivery) -> AuthPayload:
     csrf = None
     refresh: str | None = session.refresh_token
@@ -118,7 +110,7 @@ class IdentityMutation:
             type=input.device.type,
             name=input.device.name,
             user_agent=request.headers.get("user-agent", ""),
-            ip=_client_ip(request),
+            ip=info.context.client_ip,
         )
         session, errors = await user_errors(
             info.context.services.identity.login(

@@ -11,6 +11,7 @@ from subgraphs.accounts.graphql.types import User
 from subgraphs.accounts.service_layer import read_models as rm
 from subgraphs.contracts.access import ADMIN
 from subgraphs.platform.graphql.arguments import page_args
+from subgraphs.platform.graphql.cost import PAGINATED
 from subgraphs.platform.graphql.mutations import user_errors
 from subgraphs.platform.graphql.types import Connection, UserError
 from subgraphs.platform.kernel.ids import parse_id
@@ -37,7 +38,9 @@ class ProfilePayload:
 
 @strawberry.type
 class UserQuery:
-    @strawberry.federation.field(authenticated=True, description="Admins only: the user directory.")
+    @strawberry.federation.field(
+        authenticated=True, description="Admins only: the user directory.", directives=[PAGINATED]
+    )
     async def users(
         self,
         info: Info,

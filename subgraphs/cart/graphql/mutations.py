@@ -17,6 +17,7 @@ from subgraphs.cart.graphql.reads import merge_presented_guest_cart
 from subgraphs.cart.graphql.types import Cart, CartItem
 from subgraphs.cart.service_layer.carts import CartChange
 from subgraphs.platform.graphql.arguments import parse_ids
+from subgraphs.platform.graphql.cost import FREE, expected_size
 from subgraphs.platform.graphql.mutations import expected_errors
 from subgraphs.platform.graphql.types import UserError, user_errors_from
 from subgraphs.platform.kernel.errors import AppError, NotFound
@@ -31,7 +32,9 @@ VERSION = "When given, the change is refused with STALE_CART_VERSION unless the 
 @strawberry.type
 class CartPayload:
     cart: Cart | None
-    items: list[CartItem] = strawberry.field(description="The lines this call added or changed.")
+    items: list[CartItem] = strawberry.field(
+        description="The lines this call added or changed.", directives=[expected_size(5)]
+    )
     cart_token: str | None = strawberry.field(
         description="A new guest cart token (also set as the `cart_token` cookie): send it as "
         "`x-cart-token` from now on, and sign in to merge the cart into your account."
@@ -40,7 +43,7 @@ class CartPayload:
     user_errors: list[UserError]
 
 
-@strawberry.type
+@strawberry.type(directives=[FREE])
 class CartMergeAdjustment:
     variant_id: strawberry.ID
     requested: int

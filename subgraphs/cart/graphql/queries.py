@@ -15,6 +15,7 @@ from subgraphs.cart.graphql.context import Info
 from subgraphs.cart.graphql.reads import active_cart, cart_by_id
 from subgraphs.cart.graphql.types import Cart, CartItem
 from subgraphs.platform.graphql.arguments import id_filter, page_args
+from subgraphs.platform.graphql.cost import PAGINATED
 from subgraphs.platform.graphql.types import Connection, SortDirection
 from subgraphs.platform.kernel.ids import parse_id
 from subgraphs.platform.kernel.paging import CursorOrder, page_in_memory
@@ -69,7 +70,10 @@ class CartQuery:
             found = await active_cart(info.context, create=info.context.principal is not None)
         return Cart.from_cart(found) if found else None
 
-    @strawberry.field(description="The items of your active cart, filtered and sorted (cursor pages).")
+    @strawberry.field(
+        description="The items of your active cart, filtered and sorted (cursor pages).",
+        directives=[PAGINATED],
+    )
     async def cart_items(
         self,
         info: Info,

@@ -14,6 +14,7 @@ from subgraphs.cart.domain import model
 from subgraphs.cart.domain.cart import Cart as CartAggregate
 from subgraphs.cart.graphql.context import Info
 from subgraphs.cart.graphql.reads import cart_by_id
+from subgraphs.platform.graphql.cost import expected_size
 from subgraphs.platform.graphql.types import Money
 
 
@@ -73,7 +74,7 @@ class CartSellerGroup:
     seller_id: strawberry.ID
     subtotal: Money
     items_count: int
-    items: list[CartItem]
+    items: list[CartItem] = strawberry.field(directives=[expected_size(10)])
 
 
 def _counted(line: model.CartLine) -> bool:
@@ -90,10 +91,12 @@ class Cart:
     status: model.CartStatus
     version: int = strawberry.field(description="Bumped by every change; pass it as `expectedVersion`.")
     currency: str | None
-    items: list[CartItem] = strawberry.field(description="Every line, oldest first.")
+    items: list[CartItem] = strawberry.field(
+        description="Every line, oldest first.", directives=[expected_size(20)]
+    )
     items_count: int = strawberry.field(description="Units across lines that can be bought.")
     subtotal: Money | None
-    sellers: list[CartSellerGroup]
+    sellers: list[CartSellerGroup] = strawberry.field(directives=[expected_size(3)])
     has_problems: bool
     created_at: datetime
     updated_at: datetime

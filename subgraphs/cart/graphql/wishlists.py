@@ -18,6 +18,7 @@ from subgraphs.cart.service_layer.carts import CartChange
 from subgraphs.cart.service_layer.reads import WishlistItemQuery
 from subgraphs.cart.service_layer.wishlists import WishRequest
 from subgraphs.platform.graphql.arguments import id_filter, page_args, parse_ids
+from subgraphs.platform.graphql.cost import PAGINATED, PAGINATED_FORWARD, expected_size
 from subgraphs.platform.graphql.mutations import expected_errors
 from subgraphs.platform.graphql.types import Connection, SortDirection, UserError
 from subgraphs.platform.kernel.errors import NotFound
@@ -63,7 +64,7 @@ class Wishlist:
             created_at=w.created_at or datetime.min,
         )
 
-    @strawberry.field(description="Items of this list, newest first.")
+    @strawberry.field(description="Items of this list, newest first.", directives=[PAGINATED_FORWARD])
     async def items(
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> Connection[WishlistItem]:
@@ -111,7 +112,9 @@ async def _items(ctx: CartContext, query: WishlistItemQuery, page: PageArgs) -> 
 @strawberry.type
 class WishlistQuery:
     @strawberry.federation.field(
-        authenticated=True, description="Your wishlists (the default one first made on first use)."
+        authenticated=True,
+        description="Your wishlists (the default one first made on first use).",
+        directives=[PAGINATED],
     )
     async def wishlists(
         self,
@@ -133,7 +136,9 @@ class WishlistQuery:
         found = await info.context.services.wishlist_reads.wishlist(_owner(info.context).id, key)
         return Wishlist.from_wishlist(found) if found else None
 
-    @strawberry.federation.field(authenticated=True, description="Items across your wishlists, or of one.")
+    @strawberry.federation.field(
+        authenticated=True, description="Items across your wishlists, or of one.", directives=[PAGINATED]
+    )
     async def wishlist_items(
         self,
         info: Info,
@@ -165,7 +170,7 @@ class WishlistPayload:
 
 @strawberry.type
 class WishlistItemsPayload:
-    items: list[WishlistItem]
+    items: list[WishlistItem] = strawberry.field(directives=[expected_size(5)])
     removed_ids: list[strawberry.ID]
     user_errors: list[UserError]
 

@@ -9,22 +9,46 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from graphql import ExecutionResult, FieldNode, GraphQLError, OperationDefinitionNode
+from graphql import (
+    ExecutionResult,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+)
 from strawberry.extensions import SchemaExtension
 
 from subgraphs.platform.graphql.context import Context
 
 
 def _root_fields(document: object, operation_name: str | None) -> set[str]:
+    """Every root field the operation runs, through inline and named fragments alike."""
+    definitions = getattr(document, "definitions", ())
+    fragments = {d.name.value: d for d in definitions if isinstance(d, FragmentDefinitionNode)}
     names: set[str] = set()
-    for definition in getattr(document, "definitions", ()):
+    seen: set[str] = set()
+
+    def collect(selection_set: SelectionSetNode) -> None:
+        for selection in selection_set.selections:
+            if isinstance(selection, FieldNode):
+                names.add(selection.name.value)
+            elif isinstance(selection, InlineFragmentNode):
+                collect(selection.selection_set)
+            elif isinstance(selection, FragmentSpreadNode) and selection.name.value not in seen:
+                seen.add(selection.name.value)
+                fragment = fragments.get(selection.name.value)
+                if fragment is not None:
+                    collect(fragment.selection_set)
+
+    for definition in definitions:
         if isinstance(definition, OperationDefinitionNode) and (
             operation_name is None
             or (definition.name is not None and definition.name.value == operation_name)
         ):
-            names.update(
-                s.name.value for s in definition.selection_set.selections if isinstance(s, FieldNode)
-            )
+            collect(definition.selection_set)
     return names
 
 

@@ -16,6 +16,7 @@ from starlette.websockets import WebSocket
 from subgraphs.contracts.access import Principal
 from subgraphs.platform.kernel.errors import AppError, Forbidden, Unauthenticated
 from subgraphs.platform.settings import Settings
+from subgraphs.platform.web.client_ip import client_ip
 
 ServicesT = TypeVar("ServicesT")
 
@@ -32,6 +33,11 @@ class Context(Generic[ServicesT]):
     auth_error: AppError | None = None
     # Per-request DataLoaders, one per class (`ContextLoader.of`).
     loaders: dict[type, Any] = field(default_factory=dict)
+
+    @property
+    def client_ip(self) -> str:
+        """The caller's address, believing x-forwarded-for only from a trusted proxy."""
+        return client_ip(self.request, self.settings.trusted_proxies)
 
     def require_principal(self) -> Principal:
         if self.principal is None:

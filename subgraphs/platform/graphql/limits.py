@@ -20,6 +20,7 @@ from strawberry.extensions import (
     ValidationCache,
 )
 
+from subgraphs.platform.graphql.input_guard import input_guard
 from subgraphs.platform.settings import Settings
 
 CACHE_SIZE = 2048
@@ -37,4 +38,6 @@ def limit_extensions(settings: Settings) -> list[Callable[[], SchemaExtension] |
         lambda: ParserCache(maxsize=CACHE_SIZE),
         lambda: AddValidationRules(rules),
         lambda: ValidationCache(maxsize=CACHE_SIZE),
+        # Hostile strings and oversized `_entities` calls, after validation, before any resolver.
+        input_guard(settings),
     ]

@@ -8,6 +8,7 @@ from typing import Generic, TypeVar
 
 import strawberry
 
+from subgraphs.platform.graphql.cost import FREE
 from subgraphs.platform.kernel.errors import AppError
 from subgraphs.platform.kernel.paging import Page
 
@@ -23,7 +24,9 @@ class SortDirection(enum.Enum):
 
 # Value types every subgraph returns are @shareable, so the supergraph can compose them.
 @strawberry.federation.type(
-    shareable=True, description="Where a page sits in its list (Relay cursor connections)."
+    shareable=True,
+    description="Where a page sits in its list (Relay cursor connections).",
+    directives=[FREE],
 )
 class PageInfo:
     has_next_page: bool
@@ -32,7 +35,7 @@ class PageInfo:
     end_cursor: str | None
 
 
-@strawberry.type
+@strawberry.type(directives=[FREE])
 class Edge(Generic[NodeT]):
     cursor: str
     node: NodeT
@@ -60,7 +63,9 @@ class Connection(Generic[NodeT]):
 
 
 @strawberry.federation.type(
-    shareable=True, description="An amount in integer minor units (cents) of a currency."
+    shareable=True,
+    description="An amount in integer minor units (cents) of a currency.",
+    directives=[FREE],
 )
 class Money:
     amount: int = strawberry.field(description="Minor units, e.g. 1999 for 19.99 USD.")
@@ -68,7 +73,9 @@ class Money:
 
 
 @strawberry.federation.type(
-    shareable=True, description="A problem with the input of a mutation; nothing was written."
+    shareable=True,
+    description="A problem with the input of a mutation; nothing was written.",
+    directives=[FREE],
 )
 class UserError:
     field: list[str] | None = strawberry.field(description="Path to the input field at fault.")

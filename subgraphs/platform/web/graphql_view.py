@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import orjson
@@ -48,7 +49,12 @@ class SubgraphGraphQL(GraphQL[Context[Any], None]):
         return orjson.dumps(data)
 
     def decode_json(self, data: str | bytes) -> object:
-        return orjson.loads(data)
+        try:
+            return orjson.loads(data)
+        except orjson.JSONDecodeError:
+            # orjson refuses lone surrogates (`"\ud800"`), which JSON allows: decode them with the
+            # stdlib so the input guard refuses them with the argument's path, not a bare 400.
+            return json.loads(data)
 
     async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:  # noqa: ARG002
         if result.errors:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
+from subgraphs.platform.graphql.cost import expected_size
 from subgraphs.platform.graphql.types import UserError
 from subgraphs.products.graphql.types import (
     Brand,
@@ -31,14 +32,14 @@ class DeletePayload:
 @strawberry.type
 class ProductVariantsPayload:
     product: Product | None
-    product_variants: list[ProductVariant]
+    product_variants: list[ProductVariant] = strawberry.field(directives=[expected_size(10)])
     user_errors: list[UserError]
 
 
 @strawberry.type
 class ProductImagesPayload:
     product: Product | None
-    images: list[ProductImage]
+    images: list[ProductImage] = strawberry.field(directives=[expected_size(10)])
     user_errors: list[UserError]
 
 
@@ -51,17 +52,17 @@ class AdjustInventoryPayload:
 
 @strawberry.type
 class CategoriesPayload:
-    categories: list[Category]
+    categories: list[Category] = strawberry.field(directives=[expected_size(10)])
     user_errors: list[UserError]
 
 
 @strawberry.type
 class BrandsPayload:
-    brands: list[Brand]
+    brands: list[Brand] = strawberry.field(directives=[expected_size(10)])
     user_errors: list[UserError]
 
 
 @strawberry.type
 class AttributesPayload:
-    attributes: list[ProductAttribute]
+    attributes: list[ProductAttribute] = strawberry.field(directives=[expected_size(10)])
     user_errors: list[UserError]

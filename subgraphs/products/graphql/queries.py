@@ -7,6 +7,7 @@ import strawberry
 from subgraphs.contracts.access import CATALOG_WRITE, SELLER
 from subgraphs.platform.graphql.arguments import id_filter, page_args
 from subgraphs.platform.graphql.authz import requires_scopes
+from subgraphs.platform.graphql.cost import PAGINATED
 from subgraphs.platform.graphql.types import Connection, SortDirection
 from subgraphs.platform.kernel.errors import BadUserInput
 from subgraphs.platform.kernel.ids import parse_id
@@ -75,7 +76,9 @@ def _attribute(r: rm.AttributeRecord) -> ProductAttribute:
 
 @strawberry.type
 class CatalogQuery:
-    @strawberry.field(description="Storefront and seller product listing with keyset pagination.")
+    @strawberry.field(
+        description="Storefront and seller product listing with keyset pagination.", directives=[PAGINATED]
+    )
     async def products(
         self,
         info: Info,
@@ -105,7 +108,7 @@ class CatalogQuery:
             return None
         return Product.from_row(row)
 
-    @strawberry.field
+    @strawberry.field(directives=[PAGINATED])
     async def categories(
         self,
         info: Info,
@@ -139,7 +142,7 @@ class CatalogQuery:
             row = await info.context.services.reads.category_by_slug(slug or "")
         return Category.from_row(row) if row else None
 
-    @strawberry.field
+    @strawberry.field(directives=[PAGINATED])
     async def brands(
         self,
         info: Info,
@@ -159,7 +162,7 @@ class CatalogQuery:
         row = await dl.BrandByIdLoader.of(info.context).load_id(id)
         return Brand.from_row(row, info.context.services.media) if row else None
 
-    @strawberry.field
+    @strawberry.field(directives=[PAGINATED])
     async def attributes(
         self,
         info: Info,
@@ -178,7 +181,7 @@ class CatalogQuery:
         row = await dl.AttributeByIdLoader.of(info.context).load_id(id)
         return _attribute(row) if row else None
 
-    @strawberry.field
+    @strawberry.field(directives=[PAGINATED])
     async def variants(
         self,
         info: Info,
@@ -209,7 +212,7 @@ class CatalogQuery:
             return None
         return ProductVariant.from_row(row)
 
-    @strawberry.field
+    @strawberry.field(directives=[PAGINATED])
     async def product_images(
         self,
         info: Info,
@@ -233,6 +236,7 @@ class CatalogQuery:
     @strawberry.federation.field(
         **requires_scopes(CATALOG_WRITE),
         description="Per-warehouse stock rows: sellers see their own products', admins all.",
+        directives=[PAGINATED],
     )
     async def inventory(
         self,

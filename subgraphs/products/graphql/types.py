@@ -9,6 +9,7 @@ from typing import Self
 import strawberry
 
 from subgraphs.platform.graphql.arguments import present
+from subgraphs.platform.graphql.cost import FREE, expected_size
 from subgraphs.platform.graphql.types import Money
 from subgraphs.products.graphql import loaders as dl
 from subgraphs.products.graphql.context import Info, view_of
@@ -30,13 +31,13 @@ async def shows_product(info: Info, product_id: uuid.UUID) -> bool:
     return product is not None and view_of(info).sees(product.status, product.seller_id)
 
 
-@strawberry.type
+@strawberry.type(directives=[FREE])
 class PriceRange:
     min: Money
     max: Money
 
 
-@strawberry.type
+@strawberry.type(directives=[FREE])
 class VariantOption:
     name: str
     value: str
@@ -108,18 +109,22 @@ class Product:
         row = await dl.BrandByIdLoader.of(info.context).load(self.brand_id)
         return Brand.from_row(row, info.context.services.media) if row else None
 
-    @strawberry.field(description="Variants in display order (at most 100 per product).")
+    @strawberry.field(
+        description="Variants in display order (at most 100 per product).", directives=[expected_size(10)]
+    )
     async def variants(self, info: Info) -> list[ProductVariant]:
         rows = await dl.VariantsByProductIdLoader.of(info.context).load(uuid.UUID(self.id))
         return [ProductVariant.from_row(r) for r in rows]
 
-    @strawberry.field(description="Images in display order (at most 50 per product).")
+    @strawberry.field(
+        description="Images in display order (at most 50 per product).", directives=[expected_size(10)]
+    )
     async def images(self, info: Info) -> list[ProductImage]:
         rows = await dl.ImagesByProductIdLoader.of(info.context).load(uuid.UUID(self.id))
         media = info.context.services.media
         return [ProductImage.from_row(r, media) for r in rows]
 
-    @strawberry.field
+    @strawberry.field(directives=[expected_size(10)])
     async def attributes(self, info: Info) -> list[ProductAttributeValue]:
         rows = await dl.AttributeValuesByProductIdLoader.of(info.context).load(uuid.UUID(self.id))
         return [
@@ -246,12 +251,14 @@ class Category:
         row = await dl.CategoryByIdLoader.of(info.context).load(self.parent_id)
         return Category.from_row(row) if row else None
 
-    @strawberry.field
+    @strawberry.field(directives=[expected_size(20)])
     async def children(self, info: Info) -> list[Category]:
         rows = await dl.ChildCategoriesLoader.of(info.context).load(uuid.UUID(self.id))
         return [Category.from_row(r) for r in rows]
 
-    @strawberry.field(description="From the root down to the parent (a breadcrumb).")
+    @strawberry.field(
+        description="From the root down to the parent (a breadcrumb).", directives=[expected_size(4)]
+    )
     async def ancestors(self, info: Info) -> list[Category]:
         ids = [uuid.UUID(p) for p in self.path.strip("/").split("/")[:-1]]
         rows = await dl.CategoryByIdLoader.of(info.context).load_many(ids)

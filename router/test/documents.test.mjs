@@ -1,0 +1,30 @@
+// The documents the router ships: the trusted-documents manifest is up to date with
+// clients/<client>/*.graphql, and GraphiQL's example operations validate against the schema.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { parse, validate } from 'graphql';
+import { buildManifest, clientOperations, MANIFEST_PATH, publicSchema } from '../trusted-documents.mjs';
+import { ROUTER_DIR } from './helpers.mjs';
+
+const schema = publicSchema();
+
+test('schema/trusted-documents.json is what the client operations build (npm run trusted-documents)', () => {
+  assert.equal(readFileSync(MANIFEST_PATH, 'utf8'), buildManifest(schema, clientOperations()));
+});
+
+test('a client operation that does not validate fails the build, naming the file', () => {
+  const broken = [{ client: 'storefront', file: 'Broken.graphql', document: parse('query Broken { products { nope } }') }];
+  assert.throws(() => buildManifest(schema, broken), /Broken\.graphql: Cannot query field "nope"/);
+});
+
+test("GraphiQL's example operations validate against the supergraph", async () => {
+  const document = parse(readFileSync(join(ROUTER_DIR, 'graphiql-example.graphql'), 'utf8'));
+  assert.deepEqual(validate(schema, document).map((e) => e.message), []);
+  const { EXAMPLE_OPERATIONS, renderGraphiQL } = await import('../graphiql.ts');
+  assert.deepEqual(EXAMPLE_OPERATIONS.map((op) => op.name), ['Storefront', 'SignIn', 'Me', 'AddToCart', 'Cart']);
+  const page = renderGraphiQL({ title: 'Marketplace supergraph' });
+  assert.match(page, /defaultOperations/);
+  assert.match(page, /query Storefront/);
+});
