@@ -23,6 +23,7 @@ import asyncpg
 
 from bench import scenarios
 from bench.cart import CartFigures, measure_cart
+from bench.edge import EdgeFigures, measure_edge
 from bench.identity import IdentityFigures, measure_identity
 from bench.measure import (
     ROUTER_DIR,
@@ -136,7 +137,13 @@ def main() -> int:
     results: list[LoadResult] = []
     rss: dict[str, float] = {}
     with running_supergraph(
-        env, profile.logs_dir, PORTS, workers=WORKERS, router_env={"ROUTER_DEDUPE": "0"}
+        env,
+        profile.logs_dir,
+        PORTS,
+        workers=WORKERS,
+        # Limits and cost estimation on (as in production); rate limits off: every request of a
+        # load run comes from one address. The edge section measures the limiter on its own.
+        router_env={"ROUTER_DEDUPE": "0", "ROUTER_RATE_LIMIT": "0"},
     ) as sg:
         direct, routed = sg.urls["products"], sg.router_url
 
@@ -166,10 +173,14 @@ def main() -> int:
         identity = measure_identity(routed, settings, signer, SECONDS, CONNECTIONS)
         cart = measure_cart(routed, sg.urls["cart"], settings, signer, SECONDS, CONNECTIONS)
         rss["cart subgraph"] = rss_mib(sg.processes["cart"].pid)
+        edge = measure_edge(
+            sg, env, profile.logs_dir, first_page, seconds=max(3, SECONDS // 2), connections=CONNECTIONS
+        )
     results.append(ceiling())
     report = render(results, statements, rss, alone, exec_ms, profile_text, time.monotonic() - started)
     report += render_identity(identity)
     report += render_cart(cart)
+    report += render_edge(edge)
     print(report)
     out = repo_root() / "bench" / "results" / f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}.md"
     out.write_text(report)
@@ -251,6 +262,19 @@ def render_cart(figures: CartFigures) -> str:
     lines = [
         "",
         "## Cart (through the router; product data from the products subgraph)",
+        "| scenario | rps | p50 ms | p99 ms | errors |",
+        "|---|---:|---:|---:|---:|",
+        *(r.row() for r in figures.results),
+        "",
+        *figures.lines,
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def render_edge(figures: EdgeFigures) -> str:
+    lines = [
+        "",
+        "## Edge: router limits, cost estimation, rate limits (router/edge.ts)",
         "| scenario | rps | p50 ms | p99 ms | errors |",
         "|---|---:|---:|---:|---:|",
         *(r.row() for r in figures.results),

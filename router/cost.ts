@@ -9,6 +9,9 @@
 // ["edges", "nodes"]`) costs 1 and its edges and nodes n each. Each root field of a mutation
 // costs MUTATION_COST more. Introspection costs 1 per root field and is not walked.
 //
+// Per-request code here avoids `?.` and `??`: the gateway's TypeScript loader (sucrase) turns
+// them into helper calls that cost more than the walk itself.
+//
 // The estimate is computed from the document and its variables alone, before any subgraph is
 // called, each fragment costed once per size (a fragment bomb costs what its text says). The
 // actual cost applies the same rule to the response: the real length of every list.
@@ -42,15 +45,19 @@ type FieldCost = { weight: number; argumentWeights: Map<string, number>; listSiz
 type Variables = Record<string, unknown> | null | undefined;
 
 function directive(nodes: readonly DirectiveNode[] | undefined, name: string): DirectiveNode | undefined {
-  return nodes?.find((d) => d.name.value === name);
+  if (!nodes) return undefined;
+  for (const d of nodes) if (d.name.value === name) return d;
+  return undefined;
 }
 
 function argument(node: DirectiveNode, name: string): ValueNode | undefined {
-  return node.arguments?.find((a) => a.name.value === name)?.value;
+  if (!node.arguments) return undefined;
+  for (const a of node.arguments) if (a.name.value === name) return a.value;
+  return undefined;
 }
 
 function literalInt(value: ValueNode | undefined): number | undefined {
-  return value?.kind === Kind.INT ? Number(value.value) : undefined;
+  return value !== undefined && value.kind === Kind.INT ? Number(value.value) : undefined;
 }
 
 function literalStrings(value: ValueNode | undefined): string[] {
@@ -112,9 +119,12 @@ function modelOf(schema: GraphQLSchema): CostModel {
   return model;
 }
 
-function valueOf(node: ValueNode | undefined, variables: Variables): unknown {
+/** Reads a variable's value (and lets the estimate note which variables it depended on). */
+type Lookup = (name: string) => unknown;
+
+function valueOf(node: ValueNode | undefined, variables: Lookup): unknown {
   if (!node) return undefined;
-  if (node.kind === Kind.VARIABLE) return variables?.[node.name.value];
+  if (node.kind === Kind.VARIABLE) return variables(node.name.value);
   if (node.kind === Kind.INT) return Number(node.value);
   if (node.kind === Kind.BOOLEAN) return node.value;
   if (node.kind === Kind.NULL) return null;
@@ -122,8 +132,8 @@ function valueOf(node: ValueNode | undefined, variables: Variables): unknown {
 }
 
 /** False when @skip / @include leave the selection out. */
-function included(directives: readonly DirectiveNode[] | undefined, variables: Variables): boolean {
-  if (!directives?.length) return true;
+function included(directives: readonly DirectiveNode[] | undefined, variables: Lookup): boolean {
+  if (!directives || directives.length === 0) return true;
   const skip = directive(directives, 'skip');
   if (skip && valueOf(argument(skip, 'if'), variables) === true) return false;
   const include = directive(directives, 'include');
@@ -131,30 +141,67 @@ function included(directives: readonly DirectiveNode[] | undefined, variables: V
 }
 
 function givenArguments(node: FieldNode): Map<string, ArgumentNode> {
-  return new Map((node.arguments ?? []).map((a) => [a.name.value, a]));
+  return new Map((node.arguments || []).map((a) => [a.name.value, a]));
 }
 
 function fieldsOf(type: GraphQLNamedType): Record<string, GraphQLField<unknown, unknown>> | undefined {
   return isObjectType(type) || isInterfaceType(type) ? (type.getFields() as Record<string, GraphQLField<unknown, unknown>>) : undefined;
 }
 
-function listLength(def: GraphQLField<unknown, unknown>, spec: ListSize | undefined, node: FieldNode, variables: Variables): number {
-  if (spec?.slicingArguments.length) {
+function listLength(def: GraphQLField<unknown, unknown>, spec: ListSize | undefined, node: FieldNode, variables: Lookup): number {
+  if (spec && spec.slicingArguments.length) {
     const given = givenArguments(node);
     let size: number | undefined;
     for (const name of spec.slicingArguments) {
       const arg = given.get(name);
-      const value = arg ? valueOf(arg.value, variables) : def.args.find((a) => a.name === name)?.defaultValue;
-      if (typeof value === 'number' && Number.isFinite(value)) size = Math.max(size ?? 0, Math.max(0, Math.floor(value)));
+      const declared = arg ? undefined : def.args.find((a) => a.name === name);
+      const value = arg ? valueOf(arg.value, variables) : declared && declared.defaultValue;
+      if (typeof value === 'number' && Number.isFinite(value)) size = Math.max(size === undefined ? 0 : size, Math.max(0, Math.floor(value)));
     }
     if (size !== undefined) return size;
   }
-  return spec?.assumedSize ?? DEFAULT_LIST_SIZE;
+  return spec && spec.assumedSize !== undefined ? spec.assumedSize : DEFAULT_LIST_SIZE;
 }
 
-/** The estimated cost of the operation to run (0 when there is none: validation will say why). */
+type Estimates = { reads: string[]; costs: Map<string, number> };
+const estimates = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, Map<string, Estimates>>>();
+const MAX_ESTIMATES_PER_DOCUMENT = 64;
+
+/**
+ * The estimated cost of the operation to run (0 when there is none: validation will say why).
+ * Remembered per document and the values of the variables it depended on (`first`, an @include
+ * flag), so a repeated operation is costed once.
+ */
 export function estimateCost(schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined, variables: Variables): number {
-  const operation = getOperationAST(document, operationName ?? undefined);
+  let byDocument = estimates.get(schema);
+  if (!byDocument) estimates.set(schema, (byDocument = new WeakMap()));
+  let byOperation = byDocument.get(document);
+  if (!byOperation) byDocument.set(document, (byOperation = new Map()));
+  const known = byOperation.get(operationName || '');
+  const keyOf = (names: string[]) => JSON.stringify(names.map((n) => (variables ? variables[n] : undefined)));
+  if (known) {
+    const cost = known.costs.get(keyOf(known.reads));
+    if (cost !== undefined) return cost;
+  }
+  const reads = new Set<string>();
+  const cost = estimateUncached(schema, document, operationName, (name) => {
+    reads.add(name);
+    return variables ? variables[name] : undefined;
+  });
+  // Other values can make the estimate read other variables (an @include that now holds a
+  // `first: $n`): then it is keyed by all of them from now on.
+  let entry = known;
+  if (!entry || [...reads].some((name) => !entry!.reads.includes(name))) {
+    entry = { reads: [...new Set([...(known ? known.reads : []), ...reads])].sort(), costs: new Map<string, number>() };
+    byOperation.set(operationName || '', entry);
+  }
+  if (entry.costs.size >= MAX_ESTIMATES_PER_DOCUMENT) entry.costs.clear();
+  entry.costs.set(keyOf(entry.reads), cost);
+  return cost;
+}
+
+function estimateUncached(schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined, variables: Lookup): number {
+  const operation = getOperationAST(document, operationName || undefined);
   const root = operation && schema.getRootType(operation.operation);
   if (!operation || !root) return 0;
   const model = modelOf(schema);
@@ -197,18 +244,19 @@ export function estimateCost(schema: GraphQLSchema, document: DocumentNode, oper
         total += 1;
         continue;
       }
-      const def = fieldsOf(parent)?.[name];
+      const fields = fieldsOf(parent);
+      const def = fields && fields[name];
       if (!def) continue;
       const spec = model.field(def);
       const type = getNamedType(def.type);
       let own = spec.weight;
-      for (const arg of sel.arguments ?? []) own += spec.argumentWeights.get(arg.name.value) ?? 0;
-      if (spec.listSize?.sizedFields.length) {
+      if (sel.arguments && spec.argumentWeights.size) for (const arg of sel.arguments) own += spec.argumentWeights.get(arg.name.value) || 0;
+      if (spec.listSize && spec.listSize.sizedFields.length) {
         const n = listLength(def, spec.listSize, sel, variables);
         total += own + model.type(type) + (sel.selectionSet ? selection(sel.selectionSet, type, { fields: spec.listSize.sizedFields, n }) : 0);
         continue;
       }
-      const n = spec.list ? (sized?.fields.includes(name) ? sized.n : listLength(def, spec.listSize, sel, variables)) : 1;
+      const n = spec.list ? (sized && sized.fields.includes(name) ? sized.n : listLength(def, spec.listSize, sel, variables)) : 1;
       const child = sel.selectionSet ? selection(sel.selectionSet, type) : 0;
       total += own + n * (model.type(type) + child);
     }
@@ -222,6 +270,36 @@ export function estimateCost(schema: GraphQLSchema, document: DocumentNode, oper
   return cost;
 }
 
+/** A response key of a selection set, as execution merges it, with what is known of it. */
+type Plan = {
+  key: string;
+  name: string;
+  nodes: FieldNode[];
+  children?: Plan[];
+  resolved: Map<GraphQLNamedType, Resolved | null>;
+};
+/** A field on one parent type; `free` when nothing under it can cost (skipped in the walk). */
+type Resolved = { own: number; type: GraphQLNamedType; free: boolean };
+
+const actualPlans = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, Map<string, Plan[]>>>();
+const conditional = new WeakMap<DocumentNode, boolean>();
+
+/** True when the document uses @skip or @include anywhere. */
+function hasConditions(document: DocumentNode): boolean {
+  let known = conditional.get(document);
+  if (known === undefined) {
+    known = false;
+    const stack: unknown[] = [...document.definitions];
+    while (stack.length && !known) {
+      const node = stack.pop() as { directives?: readonly DirectiveNode[]; selectionSet?: SelectionSetNode };
+      if (node.directives && node.directives.some((d) => d.name.value === 'skip' || d.name.value === 'include')) known = true;
+      if (node.selectionSet) stack.push(...node.selectionSet.selections);
+    }
+    conditional.set(document, known);
+  }
+  return known;
+}
+
 /** The cost of what was actually returned: the same rule with every list's real length. */
 export function actualCost(
   schema: GraphQLSchema,
@@ -230,72 +308,113 @@ export function actualCost(
   variables: Variables,
   data: unknown,
 ): number {
-  const operation = getOperationAST(document, operationName ?? undefined);
+  const operation = getOperationAST(document, operationName || undefined);
   const root = operation && schema.getRootType(operation.operation);
   if (!operation || !root || data == null || typeof data !== 'object') return 0;
   const model = modelOf(schema);
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const def of document.definitions) if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
+  const lookup: Lookup = (name) => (variables ? variables[name] : undefined);
 
-  // Field nodes by response key, as execution merges them (each fragment once per object).
-  const collect = (set: SelectionSetNode, into: Map<string, FieldNode[]>, seen: Set<string>) => {
-    for (const sel of set.selections) {
-      if (!included(sel.directives, variables)) continue;
-      if (sel.kind === Kind.FIELD) {
-        const key = sel.alias?.value ?? sel.name.value;
-        const list = into.get(key);
-        if (list) list.push(sel);
-        else into.set(key, [sel]);
-      } else if (sel.kind === Kind.INLINE_FRAGMENT) collect(sel.selectionSet, into, seen);
-      else if (!seen.has(sel.name.value) && fragments.has(sel.name.value)) {
-        seen.add(sel.name.value);
-        collect(fragments.get(sel.name.value)!.selectionSet, into, seen);
+  // Field nodes by response key (each fragment once per selection set), computed once per
+  // selection and reused for every object of a list.
+  const plansFor = (sets: SelectionSetNode[]): Plan[] => {
+    const byKey = new Map<string, Plan>();
+    const seen = new Set<string>();
+    const collect = (set: SelectionSetNode) => {
+      for (const sel of set.selections) {
+        if (!included(sel.directives, lookup)) continue;
+        if (sel.kind === Kind.FIELD) {
+          const key = sel.alias ? sel.alias.value : sel.name.value;
+          const plan = byKey.get(key);
+          if (plan) plan.nodes.push(sel);
+          else byKey.set(key, { key, name: sel.name.value, nodes: [sel], resolved: new Map() });
+        } else if (sel.kind === Kind.INLINE_FRAGMENT) collect(sel.selectionSet);
+        else if (!seen.has(sel.name.value) && fragments.has(sel.name.value)) {
+          seen.add(sel.name.value);
+          collect(fragments.get(sel.name.value)!.selectionSet);
+        }
       }
-    }
+    };
+    for (const set of sets) collect(set);
+    return [...byKey.values()].filter((p) => p.name !== '__typename');
   };
-  const collected = new WeakMap<readonly FieldNode[] | SelectionSetNode, Map<string, FieldNode[]>>();
-  const fieldsFor = (key: readonly FieldNode[] | SelectionSetNode, sets: SelectionSetNode[]) => {
-    let fields = collected.get(key);
-    if (!fields) {
-      fields = new Map();
-      const seen = new Set<string>();
-      for (const set of sets) collect(set, fields, seen);
-      collected.set(key, fields);
+  const childrenOf = (plan: Plan): Plan[] | undefined => {
+    if (plan.children === undefined) {
+      const sets = plan.nodes.flatMap((n) => (n.selectionSet ? [n.selectionSet] : []));
+      plan.children = sets.length ? plansFor(sets) : [];
     }
-    return fields;
+    return plan.children.length ? plan.children : undefined;
+  };
+  const resolve = (plan: Plan, parent: GraphQLNamedType): Resolved | null => {
+    let known = plan.resolved.get(parent);
+    if (known === undefined) {
+      const fields = fieldsOf(parent);
+      const def = fields && fields[plan.name];
+      if (!def) known = null;
+      else {
+        const spec = model.field(def);
+        let own = spec.weight;
+        for (const arg of plan.nodes[0].arguments || []) own += spec.argumentWeights.get(arg.name.value) || 0;
+        const type = getNamedType(def.type);
+        plan.resolved.set(parent, null); // a recursive selection is costed, never assumed free
+        const children = childrenOf(plan);
+        const free =
+          own === 0 && model.type(type) === 0 && (!children || children.every((c) => { const r = resolve(c, type); return r !== null && r.free; }));
+        known = { own, type, free };
+      }
+      plan.resolved.set(parent, known);
+    }
+    return known;
+  };
+  const types = new Map<string, GraphQLNamedType | undefined>();
+  const concreteType = (value: Record<string, unknown>, parent: GraphQLNamedType): GraphQLNamedType => {
+    const typename = value.__typename;
+    if (typeof typename !== 'string') return parent;
+    if (!types.has(typename)) types.set(typename, schema.getType(typename) || undefined);
+    return types.get(typename) || parent;
   };
 
-  const objectCost = (value: Record<string, unknown>, parent: GraphQLNamedType, fields: Map<string, FieldNode[]>): number => {
-    const typename = value.__typename;
-    const concrete = (typeof typename === 'string' && schema.getType(typename)) || parent;
+  const objectCost = (value: Record<string, unknown>, parent: GraphQLNamedType, plans: Plan[]): number => {
+    const type = concreteType(value, parent);
     let total = 0;
-    for (const [key, nodes] of fields) {
-      const name = nodes[0].name.value;
-      if (name === '__typename' || !(key in value)) continue;
-      if (INTROSPECTION_ROOTS.has(name)) {
+    for (const plan of plans) {
+      const field = value[plan.key];
+      if (field === undefined) continue;
+      if (INTROSPECTION_ROOTS.has(plan.name)) {
         total += 1;
         continue;
       }
-      const def = fieldsOf(concrete)?.[name] ?? fieldsOf(parent)?.[name];
-      if (!def) continue;
-      const spec = model.field(def);
-      const type = getNamedType(def.type);
-      let own = spec.weight;
-      for (const arg of nodes[0].arguments ?? []) own += spec.argumentWeights.get(arg.name.value) ?? 0;
-      const sets = nodes.flatMap((n) => (n.selectionSet ? [n.selectionSet] : []));
-      const children = sets.length ? fieldsFor(nodes, sets) : undefined;
-      total += own + valueCost(value[key], type, children);
+      const resolved = resolve(plan, type) || resolve(plan, parent);
+      if (resolved && !resolved.free) total += resolved.own + valueCost(field, resolved.type, plan);
     }
     return total;
   };
-  const valueCost = (value: unknown, type: GraphQLNamedType, children: Map<string, FieldNode[]> | undefined): number => {
+  const valueCost = (value: unknown, type: GraphQLNamedType, plan: Plan): number => {
     if (value == null) return 0;
-    if (Array.isArray(value)) return value.reduce((sum: number, item) => sum + valueCost(item, type, children), 0);
+    if (Array.isArray(value)) {
+      let sum = 0;
+      for (const item of value) sum += valueCost(item, type, plan);
+      return sum;
+    }
     const own = model.type(type);
-    return typeof value === 'object' && children ? own + objectCost(value as Record<string, unknown>, type, children) : own;
+    if (typeof value !== 'object') return own;
+    const children = childrenOf(plan);
+    return children ? own + objectCost(value as Record<string, unknown>, type, children) : own;
   };
 
-  let cost = objectCost(data as Record<string, unknown>, root, fieldsFor(operation.selectionSet, [operation.selectionSet]));
+  // The plans (and what they resolved to) are kept with the document unless @skip / @include
+  // make them depend on the variables.
+  let byDocument = actualPlans.get(schema);
+  if (!byDocument) actualPlans.set(schema, (byDocument = new WeakMap()));
+  let byOperation = byDocument.get(document);
+  if (!byOperation) byDocument.set(document, (byOperation = new Map()));
+  let plans = byOperation.get(operationName || '');
+  if (!plans) {
+    plans = plansFor([operation.selectionSet]);
+    if (!hasConditions(document)) byOperation.set(operationName || '', plans);
+  }
+  let cost = objectCost(data as Record<string, unknown>, root, plans);
   if (operation.operation === 'mutation') {
     cost += MUTATION_COST * operation.selectionSet.selections.filter((s) => s.kind === Kind.FIELD && s.name.value !== '__typename').length;
   }

@@ -112,7 +112,7 @@ export function useEdge(options: EdgeOptions): GatewayPlugin {
     const known = parsed.get(query);
     if (known) return known;
     const limits = options.limits;
-    const result = parseWithin(query, limits?.maxTokens ?? Number.MAX_SAFE_INTEGER);
+    const result = parseWithin(query, limits ? limits.maxTokens : Number.MAX_SAFE_INTEGER);
     let entry: Parsed;
     if (result instanceof GraphQLError) entry = { refusal: result };
     else if (!result) entry = {}; // a syntax error: the server's own parser reports it
@@ -129,17 +129,19 @@ export function useEdge(options: EdgeOptions): GatewayPlugin {
     if (!rate) return undefined;
     const subject = authorization ? options.subjectOf(authorization) : undefined;
     if (subject) return { key: `user:${subject}`, policy: rate.signedIn };
-    const ip = clientIp(peer, forwarded, options.proxies) ?? 'unknown';
+    const ip = clientIp(peer, forwarded, options.proxies) || 'unknown';
     return { key: `ip:${addressBucket(ip)}`, policy: rate.anonymous };
   };
 
-  /** Limits, cost and the caller's bucket for one operation: its admission, or why it is refused. */
-  const admit = async (
+  type Refused = { refusal: GraphQLError; extensions?: Record<string, unknown> };
+
+  /** The cost check for one operation: its (uncharged) admission, or why it is refused. */
+  const assess = (
     document: DocumentNode,
     operationName: string | null | undefined,
     variables: Record<string, unknown> | null | undefined,
     caller: Admission['caller'],
-  ): Promise<Admission | { refusal: GraphQLError; extensions?: Record<string, unknown> }> => {
+  ): Admission | Refused => {
     const requested = options.maxCost !== undefined && schema ? estimateCost(schema, document, operationName, variables) : 0;
     if (options.maxCost !== undefined && requested > options.maxCost) {
       const refusal = new GraphQLError(`The operation's estimated cost is ${requested}; the maximum is ${options.maxCost}.`, {
@@ -147,30 +149,34 @@ export function useEdge(options: EdgeOptions): GatewayPlugin {
       });
       return { refusal, extensions: { cost: { requestedQueryCost: requested } } };
     }
-    const admission: Admission = { document, operationName, variables, requested, caller, charged: 0 };
-    if (caller && options.rateLimit) {
-      const points = Math.max(1, requested);
-      const decision = await options.rateLimit.limiter.spend(caller.key, points, caller.policy);
-      if (!decision.allowed) {
-        const retryAfter = Math.max(1, Math.ceil(decision.retryAfterMs / 1000));
-        const unavailable = decision.degraded === 'closed';
-        const refusal = new GraphQLError(
-          unavailable
-            ? 'Rate limits cannot be checked right now; try again shortly.'
-            : `Rate limited: this operation costs ${points} points and ${Math.floor(decision.available)} are available; ${caller.policy.restoreRate} are restored per second.`,
-          {
-            extensions: {
-              code: unavailable ? 'RATE_LIMITER_UNAVAILABLE' : 'RATE_LIMITED',
-              retryAfterSeconds: retryAfter,
-              http: { status: unavailable ? 503 : 429, headers: { 'retry-after': String(retryAfter) } },
-            },
+    return { document, operationName, variables, requested, caller, charged: 0 };
+  };
+
+  /** The caller's bucket pays the estimate, or the operation is refused (429, or 503 closed). */
+  const charge = async (admission: Admission): Promise<Admission | Refused> => {
+    const { caller } = admission;
+    if (!caller || !options.rateLimit) return admission;
+    const points = Math.max(1, admission.requested);
+    const decision = await options.rateLimit.limiter.spend(caller.key, points, caller.policy);
+    if (!decision.allowed) {
+      const retryAfter = Math.max(1, Math.ceil(decision.retryAfterMs / 1000));
+      const unavailable = decision.degraded === 'closed';
+      const refusal = new GraphQLError(
+        unavailable
+          ? 'Rate limits cannot be checked right now; try again shortly.'
+          : `Rate limited: this operation costs ${points} points and ${Math.floor(decision.available)} are available; ${caller.policy.restoreRate} are restored per second.`,
+        {
+          extensions: {
+            code: unavailable ? 'RATE_LIMITER_UNAVAILABLE' : 'RATE_LIMITED',
+            retryAfterSeconds: retryAfter,
+            http: { status: unavailable ? 503 : 429, headers: { 'retry-after': String(retryAfter) } },
           },
-        );
-        return { refusal, extensions: { cost: { requestedQueryCost: requested, throttleStatus: throttleStatus(decision) } } };
-      }
-      admission.charged = points;
-      admission.decision = decision;
+        },
+      );
+      return { refusal, extensions: { cost: { requestedQueryCost: admission.requested, throttleStatus: throttleStatus(decision) } } };
     }
+    admission.charged = points;
+    admission.decision = decision;
     return admission;
   };
 
@@ -179,7 +185,7 @@ export function useEdge(options: EdgeOptions): GatewayPlugin {
     if (options.maxCost === undefined || !schema) return undefined;
     let actual = result && typeof result === 'object' ? actualCosts.get(result) : undefined;
     if (actual === undefined) {
-      actual = actualCost(schema, admission.document, admission.operationName, admission.variables, result?.data);
+      actual = actualCost(schema, admission.document, admission.operationName, admission.variables, result ? result.data : undefined);
       if (result && typeof result === 'object') actualCosts.set(result, actual);
     }
     // Charge what the operation really cost: refund an over-estimate, add an under-estimate.
@@ -194,25 +200,27 @@ export function useEdge(options: EdgeOptions): GatewayPlugin {
     return { requestedQueryCost: admission.requested, actualQueryCost: actual, ...(status ? { throttleStatus: status } : {}) };
   };
 
-  const refusedResult = (refused: { refusal: GraphQLError; extensions?: Record<string, unknown> }) => ({
+  const refusedResult = (refused: Refused) => ({
     errors: [refused.refusal],
     ...(refused.extensions ? { extensions: refused.extensions } : {}),
   });
 
   // A request arriving some other way than HTTP (graphql-ws): same checks, before the planner.
-  const checkExecution = async ({ args, setResultAndStopExecution }: any) => {
+  const checkExecution = ({ args, setResultAndStopExecution }: any) => {
     const context = args.contextValue;
     if (!context || (context.request && admissions.has(context.request))) return;
-    let refusal = options.limits && violation(measure(args.document), options.limits);
-    if (!refusal) {
-      const params = context.connectionParams ?? {};
-      const authorization = typeof params.authorization === 'string' ? params.authorization : context.request?.headers?.get?.('authorization');
-      const caller = callerOf(authorization, context.req?.socket?.remoteAddress ?? context.socket?.remoteAddress, null);
-      const admitted = await admit(args.document, args.operationName, args.variableValues, caller);
-      if ('refusal' in admitted) return setResultAndStopExecution(refusedResult(admitted));
-      refusal = undefined;
-    }
-    if (refusal) setResultAndStopExecution({ errors: [refusal] });
+    const refusal = options.limits && violation(measure(args.document), options.limits);
+    if (refusal) return setResultAndStopExecution({ errors: [refusal] });
+    const params = context.connectionParams || {};
+    const headers = context.request && context.request.headers;
+    const authorization = typeof params.authorization === 'string' ? params.authorization : headers && headers.get ? headers.get('authorization') : undefined;
+    const socket = (context.req && context.req.socket) || context.socket;
+    const assessed = assess(args.document, args.operationName, args.variableValues, callerOf(authorization, socket ? socket.remoteAddress : undefined, null));
+    if ('refusal' in assessed) return setResultAndStopExecution(refusedResult(assessed));
+    if (!assessed.caller || !options.rateLimit) return;
+    return charge(assessed).then((charged) => {
+      if ('refusal' in charged) setResultAndStopExecution(refusedResult(charged));
+    });
   };
 
   return {
@@ -220,24 +228,27 @@ export function useEdge(options: EdgeOptions): GatewayPlugin {
       schema = next;
     },
 
-    async onRequest({ request, endResponse, setRequest }: any) {
+    // Synchronous unless the body must be read here (no Content-Length) or drained (too large).
+    onRequest({ request, endResponse, setRequest }: any) {
       if (request.method !== 'POST' && request.method !== 'PUT' && request.method !== 'PATCH') return;
-      const multipart = (request.headers.get('content-type') ?? '').toLowerCase().startsWith('multipart/form-data');
+      const multipart = (request.headers.get('content-type') || '').toLowerCase().startsWith('multipart/form-data');
       const max = multipart ? options.maxUploadBytes : options.maxBodyBytes;
       const declared = request.headers.get('content-length');
       if (declared !== null) {
         if (Number(declared) <= max) return; // the HTTP server never reads past a declared length
-        const drained = Number(declared) <= DRAIN_LIMIT_BYTES && (await discard(request.body, DRAIN_LIMIT_BYTES));
-        return endResponse(requestTooLarge(max, !drained));
+        if (Number(declared) > DRAIN_LIMIT_BYTES) return endResponse(requestTooLarge(max, true));
+        return discard(request.body, DRAIN_LIMIT_BYTES).then((drained) => endResponse(requestTooLarge(max, !drained)));
       }
       if (!request.body) return;
-      const body = await readWithin(request.body, max);
-      if (typeof body === 'string') return endResponse(requestTooLarge(max, body === 'closed'));
-      setRequest(new Request(request.url, { method: request.method, headers: request.headers, body }));
+      return readWithin(request.body, max).then((body) => {
+        if (typeof body === 'string') return endResponse(requestTooLarge(max, body === 'closed'));
+        setRequest(new Request(request.url, { method: request.method, headers: request.headers, body }));
+      });
     },
 
-    async onParams({ request, params, setParams, setResult, context }: any) {
-      const resolution = options.trusted.resolve(params ?? {});
+    // Synchronous unless the caller's bucket is asked (rate limits on).
+    onParams({ request, params, setParams, setResult, context }: any) {
+      const resolution = options.trusted.resolve(params || {});
       if (params && 'documentId' in params) {
         // Consumed here: Yoga refuses a request parameter it does not know.
         const { documentId: _id, ...rest } = params;
@@ -247,26 +258,34 @@ export function useEdge(options: EdgeOptions): GatewayPlugin {
       if (resolution && 'error' in resolution) {
         // Yoga's own parameter check runs after this hook and wants a query string: the result
         // set here is what the client gets, and nothing executes.
-        setParams({ ...params, query: params.query ?? '' });
+        setParams({ ...params, query: typeof params.query === 'string' ? params.query : '' });
         return setResult({ errors: [resolution.error] });
       }
       if (resolution) {
         params = { ...params, query: resolution.query };
         setParams(params);
       }
-      if (typeof params?.query !== 'string') return;
+      if (!params || typeof params.query !== 'string') return;
       const entry = parse(params.query);
       if (entry.refusal) return setResult({ errors: [entry.refusal] });
-      const caller = callerOf(request.headers.get('authorization'), context?.req?.socket?.remoteAddress, request.headers.get('x-forwarded-for'));
+      const socket = context && context.req && context.req.socket;
+      const caller = callerOf(request.headers.get('authorization'), socket ? socket.remoteAddress : undefined, request.headers.get('x-forwarded-for'));
       if (!entry.document) {
         // A syntax error still costs the caller a point: garbage is not free to send.
-        if (caller && options.rateLimit) await options.rateLimit.limiter.spend(caller.key, 1, caller.policy);
+        if (caller && options.rateLimit) return options.rateLimit.limiter.spend(caller.key, 1, caller.policy).then(() => undefined);
         return;
       }
       const variables = params.variables && typeof params.variables === 'object' ? params.variables : undefined;
-      const admitted = await admit(entry.document, params.operationName, variables, caller);
-      if ('refusal' in admitted) return setResult(refusedResult(admitted));
-      admissions.set(request, admitted);
+      const assessed = assess(entry.document, params.operationName, variables, caller);
+      if ('refusal' in assessed) return setResult(refusedResult(assessed));
+      admissions.set(request, assessed);
+      if (!assessed.caller || !options.rateLimit) return;
+      return charge(assessed).then((charged) => {
+        if ('refusal' in charged) {
+          admissions.delete(request);
+          setResult(refusedResult(charged));
+        }
+      });
     },
 
     onExecute: checkExecution,

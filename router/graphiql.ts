@@ -51,11 +51,26 @@ const EXTRA_PROPS = {
 
 const RENDER_CALL = 'HiveLaboratory.renderLaboratory(';
 
+// Runs in the browser around Laboratory's own render: the examples are the defaults only until
+// the user has tabs and collections of their own (Laboratory keeps them in localStorage under
+// `hive-laboratory:<key>`, and props given here would override them on every reload).
+const BOOT = (extra: string) => `((render) => (root, props) => {
+  const saved = (key) => { try { const v = JSON.parse(localStorage.getItem('hive-laboratory:' + key) || 'null'); return Array.isArray(v) && v.length > 0; } catch (e) { return false; } };
+  const extra = ${extra};
+  const fresh = {};
+  if (!saved('operations') && !saved('tabs')) {
+    fresh.defaultOperations = extra.defaultOperations; fresh.defaultTabs = extra.defaultTabs;
+    fresh.defaultActiveOperationId = extra.defaultActiveOperationId; fresh.defaultActiveTabId = extra.defaultActiveTabId;
+  }
+  if (!saved('collections')) fresh.defaultCollections = extra.defaultCollections;
+  return render(root, Object.assign({}, props, fresh));
+})(HiveLaboratory.renderLaboratory)(`;
+
 /** Hive Laboratory's page with our example operations added to the props it boots with. */
 export function renderGraphiQL(options: Parameters<typeof renderLaboratory>[0]): string {
   const page = renderLaboratory(options);
   const at = page.lastIndexOf(RENDER_CALL);
   if (at < 0) return page; // a Laboratory that boots differently: plain, still usable
-  const wrapped = `((render) => (root, props) => render(root, Object.assign({}, props, ${JSON.stringify(EXTRA_PROPS).replace(/</g, '\\u003c')})))(HiveLaboratory.renderLaboratory)(`;
+  const wrapped = BOOT(JSON.stringify(EXTRA_PROPS).replace(/</g, '\\u003c'));
   return page.slice(0, at) + wrapped + page.slice(at + RENDER_CALL.length);
 }

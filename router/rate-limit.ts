@@ -60,7 +60,7 @@ class LocalBuckets {
 
   spend(key: string, points: number, policy: BucketPolicy, force: boolean, now = Date.now()): Omit<Decision, 'policy'> {
     const rate = policy.restoreRate / 1000;
-    const state = this.buckets.get(key) ?? { level: 0, at: now };
+    const state = this.buckets.get(key) || { level: 0, at: now };
     let level = Math.max(0, state.level - Math.max(0, now - state.at) * rate);
     if (points > 0 && !force && level + points > policy.capacity) {
       return { allowed: false, available: policy.capacity - level, retryAfterMs: Math.ceil((level + points - policy.capacity) / rate) };

@@ -73,6 +73,7 @@ export class TrustedDocuments {
 function documentIdOf(params: Record<string, unknown>): string | undefined {
   const raw = params.documentId;
   if (typeof raw === 'string') return raw.startsWith('sha256:') ? raw.slice(7).toLowerCase() : raw.toLowerCase();
-  const persisted = (params.extensions as { persistedQuery?: { version?: number; sha256Hash?: unknown } } | undefined)?.persistedQuery;
-  return persisted?.version === 1 && typeof persisted.sha256Hash === 'string' ? persisted.sha256Hash.toLowerCase() : undefined;
+  const extensions = params.extensions as { persistedQuery?: { version?: number; sha256Hash?: unknown } } | undefined;
+  const persisted = extensions && extensions.persistedQuery;
+  return persisted && persisted.version === 1 && typeof persisted.sha256Hash === 'string' ? persisted.sha256Hash.toLowerCase() : undefined;
 }

@@ -2,7 +2,7 @@
 // Router ceiling benchmark: Hive Gateway (Rust planner) in front of the trivial subgraph.
 //
 //   node bench/run.mjs [--duration 10] [--connections 32] [--warmup 2] [--dedupe] [--direct] [--json]
-//                      [--jwt | --jwt-uncached | --jwt-anonymous]
+//                      [--jwt | --jwt-uncached | --jwt-anonymous] [--edge off|on|rate] [--compare-edge N]
 //
 // Composes a one-subgraph supergraph at run time (in a temp dir, never under schema/),
 // starts bench/trivial-subgraph.mjs and the gateway as child processes on free ports,
@@ -12,6 +12,10 @@
 // valid `Authorization: Bearer` token on every request (after the first, the router's
 // verified-token cache answers); --jwt-uncached sends a different token on every request
 // (every one verified: the worst case); --jwt-anonymous turns verification on, sends none.
+// --edge: `on` (default) runs the edge's structural limits and cost estimation (edge.ts),
+// `off` neither, `rate` also the Redis rate limiter (REDIS_URL; a bucket too big to refuse).
+// --compare-edge N: one gateway per edge mode, all up at once, loaded in N alternating rounds
+// (off, on, rate, off, …) so machine noise hits every mode alike; prints each mode's medians.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,7 +29,7 @@ import { claims, makeSigningKey, signES256, writeJwks } from '../test/jwt-helper
 import { TRIVIAL_SDL } from './trivial-subgraph.mjs';
 
 function parseArgs(argv) {
-  const o = { duration: 10, connections: 32, warmup: 2, dedupe: false, direct: false, json: false, jwt: null };
+  const o = { duration: 10, connections: 32, warmup: 2, dedupe: false, direct: false, json: false, jwt: null, edge: 'on' };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--duration') o.duration = Number(argv[++i]);
@@ -37,9 +41,21 @@ function parseArgs(argv) {
     else if (a === '--jwt') o.jwt = 'token';
     else if (a === '--jwt-anonymous') o.jwt = 'anonymous';
     else if (a === '--jwt-uncached') o.jwt = 'uncached';
+    else if (a === '--edge') o.edge = argv[++i];
+    else if (a === '--compare-edge') o.compareEdge = Number(argv[++i]);
     else throw new Error(`unknown argument ${a}`);
   }
+  if (!['off', 'on', 'rate'].includes(o.edge)) throw new Error(`--edge must be off, on or rate; got ${o.edge}`);
+  if ((o.edge === 'rate' || o.compareEdge) && !process.env.REDIS_URL) throw new Error('--edge rate and --compare-edge need REDIS_URL');
   return o;
+}
+
+function edgeEnv(edge) {
+  if (edge === 'off') return { ROUTER_LIMITS: '0', ROUTER_COST: '0', ROUTER_RATE_LIMIT: '0' };
+  const on = { ROUTER_LIMITS: '1', ROUTER_COST: '1', ROUTER_RATE_LIMIT: '0', ROUTER_PUBLIC_CACHE: '0' };
+  if (edge === 'on') return on;
+  const huge = '1000000000/100000000';
+  return { ...on, ROUTER_RATE_LIMIT: '1', ROUTER_RATE_LIMIT_ANONYMOUS: huge, ROUTER_RATE_LIMIT_SIGNED_IN: huge };
 }
 
 function rssMiB(pid) {
@@ -99,6 +115,47 @@ function summary(r) {
   };
 }
 
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+/** Every edge mode at once, loaded in alternating rounds; prints each mode's median rps and CPU. */
+async function compareEdge(supergraph, subUrl, opts) {
+  const modes = ['off', 'on', 'rate'];
+  const gateways = {};
+  try {
+    for (const mode of modes) {
+      gateways[mode] = await startGateway({
+        supergraph,
+        env: { TRIVIAL_URL: subUrl, ROUTER_DEDUPE: '0', ROUTER_LOG_LEVEL: 'warn', ...edgeEnv(mode) },
+      });
+      await load(gateways[mode].graphqlUrl, { ...opts, duration: Math.max(1, opts.warmup) });
+    }
+    const runs = Object.fromEntries(modes.map((m) => [m, []]));
+    for (let round = 0; round < opts.compareEdge; round++) {
+      for (const mode of modes) {
+        const { pid, graphqlUrl } = gateways[mode];
+        const before = cpuSeconds(pid);
+        const run = summary(await load(graphqlUrl, opts));
+        run.gatewayCpuUsPerRequest = Math.round(((cpuSeconds(pid) - before) * 1e6) / Math.max(1, run.total));
+        runs[mode].push(run);
+      }
+    }
+    const result = Object.fromEntries(
+      modes.map((m) => [
+        m,
+        {
+          medianRps: median(runs[m].map((r) => r.rps)),
+          medianCpuUsPerRequest: median(runs[m].map((r) => r.gatewayCpuUsPerRequest)),
+          rps: runs[m].map((r) => r.rps),
+          errors: runs[m].reduce((n, r) => n + r.non2xx + r.errors + r.timeouts, 0),
+        },
+      ]),
+    );
+    console.log(JSON.stringify({ compareEdge: result, rounds: opts.compareEdge, durationS: opts.duration }, null, 2));
+  } finally {
+    for (const gateway of Object.values(gateways)) await gateway.stop();
+  }
+}
+
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
   const dir = mkdtempSync(join(tmpdir(), 'router-bench-'));
@@ -128,8 +185,13 @@ async function main() {
     });
     const subUrl = `http://127.0.0.1:${subPort}/graphql`;
 
+    if (opts.compareEdge) {
+      await compareEdge(supergraph, subUrl, opts);
+      return;
+    }
+
     // 3. gateway (with --jwt*: a JWKS file holding a fresh ES256 key, and a token signed by it)
-    const env = { TRIVIAL_URL: subUrl, ROUTER_DEDUPE: opts.dedupe ? '1' : '0', ROUTER_LOG_LEVEL: 'warn' };
+    const env = { TRIVIAL_URL: subUrl, ROUTER_DEDUPE: opts.dedupe ? '1' : '0', ROUTER_LOG_LEVEL: 'warn', ...edgeEnv(opts.edge) };
     const headers = {};
     if (opts.jwt) {
       const key = makeSigningKey('bench-key');
@@ -160,6 +222,7 @@ async function main() {
       durationS: opts.duration,
       dedupe: opts.dedupe,
       jwt: opts.jwt ?? 'off',
+      edge: opts.edge,
       gatewayStartMs: Math.round(gateway.startMs),
       gatewayRssIdleMiB: rssIdle,
     };
@@ -184,7 +247,7 @@ async function main() {
       console.log(JSON.stringify(result, null, 2));
     } else {
       console.log(
-        `node ${result.node}, ${opts.connections} connections, ${opts.duration}s, dedupe ${opts.dedupe ? 'on' : 'off'}, jwt ${result.jwt}`,
+        `node ${result.node}, ${opts.connections} connections, ${opts.duration}s, dedupe ${opts.dedupe ? 'on' : 'off'}, jwt ${result.jwt}, edge ${opts.edge}`,
       );
       console.log(`gateway: ready in ${result.gatewayStartMs} ms, RSS idle ${rssIdle} MiB, after load ${result.gatewayRssAfterMiB} MiB`);
       for (const k of ['direct', 'router']) {

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { runInNewContext } from 'node:vm';
 import { parse, validate } from 'graphql';
 import { buildManifest, clientOperations, MANIFEST_PATH, publicSchema } from '../trusted-documents.mjs';
 import { ROUTER_DIR } from './helpers.mjs';
@@ -25,6 +26,27 @@ test("GraphiQL's example operations validate against the supergraph", async () =
   const { EXAMPLE_OPERATIONS, renderGraphiQL } = await import('../graphiql.ts');
   assert.deepEqual(EXAMPLE_OPERATIONS.map((op) => op.name), ['Storefront', 'SignIn', 'Me', 'AddToCart', 'Cart']);
   const page = renderGraphiQL({ title: 'Marketplace supergraph' });
-  assert.match(page, /defaultOperations/);
-  assert.match(page, /query Storefront/);
+  // Run the page's boot call against a stand-in Laboratory: what props does it get?
+  const start = page.lastIndexOf('((render) =>');
+  const boot = page.slice(start, page.indexOf('</script>', start));
+  const bootWith = (stored) => {
+    let props;
+    runInNewContext(boot, {
+      window: { document: { querySelector: () => 'root' } },
+      localStorage: { getItem: (key) => stored[key] ?? null },
+      HiveLaboratory: { renderLaboratory: (_root, given) => (props = JSON.parse(JSON.stringify(given))) },
+    });
+    return props;
+  };
+  const fresh = bootWith({});
+  assert.deepEqual(fresh.defaultTabs.map((t) => t.data.name), ['Storefront', 'SignIn', 'Me', 'AddToCart', 'Cart']);
+  assert.match(fresh.defaultOperations[0].query, /query Storefront/);
+  assert.equal(fresh.defaultOperations[2].headers, JSON.stringify({ authorization: 'Bearer <the accessToken SignIn returned>' }, null, 2));
+  assert.equal(fresh.defaultCollections[0].name, 'Getting started');
+  assert.equal(fresh.enableDocs, true); // Laboratory's own props are kept
+  // A returning user keeps their own tabs and collections.
+  const own = JSON.stringify([{ id: 'mine' }]);
+  const returning = bootWith({ 'hive-laboratory:operations': own, 'hive-laboratory:collections': own });
+  assert.equal(returning.defaultOperations, undefined);
+  assert.equal(returning.defaultCollections, undefined);
 });

@@ -115,6 +115,22 @@ describe('query cost', () => {
     assert.ok(cost > 1e20, `cost ${cost}`);
   });
 
+  test('a remembered estimate follows the variables it depends on', () => {
+    const doc = parse('query($i: Boolean!, $n: Int) { products(first: 2) { nodes { id } } p: products(first: $n) @include(if: $i) { nodes { id } } }');
+    assert.equal(estimateCost(SCHEMA, doc, undefined, { i: false, n: 5 }), 3);
+    assert.equal(estimateCost(SCHEMA, doc, undefined, { i: true, n: 5 }), 3 + 6);
+    assert.equal(estimateCost(SCHEMA, doc, undefined, { i: true, n: 50 }), 3 + 51);
+    assert.equal(estimateCost(SCHEMA, doc, undefined, { i: false, n: 50 }), 3);
+    assert.equal(estimateCost(SCHEMA, doc, undefined, { i: true, n: 5 }), 3 + 6);
+  });
+
+  test('the actual cost of one document follows its @include variables', () => {
+    const doc = parse('query($i: Boolean!) { products(first: 5) { nodes { id variants @include(if: $i) { id } } } }');
+    const data = { products: { nodes: [{ id: 'a', variants: [{ id: 'v' }, { id: 'w' }] }] } };
+    assert.equal(actualCost(SCHEMA, doc, undefined, { i: true }, data), 1 + 1 + 2);
+    assert.equal(actualCost(SCHEMA, doc, undefined, { i: false }, data), 1 + 1);
+  });
+
   test('the actual cost counts what came back', () => {
     const query = '{ products(first: 10) { nodes { id variants { id } } } }';
     const data = { products: { nodes: [{ id: 'a', variants: [{ id: 'v1' }, { id: 'v2' }] }, { id: 'b', variants: [] }] } };

@@ -12,6 +12,10 @@ import httpx
 import orjson
 import pytest
 
+from subgraphs.platform.graphql.input_guard import InputGuard
+from subgraphs.platform.settings import Settings
+from subgraphs.platform.subgraph import Subgraph
+from subgraphs.registry import SUBGRAPHS
 from tests.conftest import Caller, GraphQLClient
 
 NUL = "caf\x00e"
@@ -131,3 +135,11 @@ async def test_token_free_fields_in_fragments_still_run_with_a_stale_token(
     query = '{ ... on Query { passwordResetTokenStatus(token: "x") } }'
     body = await accounts_gql(query, headers={"authorization": "Bearer not.a.token"})
     assert body == {"data": {"passwordResetTokenStatus": "INVALID"}}, body
+
+
+@pytest.mark.parametrize("entry", SUBGRAPHS, ids=lambda e: e.name)
+def test_every_subgraph_schema_runs_the_input_guard(entry: Subgraph[Any, Any], settings: Settings) -> None:
+    schema = entry.schema(settings)
+    guards = [e for e in schema.extensions if isinstance(e, type) and issubclass(e, InputGuard)]
+    assert guards, f"{entry.name}: add limit_extensions(settings) to its schema"
+    assert guards[0].max_string_length == settings.max_string_length
