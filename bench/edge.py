@@ -13,11 +13,13 @@ from __future__ import annotations
 import json
 import statistics
 import subprocess
+import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bench import scenarios
 from bench.measure import ROUTER_DIR, LoadResult, load
 from deploy.local.supergraph import Running, start_router, stop, subgraph_urls
 
@@ -61,13 +63,19 @@ def _ceilings(rounds: int, seconds: int, connections: int) -> dict[str, Any]:
 
 
 def _rules_and_limiter() -> dict[str, Any]:
-    out = subprocess.run(
-        ["node", "--import", "./test/ts-hooks.mjs", "bench/edge.mjs", "--json", "--duration", "5"],
-        cwd=ROUTER_DIR,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
+    with tempfile.NamedTemporaryFile("w", suffix=".graphql", delete=False) as f:
+        f.write(scenarios.STOREFRONT)
+    try:
+        script = ["node", "--import", "./test/ts-hooks.mjs", "bench/edge.mjs"]
+        out = subprocess.run(
+            [*script, "--json", "--duration", "5", "--query-file", f.name],
+            cwd=ROUTER_DIR,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    finally:
+        Path(f.name).unlink()
     figures: dict[str, Any] = json.loads(out.stdout[out.stdout.index("{") :])
     return figures
 

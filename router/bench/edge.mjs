@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // What the edge's own work costs, without HTTP around it (router/limits.ts, cost.ts, rate-limit.ts).
 //
-//   node --import ./test/ts-hooks.mjs bench/edge.mjs [--duration 5] [--concurrency 64] [--callers 1000] [--json]
+//   node --import ./test/ts-hooks.mjs bench/edge.mjs --query-file F [--duration 5] [--concurrency 64] [--callers 1000] [--json]
 //
-// rules: µs to parse + measure + estimate a document against the real supergraph, and to cost
-//   a response, for the benchmark's storefront listing (bench/scenarios.py), uncached.
+// rules: µs to parse + measure + estimate the document in F (make bench passes the storefront
+//   listing of bench/scenarios.py) against the real supergraph, and to cost a 20-product
+//   response shaped like that listing's (products.edges.node with variants and images).
 // limiter: RateLimiter.spend decisions per second. `redis`: against REDIS_URL (one Lua script
 //   per decision, as the router makes them) with `concurrency` in flight from one process over
 //   `callers` buckets; `serial`: one at a time (the latency a request pays); `local`: the
@@ -15,17 +16,6 @@ import { actualCost, estimateCost } from '../cost.ts';
 import { measure as measureLimits, parseWithin } from '../limits.ts';
 import { RateLimiter } from '../rate-limit.ts';
 
-const STOREFRONT = `query Storefront($first: Int!, $after: String) {
-  products(first: $first, after: $after, sort: {field: PRICE}) {
-    edges { cursor node {
-      id title slug priceRange { min { amount currency } max { amount currency } }
-      brand { id name } category { id name slug }
-      variants { id sku title price { amount currency } options { name value } }
-      images { url alt position }
-    } }
-    pageInfo { hasNextPage endCursor }
-  }
-}`;
 
 function storefrontResponse() {
   const money = { amount: 1999, currency: 'USD' };
@@ -38,7 +28,7 @@ function storefrontResponse() {
   return { products: { edges: Array.from({ length: 20 }, (_, i) => ({ cursor: 'c', node: node(i) })), pageInfo: { hasNextPage: true, endCursor: 'c' } } };
 }
 
-function timeRules(iterations = 5000) {
+function timeRules(query, iterations = 5000) {
   const sdl = readFileSync(new URL('../../schema/supergraph.graphql', import.meta.url), 'utf8');
   const schema = buildASTSchema(parse(sdl), { assumeValidSDL: true });
   const variables = { first: 20, after: null };
@@ -49,10 +39,10 @@ function timeRules(iterations = 5000) {
     for (let i = 0; i < iterations; i++) fn();
     return Number((((performance.now() - started) * 1000) / iterations).toFixed(1));
   };
-  const document = parse(STOREFRONT);
+  const document = parse(query);
   let first = 0;
   return {
-    parseAndMeasureUs: time(() => measureLimits(parseWithin(STOREFRONT, 4000))),
+    parseAndMeasureUs: time(() => measureLimits(parseWithin(query, 4000))),
     // A new `first` every time: the remembered estimates (64 per document) never answer.
     estimateUs: time(() => estimateCost(schema, document, 'Storefront', { first: 1 + (first++ % 100_000), after: null })),
     estimateRememberedUs: time(() => estimateCost(schema, document, 'Storefront', variables)),
@@ -63,15 +53,17 @@ function timeRules(iterations = 5000) {
 }
 
 function parseArgs(argv) {
-  const o = { duration: 5, concurrency: 64, callers: 1000, json: false };
+  const o = { duration: 5, concurrency: 64, callers: 1000, json: false, queryFile: undefined };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--duration') o.duration = Number(argv[++i]);
     else if (a === '--concurrency') o.concurrency = Number(argv[++i]);
     else if (a === '--callers') o.callers = Number(argv[++i]);
     else if (a === '--json') o.json = true;
+    else if (a === '--query-file') o.queryFile = argv[++i];
     else throw new Error(`unknown argument ${a}`);
   }
+  if (!o.queryFile) throw new Error('--query-file is required (the operation to cost, named Storefront)');
   return o;
 }
 
@@ -111,7 +103,7 @@ async function main() {
     const result = {
       concurrency: opts.concurrency,
       callers: opts.callers,
-      rules: timeRules(),
+      rules: timeRules(readFileSync(opts.queryFile, 'utf8')),
       redis: await measure(redis, opts),
       serial: await measure(redis, { ...opts, concurrency: 1, duration: Math.min(2, opts.duration) }),
       local: await measure(local, { ...opts, duration: Math.min(2, opts.duration) }),

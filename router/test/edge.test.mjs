@@ -9,7 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { startFixtureSubgraph } from './fixtures/subgraph.mjs';
-import { gql, makeFixtureSchemaDir, startGateway } from './helpers.mjs';
+import { gql, makeFixtureSchemaDir, startGateway, useFixtureGateway } from './helpers.mjs';
 import { sha256 } from '../trusted-documents.ts';
 
 const REDIS_URL = process.env.REDIS_URL;
@@ -35,31 +35,18 @@ function postChunked(url, chunks) {
 }
 
 describe('edge limits (defaults)', () => {
-  let subgraph;
-  let schema;
-  let gateway;
-
-  before(async () => {
-    subgraph = await startFixtureSubgraph();
-    schema = makeFixtureSchemaDir();
-    gateway = await startGateway({ supergraph: schema.supergraph, env: { PRODUCTS_URL: subgraph.url, ROUTER_COST: '1' } });
-  });
-  after(async () => {
-    await gateway?.stop();
-    await subgraph?.close();
-    schema?.cleanup();
-  });
+  const setup = useFixtureGateway({ ROUTER_COST: '1' });
 
   test('a document nested 48 levels is refused with 400 QUERY_TOO_COMPLEX before the planner (not a 500)', async () => {
-    const before = subgraph.requests.length;
+    const before = setup.subgraph.requests.length;
     for (const levels of [13, 48, 200]) {
-      const { res, body } = await gql(gateway.graphqlUrl, nested(levels));
+      const { res, body } = await gql(setup.gateway.graphqlUrl, nested(levels));
       assert.equal(res.status, 400, JSON.stringify(body));
       assert.deepEqual([codeOf(body), body.errors[0].extensions.limit], ['QUERY_TOO_COMPLEX', 'depth']);
     }
-    assert.equal(subgraph.requests.length, before, 'nothing reached the subgraph');
+    assert.equal(setup.subgraph.requests.length, before, 'nothing reached the subgraph');
     // 12 levels pass the depth limit (this one is then too costly: every level is a list).
-    const { body } = await gql(gateway.graphqlUrl, nested(12));
+    const { body } = await gql(setup.gateway.graphqlUrl, nested(12));
     assert.equal(codeOf(body), 'QUERY_TOO_COSTLY', JSON.stringify(body));
   });
 
@@ -72,7 +59,7 @@ describe('edge limits (defaults)', () => {
     ];
     for (const [query, limit] of cases) {
       const started = performance.now();
-      const { res, body } = await gql(gateway.graphqlUrl, query);
+      const { res, body } = await gql(setup.gateway.graphqlUrl, query);
       assert.equal(res.status, 400, `${limit}: ${JSON.stringify(body)}`);
       assert.deepEqual([codeOf(body), body.errors[0].extensions.limit], ['QUERY_TOO_COMPLEX', limit]);
       assert.ok(performance.now() - started < 1000);
@@ -81,40 +68,40 @@ describe('edge limits (defaults)', () => {
 
   test('120,000 aliases never execute: the body alone is over the limit (413)', async () => {
     const flood = `{ ${Array.from({ length: 120_000 }, (_, i) => `a${i}: __typename`).join(' ')} }`;
-    const { res, body } = await gql(gateway.graphqlUrl, flood);
+    const { res, body } = await gql(setup.gateway.graphqlUrl, flood);
     assert.equal(res.status, 413);
     assert.equal(codeOf(body), 'REQUEST_TOO_LARGE');
   });
 
   test('a 2 MB body is refused with 413, with or without a Content-Length', async () => {
     const big = JSON.stringify({ query: '{ __typename }', variables: { pad: 'x'.repeat(2 * 1024 * 1024) } });
-    const declared = await fetch(gateway.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: big });
+    const declared = await fetch(setup.gateway.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: big });
     assert.equal(declared.status, 413);
     assert.equal(codeOf(await declared.json()), 'REQUEST_TOO_LARGE');
     const chunks = Array.from({ length: 32 }, (_, i) => big.slice(i * 65536, (i + 1) * 65536)).filter(Boolean);
-    const chunked = await postChunked(gateway.graphqlUrl, chunks);
+    const chunked = await postChunked(setup.gateway.graphqlUrl, chunks);
     assert.equal(chunked.status, 413);
     assert.equal(codeOf(JSON.parse(chunked.text)), 'REQUEST_TOO_LARGE');
     // A small chunked body still works.
-    const small = await postChunked(gateway.graphqlUrl, ['{"query":', '"{ __typename }"}']);
+    const small = await postChunked(setup.gateway.graphqlUrl, ['{"query":', '"{ __typename }"}']);
     assert.equal(small.status, 200, small.text);
   });
 
   test('every response reports its cost; an operation over the maximum is refused with QUERY_TOO_COSTLY', async () => {
-    const { body } = await gql(gateway.graphqlUrl, '{ products(first: 3) { id name } }');
+    const { body } = await gql(setup.gateway.graphqlUrl, '{ products(first: 3) { id name } }');
     // The fixture has no @listSize: a list assumes 10 items; 3 came back.
     assert.deepEqual(body.extensions.cost, { requestedQueryCost: 10, actualQueryCost: 3 });
-    const before = subgraph.requests.length;
-    const costly = await gql(gateway.graphqlUrl, '{ products(first: 1) { related { related { related { id } } } } }');
+    const before = setup.subgraph.requests.length;
+    const costly = await gql(setup.gateway.graphqlUrl, '{ products(first: 1) { related { related { related { id } } } } }');
     assert.equal(costly.res.status, 400);
     assert.equal(codeOf(costly.body), 'QUERY_TOO_COSTLY');
     assert.equal(costly.body.errors[0].extensions.cost, 10 * (1 + 10 * (1 + 10 * (1 + 10))));
     assert.equal(costly.body.extensions.cost.requestedQueryCost, 11110);
-    assert.equal(subgraph.requests.length, before);
+    assert.equal(setup.subgraph.requests.length, before);
   });
 
   test('operations over graphql-ws get the same limits before the planner', async () => {
-    const client = createClient({ url: gateway.graphqlUrl.replace('http://', 'ws://'), webSocketImpl: WebSocket, lazy: true, retryAttempts: 0 });
+    const client = createClient({ url: setup.gateway.graphqlUrl.replace('http://', 'ws://'), webSocketImpl: WebSocket, lazy: true, retryAttempts: 0 });
     try {
       const results = [];
       try {
@@ -243,32 +230,16 @@ describe('rate limits when Redis is down', () => {
 });
 
 describe('production switches: trusted documents only, no introspection', () => {
-  let subgraph;
-  let schema;
-  let gateway;
   const trusted = 'query Two { products(first: 2) { id } }';
-
-  before(async () => {
-    subgraph = await startFixtureSubgraph();
-    schema = makeFixtureSchemaDir();
+  const setup = useFixtureGateway(({ schema }) => {
     const manifest = join(schema.dir, 'trusted-documents.json');
-    writeFileSync(
-      manifest,
-      JSON.stringify({ format: 'apollo-persisted-query-manifest', version: 1, operations: [{ id: sha256(trusted), name: 'Two', type: 'query', body: trusted }] }),
-    );
-    gateway = await startGateway({
-      supergraph: schema.supergraph,
-      env: { PRODUCTS_URL: subgraph.url, ROUTER_TRUSTED_DOCUMENTS: manifest, ROUTER_TRUSTED_DOCUMENTS_ONLY: '1', ROUTER_INTROSPECTION: '0' },
-    });
-  });
-  after(async () => {
-    await gateway?.stop();
-    await subgraph?.close();
-    schema?.cleanup();
+    const operations = [{ id: sha256(trusted), name: 'Two', type: 'query', body: trusted }];
+    writeFileSync(manifest, JSON.stringify({ format: 'apollo-persisted-query-manifest', version: 1, operations }));
+    return { ROUTER_TRUSTED_DOCUMENTS: manifest, ROUTER_TRUSTED_DOCUMENTS_ONLY: '1', ROUTER_INTROSPECTION: '0' };
   });
 
   const post = (payload) =>
-    fetch(gateway.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) }).then(async (res) => ({
+    fetch(setup.gateway.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) }).then(async (res) => ({
       res,
       body: await res.json(),
     }));
@@ -290,35 +261,23 @@ describe('production switches: trusted documents only, no introspection', () => 
     const introspectionDoc = '{ __schema { queryType { name } } }';
     const manifestless = await post({ query: introspectionDoc });
     assert.equal(codeOf(manifestless.body), 'PERSISTED_QUERY_REQUIRED');
-    const page = await fetch(gateway.graphqlUrl, { headers: { accept: 'text/html' } });
+    const page = await fetch(setup.gateway.graphqlUrl, { headers: { accept: 'text/html' } });
     assert.notEqual(page.status, 200);
     await page.arrayBuffer();
   });
 });
 
 describe('introspection switch alone', () => {
-  let subgraph;
-  let schema;
-  let gateway;
-  before(async () => {
-    subgraph = await startFixtureSubgraph();
-    schema = makeFixtureSchemaDir();
-    gateway = await startGateway({ supergraph: schema.supergraph, env: { PRODUCTS_URL: subgraph.url, ROUTER_INTROSPECTION: '0' } });
-  });
-  after(async () => {
-    await gateway?.stop();
-    await subgraph?.close();
-    schema?.cleanup();
-  });
+  const setup = useFixtureGateway({ ROUTER_INTROSPECTION: '0' });
 
   test('introspection is refused and typos get no "did you mean"', async () => {
-    const intro = await gql(gateway.graphqlUrl, '{ __schema { queryType { name } } }');
+    const intro = await gql(setup.gateway.graphqlUrl, '{ __schema { queryType { name } } }');
     assert.ok(intro.body.errors?.length, JSON.stringify(intro.body));
     assert.equal(intro.body.data ?? null, null);
-    const typo = await gql(gateway.graphqlUrl, '{ product(id: 1) { nam } }');
+    const typo = await gql(setup.gateway.graphqlUrl, '{ product(id: 1) { nam } }');
     assert.ok(typo.body.errors?.length);
     assert.doesNotMatch(JSON.stringify(typo.body), /Did you mean/i);
-    const ok = await gql(gateway.graphqlUrl, '{ products(first: 1) { id } }');
+    const ok = await gql(setup.gateway.graphqlUrl, '{ products(first: 1) { id } }');
     assert.equal(ok.res.status, 200);
   });
 });

@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { startFixtureSubgraph } from './fixtures/subgraph.mjs';
-import { gql, makeFixtureSchemaDir, startGateway } from './helpers.mjs';
+import { gql, makeFixtureSchemaDir, startGateway, useFixtureGateway } from './helpers.mjs';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -251,27 +251,13 @@ describe('router with default settings', () => {
 });
 
 describe('router with ROUTER_DEDUPE=0', () => {
-  let subgraph;
-  let schema;
-  let gateway;
-
-  before(async () => {
-    subgraph = await startFixtureSubgraph();
-    schema = makeFixtureSchemaDir();
-    gateway = await startGateway({ supergraph: schema.supergraph, env: { PRODUCTS_URL: subgraph.url, ROUTER_DEDUPE: '0' } });
-  });
-
-  after(async () => {
-    await gateway?.stop();
-    await subgraph?.close();
-    schema?.cleanup();
-  });
+  const setup = useFixtureGateway({ ROUTER_DEDUPE: '0' });
 
   test('two identical concurrent queries make two subgraph requests', async () => {
     const query = '{ slow(ms: 300) }';
-    const results = await Promise.all([gql(gateway.graphqlUrl, query), gql(gateway.graphqlUrl, query)]);
+    const results = await Promise.all([gql(setup.gateway.graphqlUrl, query), gql(setup.gateway.graphqlUrl, query)]);
     for (const { body } of results) assert.deepEqual(body.data, { slow: 300 });
-    assert.equal(subgraph.requests.filter((r) => r.body.query.includes('slow')).length, 2);
+    assert.equal(setup.subgraph.requests.filter((r) => r.body.query.includes('slow')).length, 2);
   });
 });
 

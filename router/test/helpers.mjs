@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { composeDir } from '../compose.mjs';
-import { FIXTURE_SDL_PATH } from './fixtures/subgraph.mjs';
+import { after, before } from 'node:test';
+import { FIXTURE_SDL_PATH, startFixtureSubgraph } from './fixtures/subgraph.mjs';
 
 export const ROUTER_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const GATEWAY_BIN = join(ROUTER_DIR, 'node_modules', '.bin', 'hive-gateway');
@@ -118,4 +119,25 @@ export async function gql(url, query, { headers = {}, variables } = {}) {
     body = text;
   }
   return { res, body };
+}
+
+/**
+ * For one `describe`: a fixture subgraph and a gateway in front of it, started before its tests
+ * and stopped after. `env` (or a function of the setup, to use its schema dir) adds to
+ * PRODUCTS_URL. Returns the setup, filled in once `before` has run.
+ */
+export function useFixtureGateway(env = {}) {
+  const setup = {};
+  before(async () => {
+    setup.subgraph = await startFixtureSubgraph();
+    setup.schema = makeFixtureSchemaDir();
+    const extra = typeof env === 'function' ? env(setup) : env;
+    setup.gateway = await startGateway({ supergraph: setup.schema.supergraph, env: { PRODUCTS_URL: setup.subgraph.url, ...extra } });
+  });
+  after(async () => {
+    await setup.gateway?.stop();
+    await setup.subgraph?.close();
+    setup.schema?.cleanup();
+  });
+  return setup;
 }
