@@ -65,6 +65,15 @@ def rss_mib(pid: int) -> float:
     return total
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU a process and its children have used so far (Linux /proc)."""
+    total = 0.0
+    for p in [pid, *_children(pid)]:
+        fields = Path(f"/proc/{p}/stat").read_text().rsplit(") ", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / 100  # utime + stime, USER_HZ = 100
+    return total
+
+
 def _children(pid: int) -> list[int]:
     path = Path(f"/proc/{pid}/task/{pid}/children")
     if not path.exists():
