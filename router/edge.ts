@@ -8,7 +8,7 @@
 //   4. estimated cost over ROUTER_MAX_COST -> 400 QUERY_TOO_COSTLY (cost.ts);
 //   5. the caller's bucket -> 429 RATE_LIMITED with Retry-After (rate-limit.ts);
 // then, with the response, `extensions.cost` (requested, actual, throttle status) as Shopify
-// reports it, and the unused part of the estimate refunded to the bucket.
+// reports it; the unused part of the estimate is credited to the caller's next operation.
 //
 // HTTP requests are checked in onParams, before the public-result cache can answer, so cached
 // answers are limited and charged too. Operations that arrive another way (graphql-ws) are
@@ -48,6 +48,7 @@ type Admission = {
 
 const MAX_CACHED_QUERY_LENGTH = 16 * 1024;
 const PARSE_CACHE_ENTRIES = 2000;
+const MAX_CREDITS = 100_000;
 
 // An oversized body up to this size is read and discarded before the 413, so the client (still
 // sending) gets the coded answer instead of a reset connection; past it the connection is closed.
@@ -107,6 +108,13 @@ export function useEdge(options: EdgeOptions): GatewayPlugin {
   const parsed = new Map<string, Parsed>();
   const admissions = new WeakMap<object, Admission>();
   const actualCosts = new WeakMap<object, number>();
+  // Points each caller was over-charged, given back with its next operation (bounded: a caller
+  // that never comes back loses its credit, which only ever makes its bucket stricter).
+  const credits = new Map<string, number>();
+  const owe = (key: string, points: number) => {
+    credits.set(key, (credits.get(key) || 0) + points);
+    if (credits.size > MAX_CREDITS) credits.delete(credits.keys().next().value!);
+  };
 
   const parse = (query: string): Parsed => {
     const known = parsed.get(query);
@@ -157,8 +165,12 @@ export function useEdge(options: EdgeOptions): GatewayPlugin {
     const { caller } = admission;
     if (!caller || !options.rateLimit) return admission;
     const points = Math.max(1, admission.requested);
-    const decision = await options.rateLimit.limiter.spend(caller.key, points, caller.policy);
+    // What earlier operations were over-charged comes back with this one: one Redis call each.
+    const credit = credits.get(caller.key) || 0;
+    if (credit) credits.delete(caller.key);
+    const decision = await options.rateLimit.limiter.spend(caller.key, points - credit, caller.policy);
     if (!decision.allowed) {
+      if (credit) owe(caller.key, credit); // refused: nothing was written, the credit waits
       const retryAfter = Math.max(1, Math.ceil(decision.retryAfterMs / 1000));
       const unavailable = decision.degraded === 'closed';
       const refusal = new GraphQLError(
@@ -188,12 +200,15 @@ export function useEdge(options: EdgeOptions): GatewayPlugin {
       actual = actualCost(schema, admission.document, admission.operationName, admission.variables, result ? result.data : undefined);
       if (result && typeof result === 'object') actualCosts.set(result, actual);
     }
-    // Charge what the operation really cost: refund an over-estimate, add an under-estimate.
+    // Charge what the operation really cost: an over-estimate is credited to the caller's next
+    // operation (no extra Redis call; until then the bucket errs strict), an under-estimate is
+    // charged now, past the capacity if need be.
     const due = Math.max(1, actual) - admission.charged;
     if (due !== 0 && admission.caller && options.rateLimit && admission.decision) {
       const { capacity } = admission.decision.policy;
       admission.decision = { ...admission.decision, available: Math.max(0, Math.min(capacity, admission.decision.available - due)) };
-      void options.rateLimit.limiter.spend(admission.caller.key, due, admission.caller.policy, true);
+      if (due < 0) owe(admission.caller.key, -due);
+      else void options.rateLimit.limiter.spend(admission.caller.key, due, admission.caller.policy, true);
       admission.charged += due;
     }
     const status = throttleStatus(admission.decision);

@@ -1,7 +1,7 @@
 """Rate limits through a router in front of the real subgraphs, with a small bucket.
 
 The shared e2e router keeps production-sized buckets; this one is started for the test with
-20 points restored at 2 per second, so a caller runs dry in a few requests.
+5 points restored at 1 per second, so a caller runs dry in a few requests.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from deploy.local.supergraph import Running, start_router, stop, subgraph_urls
 from subgraphs.accounts.entrypoints.dev_signer import TestSigner
 
 LIMITED_PORT = 14090
-QUERY = "{ brands(first: 5) { nodes { id } } }"  # estimated 1 + 5, at least 1 charged
+QUERY = "{ me { id } }"  # one object: estimated and actually 1 point
 
 
 @pytest.fixture(scope="module")
@@ -33,9 +33,9 @@ def limited_router(supergraph: Running, jwks_file: Path) -> Iterator[str]:
         LIMITED_PORT,
         {
             **subgraph_urls(supergraph),
-            "ROUTER_MAX_COST": "20",
-            "ROUTER_RATE_LIMIT_SIGNED_IN": "20/2",
-            "ROUTER_RATE_LIMIT_ANONYMOUS": "20/2",
+            "ROUTER_MAX_COST": "5",
+            "ROUTER_RATE_LIMIT_SIGNED_IN": "5/1",
+            "ROUTER_RATE_LIMIT_ANONYMOUS": "5/1",
             "ROUTER_PUBLIC_CACHE": "0",
         },
         name="router-rate-limited",
@@ -62,8 +62,8 @@ async def test_a_signed_in_caller_runs_dry_then_gets_429_with_retry_after(
     assert refused.json()["errors"][0]["extensions"]["code"] == "RATE_LIMITED"
     assert int(refused.headers["retry-after"]) >= 1
     throttle = responses[0].json()["extensions"]["cost"]["throttleStatus"]
-    assert throttle["maximumAvailable"] == 20
-    assert throttle["restoreRate"] == 2
+    assert throttle["maximumAvailable"] == 5
+    assert throttle["restoreRate"] == 1
 
 
 async def test_each_signed_in_user_has_a_bucket_of_their_own(limited_router: str, signer: TestSigner) -> None:
