@@ -7,6 +7,7 @@
 //   3. tokens, depth, aliases, directives, root fields -> 400 QUERY_TOO_COMPLEX (limits.ts);
 //   4. estimated cost over ROUTER_MAX_COST -> 400 QUERY_TOO_COSTLY (cost.ts);
 //   5. the caller's bucket -> 429 RATE_LIMITED with Retry-After (rate-limit.ts);
+//   and a document of several operations is passed on as the one to run (operation.ts);
 // then, with the response, `extensions.cost` (requested, actual, throttle status) as Shopify
 // reports it; the unused part of the estimate is credited to the caller's next operation.
 //
@@ -18,6 +19,7 @@ import { GraphQLError, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { addressBucket, clientIp, type TrustedProxies } from './client-ip.ts';
 import { actualCost, estimateCost } from './cost.ts';
 import { measure, parseWithin, violation, type Limits } from './limits.ts';
+import { SelectedOperations } from './operation.ts';
 import type { BucketPolicy, Decision, RateLimiter } from './rate-limit.ts';
 import type { TrustedDocuments } from './trusted-documents.ts';
 
@@ -108,6 +110,7 @@ export function useEdge(options: EdgeOptions): GatewayPlugin {
   const parsed = new Map<string, Parsed>();
   const admissions = new WeakMap<object, Admission>();
   const actualCosts = new WeakMap<object, number>();
+  const selected = new SelectedOperations();
   // Points each caller was over-charged, given back with its next operation (bounded: a caller
   // that never comes back loses its credit, which only ever makes its bucket stricter).
   const credits = new Map<string, number>();
@@ -290,8 +293,16 @@ export function useEdge(options: EdgeOptions): GatewayPlugin {
         if (caller && options.rateLimit) return options.rateLimit.limiter.spend(caller.key, 1, caller.policy).then(() => undefined);
         return;
       }
+      // A document of several operations goes on as the one to run (operation.ts).
+      let document = entry.document;
+      const alone = selected.of(document, params.operationName);
+      if (alone) {
+        document = alone.document;
+        params = { ...params, query: alone.query };
+        setParams(params);
+      }
       const variables = params.variables && typeof params.variables === 'object' ? params.variables : undefined;
-      const assessed = assess(entry.document, params.operationName, variables, caller);
+      const assessed = assess(document, params.operationName, variables, caller);
       if ('refusal' in assessed) return setResult(refusedResult(assessed));
       admissions.set(request, assessed);
       if (!assessed.caller || !options.rateLimit) return;
