@@ -12,7 +12,8 @@ import { useEdge } from './edge.ts';
 import { flag, integer, list, oneOf, text } from './env.ts';
 import { renderGraphiQL } from './graphiql.ts';
 import { DEFAULT_LIMITS } from './limits.ts';
-import { usePublicCache } from './public-cache.ts';
+import { DEFAULT_TTL_MS, usePublicCache } from './public-cache.ts';
+import { useUnavailableStatus } from './unavailable.ts';
 import { parsePolicy, RateLimiter } from './rate-limit.ts';
 import { TrustedDocuments } from './trusted-documents.ts';
 
@@ -179,7 +180,9 @@ if (flag('ROUTER_PUBLIC_CACHE', true) && env.REDIS_URL) {
     const cls = claims && (await shopperClass(claims));
     return claims && cls ? { cls, claims } : undefined;
   };
-  extraPlugins.push(usePublicCache({ redisUrl: env.REDIS_URL, signedIn }));
+  const ttlMs = Number(env.ROUTER_PUBLIC_CACHE_TTL_MS ?? DEFAULT_TTL_MS);
+  if (!Number.isFinite(ttlMs) || ttlMs < 0) throw new Error('ROUTER_PUBLIC_CACHE_TTL_MS must be a number of milliseconds');
+  extraPlugins.push(usePublicCache({ redisUrl: env.REDIS_URL, signedIn, ttlMs }));
 }
 // Debug aid (and the tests' proof that the Rust planner runs): return the query plan
 // in `extensions.queryPlan`. Off by default: it exposes the subgraph topology.
@@ -256,5 +259,5 @@ export const gatewayConfig = defineConfig({
   // JWT -> generic-auth. (`genericAuth` would install generic-auth before the `jwt` plugin, and
   // for WebSocket operations it must run after it.)
   // The edge comes first: nothing is verified, cached, planned or fetched for a refused request.
-  plugins: () => [edge, ...authPlugins(), ...extraPlugins],
+  plugins: () => [edge, ...authPlugins(), ...extraPlugins, useUnavailableStatus()],
 });

@@ -10,7 +10,8 @@
  *
  * The current version is read from Redis (the key the products subgraph's event consumers
  * bump) every 250 ms, so a catalogue change reaches the router within that after it reaches
- * the subgraphs' own caches. If Redis cannot be read, nothing is served from the cache.
+ * the subgraphs' own caches. If Redis cannot be read, nothing is served from the cache, and no
+ * answer is served longer than the TTL (ROUTER_PUBLIC_CACHE_TTL_MS, 30 s) whatever the version.
  *
  * Signed-in callers use it only when the subgraphs would show them the public view (shoppers:
  * neither seller nor admin), their token was verified earlier by this router and is not on the
@@ -25,9 +26,11 @@ import type { JwtClaims } from './auth.ts';
 import { RevocationList } from './revocations.ts';
 
 export const CACHE_HEADER = 'x-cache';
+// Versions retire answers the moment the catalogue changes; the TTL bounds a missed bump.
+export const DEFAULT_TTL_MS = 30_000;
 export const VERSION_HEADER = 'x-cache-version';
 
-type Entry = { version: string; result: unknown; bytes: number };
+type Entry = { version: string; result: unknown; bytes: number; storedAt: number };
 type Marker = { fetches: number; cacheable: boolean; query: boolean; version?: string };
 
 /** Insertion-ordered map as an LRU bounded by approximate bytes. */
@@ -98,7 +101,8 @@ class NamespaceVersions {
     const namespaces = [...this.current.keys()];
     if (!namespaces.length) return;
     this.redis.mget(namespaces.map((n) => `cachever:${n}`)).then(
-      (values) => namespaces.forEach((n, i) => this.current.set(n, values[i] ?? '0')),
+      // A namespace with no version (Redis restarted empty) serves nothing until it has one.
+      (values) => namespaces.forEach((n, i) => this.current.set(n, values[i] === null ? undefined : values[i])),
       () => this.forgetAll(),
     );
   }
@@ -142,7 +146,10 @@ export function usePublicCache(options: {
   signedIn?: (authorization: string) => Promise<SignedIn | undefined>;
   pollMs?: number;
   maxBytes?: number;
+  /** A safety net: even an answer whose version bump was missed is dropped after this. */
+  ttlMs?: number;
 }): GatewayPlugin {
+  const ttlMs = options.ttlMs === undefined ? DEFAULT_TTL_MS : options.ttlMs;
   const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
   const versions = new NamespaceVersions(redis, options.pollMs ?? 250);
   const revocations = new RevocationList(redis);
@@ -167,7 +174,7 @@ export function usePublicCache(options: {
       keys.set(request, key);
       // Only query results are ever stored, so a hit is a query by construction.
       const entry = results.get(key);
-      if (entry && versions.isCurrent(entry.version)) {
+      if (entry && versions.isCurrent(entry.version) && Date.now() - entry.storedAt < ttlMs) {
         hits.add(request);
         setResult(entry.result);
       }
@@ -198,7 +205,7 @@ export function usePublicCache(options: {
       if (!result || Symbol.asyncIterator in result || result.errors?.length) return;
       const bytes = JSON.stringify(result).length;
       versions.observed(marker.version);
-      results.set(key, { version: marker.version, result, bytes });
+      results.set(key, { version: marker.version, result, bytes, storedAt: Date.now() });
     },
     onResponse({ request, response }: any) {
       if (keys.has(request)) response.headers.set(CACHE_HEADER, hits.has(request) ? 'HIT' : 'MISS');

@@ -6,6 +6,7 @@ import type { JwtClaims } from './auth.ts';
 
 // How long a "not revoked" answer is reused; revocations must be seen within a second.
 const CLEAN_ANSWER_MS = 500;
+const EPOCH_KEY = 'revoked:epoch';
 const MAX_CLEAN_ANSWERS = 50_000;
 
 export class RevocationList {
@@ -24,11 +25,15 @@ export class RevocationList {
         `revoked:jti:${claims.jti}`,
         `revoked:device:${claims.did}`,
         `revoked:user:${claims.sub}`,
+        EPOCH_KEY,
       );
     } catch {
       return true;
     }
-    const [token, device, user] = markers;
+    const [token, device, user, epoch] = markers;
+    // No epoch: Valkey lost the markers and accounts has not rebuilt them yet; "no marker"
+    // proves nothing, so a subgraph answers (SERVICE_UNAVAILABLE until they are back).
+    if (epoch === null) return true;
     const killedBy = (marker: string | null) => marker !== null && claims.iat <= Number(marker);
     const revoked = (token !== null && Boolean(claims.jti)) || (Boolean(claims.did) && killedBy(device)) || killedBy(user);
     if (!revoked) {

@@ -47,7 +47,26 @@ def jwks_file(signer: TestSigner, tmp_path_factory: pytest.TempPathFactory) -> P
 
 
 @pytest.fixture(scope="session")
-def settings(jwks_file: Path) -> Settings:
+async def revocation_list_whole() -> None:
+    """What the accounts keeper does at start on an empty Valkey: no revocations yet, list whole.
+
+    Verifiers refuse signed-in requests until `revoked:epoch` exists (the markers are known to
+    be complete); in-process subgraphs run without the accounts keeper, so the session starts
+    the way a fresh stack does once accounts is up.
+    """
+    from subgraphs.platform.app import redis_client
+    from subgraphs.platform.auth.revocations import RedisRevocations
+
+    redis = redis_client(os.environ["REDIS_URL"])
+    try:
+        if not await RedisRevocations(redis).has_epoch():
+            await RedisRevocations(redis).restore([])
+    finally:
+        await redis.aclose()
+
+
+@pytest.fixture(scope="session")
+def settings(jwks_file: Path, revocation_list_whole: None) -> Settings:
     # Background workers and the anonymous response cache have their own tests; here every
     # request executes, so tests see their own writes at once.
     env = {

@@ -4,6 +4,7 @@
     products    catalogue events (products, inventory, taxonomy) and their topics
     accounts    identity and access events
     cart        cart and wishlist events
+    dead_letters  the topic consumers put poison events on (with where and why)
     registry    every contract as JSON Schema (`schema/events/`), and the compatibility check
 
 Producers and consumers both import these definitions (never string literals), so renaming a

@@ -51,3 +51,22 @@ class Principal:
 
     def has_scope(self, scope: str) -> bool:
         return scope in self.scopes or self.is_admin
+
+
+@dataclass(frozen=True, slots=True)
+class Revocation:
+    """Access tokens refused from now on: one token (`token`), or every token of a device
+    (`device`) or user (`user`) issued at or before `cutoff` (epoch seconds).
+
+    Accounts records each one in PostgreSQL (the truth) and as a marker in Valkey (what every
+    verifier reads); the markers are rebuilt from the records when Valkey loses them.
+    """
+
+    kind: str  # "token" | "device" | "user"
+    subject: str  # the jti, device id or user id
+    cutoff: int
+    expires_at: int  # epoch seconds; after it no token the revocation kills is still valid
+
+    @property
+    def marker_key(self) -> str:
+        return f"revoked:{'jti' if self.kind == 'token' else self.kind}:{self.subject}"

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any, get_args, get_origin
 
 from subgraphs.contracts import CONTRACT_MODULES
+from subgraphs.contracts.dead_letters import DEAD_LETTER_HEADERS, DEAD_LETTER_TOPIC
 from subgraphs.platform.kernel.messages import (
     EventContract,
     camel,
@@ -200,6 +201,11 @@ def _index_text(contracts: dict[str, type[EventContract]]) -> str:
             contract.TOPIC.name, {"description": contract.TOPIC.description, "events": {}}
         )
         topic["events"][contract.TYPE] = file_for(contract).name
+    index[DEAD_LETTER_TOPIC.name] = {
+        "description": DEAD_LETTER_TOPIC.description,
+        "carries": "any event above, unchanged",
+        "headers": list(DEAD_LETTER_HEADERS),
+    }
     return json.dumps(index, indent=2) + "\n"
 
 

@@ -13,6 +13,9 @@ from collections.abc import AsyncIterator
 from typing import Any, TypeVar
 
 from redis.asyncio import Redis
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
 from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -31,14 +34,31 @@ from subgraphs.platform.sql.migrations import migrate
 from subgraphs.platform.subgraph import Infrastructure, Subgraph
 from subgraphs.platform.web.graphql_view import SubgraphGraphQL
 from subgraphs.platform.web.middleware import BodyLimitMiddleware, RequestIdMiddleware
-from subgraphs.platform.workers import background_tasks
+from subgraphs.platform.workers import Workers, background_workers, supervise
 
 ServicesT = TypeVar("ServicesT")
 
 
+def redis_client(url: str) -> Redis:
+    """Short timeouts (an outage costs no latency) and one retry on a fresh connection.
+
+    After Valkey restarts, every pooled connection is dead; the retry makes the first command
+    on each of them reconnect instead of failing once.
+    """
+    return Redis.from_url(
+        url,
+        decode_responses=False,
+        socket_timeout=0.5,
+        socket_connect_timeout=0.5,
+        retry=Retry(NoBackoff(), 1),
+        retry_on_error=[RedisConnectionError],
+        health_check_interval=0,
+    )
+
+
 async def open_infrastructure(settings: Settings) -> Infrastructure:
     engine = create_engine(settings)
-    redis = Redis.from_url(settings.redis_url, decode_responses=False)
+    redis = redis_client(settings.redis_url)
     revocations = RedisRevocations(redis)
     verifier = JwtVerifier(settings, revocations)
     if verifier.configured:
@@ -70,7 +90,11 @@ async def _health(request: Request) -> Response:
 
 
 async def _ready(request: Request) -> Response:
+    """503 while PostgreSQL is away (nothing can be answered); 200 "degraded" while only Valkey or
+    a background worker is (reads still answer from PostgreSQL; signed-in requests get coded
+    SERVICE_UNAVAILABLE); each worker's state either way."""
     infra: Infrastructure = request.state.infrastructure
+    workers: Workers = request.state.workers
     checks: dict[str, str] = {}
     try:
         async with infra.engine.connect() as conn:
@@ -83,8 +107,16 @@ async def _ready(request: Request) -> Response:
         checks["redis"] = "ok"
     except Exception as exc:
         checks["redis"] = f"error: {type(exc).__name__}"
-    ok = all(v == "ok" for v in checks.values())
-    return JSONResponse({"status": "ok" if ok else "unavailable", **checks}, status_code=200 if ok else 503)
+    states = workers.states()
+    if checks["postgres"] != "ok":
+        status = "unavailable"
+    elif checks["redis"] != "ok" or not workers.healthy():
+        status = "degraded"
+    else:
+        status = "ok"
+    return JSONResponse(
+        {"status": status, **checks, "workers": states}, status_code=503 if status == "unavailable" else 200
+    )
 
 
 def build_app(
@@ -111,12 +143,13 @@ def build_app(
         )
         endpoint = subgraph.wrap_graphql(view, infra, services) if subgraph.wrap_graphql else view
         stop = asyncio.Event()
+        workers = background_workers(subgraph, infra, services, stop)
         tasks = [
-            asyncio.create_task(work, name=f"{subgraph.name}-worker")
-            for work in background_tasks(subgraph, infra, services, stop)
+            asyncio.create_task(supervise(worker, stop), name=f"{subgraph.name}-{worker.name}")
+            for worker in workers.workers
         ]
         try:
-            yield {"infrastructure": infra, "services": services, "graphql": endpoint}
+            yield {"infrastructure": infra, "services": services, "graphql": endpoint, "workers": workers}
         finally:
             stop.set()
             for task in tasks:

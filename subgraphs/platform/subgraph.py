@@ -14,6 +14,7 @@ consumer handler receives. Adding a subgraph is one such declaration plus its ow
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Generic, TypeVar
@@ -83,6 +84,8 @@ class Subgraph(Generic[ServicesT, ConfigT]):
     consumers: tuple[Consumer[ServicesT], ...] = ()
     # Besides the outbox and the processed events, which every subgraph prunes.
     retention: tuple[RetentionJob, ...] = ()
+    # The subgraph's own upkeep, run in every process under the supervisor (restarted if it dies).
+    workers: tuple[Callable[[ServicesT, asyncio.Event], Awaitable[None]], ...] = ()
     # Extra HTTP routes; their handlers find the services in `request.state.services`.
     routes: tuple[Route, ...] = ()
     # An ASGI wrapper around the GraphQL endpoint (e.g. a response cache).

@@ -10,7 +10,7 @@ import copy
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from subgraphs.accounts.domain.model import Device, RefreshToken, User
@@ -21,7 +21,9 @@ from subgraphs.accounts.service_layer.kyc import Kyc
 from subgraphs.accounts.service_layer.password_reset import PasswordResets
 from subgraphs.accounts.service_layer.ports import ActiveSession
 from subgraphs.accounts.service_layer.profiles import Profiles
+from subgraphs.contracts.access import Revocation
 from subgraphs.platform.kernel.clock import utcnow
+from subgraphs.platform.kernel.errors import ServiceUnavailable
 from tests.fakes.unit_of_work import FakeUnitOfWork
 
 
@@ -72,8 +74,15 @@ class FakeAccountsStore:
         self.permissions: dict[uuid.UUID, tuple[str, str]] = {}
         self.role_permissions: set[tuple[uuid.UUID, uuid.UUID]] = set()
         self.user_roles: set[tuple[uuid.UUID, str]] = set()
+        self.revocations: list[tuple[uuid.UUID, Revocation]] = []
 
     # users
+    async def record_revocation(self, user_id: uuid.UUID, revocation: Revocation) -> None:
+        self.revocations.append((user_id, revocation))
+
+    async def live_revocations(self, now: datetime) -> list[Revocation]:
+        return [r for _, r in self.revocations if r.expires_at > now.timestamp()]
+
     async def user_id_for_email(self, email: str) -> uuid.UUID | None:
         return next((u.id for u in self.users.values() if u.email == email), None)
 
@@ -291,19 +300,40 @@ class FakeThrottle:
 
 
 class FakeRevocations:
+    """The Valkey markers; `available = False` is Valkey being away."""
+
     def __init__(self) -> None:
         self.devices: dict[uuid.UUID, datetime] = {}
         self.users: dict[uuid.UUID, datetime] = {}
         self.tokens: set[str] = set()
+        self.epoch = True
+        self.available = True
 
-    async def revoke_device(self, device_id: uuid.UUID, at: datetime) -> None:
-        self.devices[device_id] = at
+    async def write(self, revocation: Revocation) -> None:
+        if not self.available:
+            raise ServiceUnavailable("Valkey is away.", dependency="redis")
+        at = datetime.fromtimestamp(revocation.cutoff, UTC)
+        if revocation.kind == "device":
+            self.devices[uuid.UUID(revocation.subject)] = at
+        elif revocation.kind == "user":
+            self.users[uuid.UUID(revocation.subject)] = at
+        else:
+            self.tokens.add(revocation.subject)
 
-    async def revoke_token(self, jti: str, expires_at: datetime) -> None:
-        self.tokens.add(jti)
+    async def has_epoch(self) -> bool:
+        return self.epoch
 
-    async def revoke_user(self, user_id: uuid.UUID, at: datetime) -> None:
-        self.users[user_id] = at
+    async def restore(self, revocations: Sequence[Revocation]) -> None:
+        for revocation in revocations:
+            await self.write(revocation)
+        self.epoch = True
+
+    def lose_everything(self) -> None:
+        """Valkey restarted empty."""
+        self.devices.clear()
+        self.users.clear()
+        self.tokens.clear()
+        self.epoch = False
 
 
 class FakeSessionIndex:

@@ -32,8 +32,12 @@ def cache_settings(settings: Settings) -> Settings:
 
 @pytest.fixture(scope="module")
 async def cached_http(cache_settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    from subgraphs.platform.auth.revocations import RedisRevocations
     from subgraphs.products.entrypoints.asgi import create
 
+    redis = Redis.from_url(cache_settings.redis_url)
+    await RedisRevocations(redis).restore([])  # this database's revocation list is whole (empty)
+    await redis.aclose()
     app = create(cache_settings)
     async with LifespanManager(app) as manager:
         transport = httpx.ASGITransport(app=manager.app)

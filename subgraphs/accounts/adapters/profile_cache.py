@@ -19,6 +19,7 @@ from redis.asyncio import Redis
 
 from subgraphs.accounts.domain.model import KycStatus, User
 from subgraphs.contracts.accounts import UserEvent
+from subgraphs.platform.cache.soft import soft
 from subgraphs.platform.kernel.messages import EventContract
 
 TTL_SECONDS = 30
@@ -70,7 +71,8 @@ class ProfileCache:
     async def get_many(self, user_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, User]:
         if not user_ids:
             return {}
-        values = cast(list[bytes | None], await self._redis.mget([_key(u) for u in user_ids]))
+        keys = [_key(u) for u in user_ids]
+        values = cast(list[bytes | None], await soft(self._redis.mget(keys), [None] * len(keys)))
         return {u: _load(v) for u, v in zip(user_ids, values, strict=True) if v is not None}
 
     async def put_many(self, users: Sequence[User]) -> None:
@@ -78,16 +80,19 @@ class ProfileCache:
             async with self._redis.pipeline(transaction=False) as pipe:
                 for user in users:
                     pipe.set(_key(user.id), _dump(user), ex=TTL_SECONDS)
-                await pipe.execute()
+                await soft(pipe.execute(), None)
 
     async def get_roles(self, user_id: uuid.UUID) -> frozenset[str] | None:
-        raw = cast(bytes | None, await self._redis.get(_roles_key(user_id)))
+        raw = cast(bytes | None, await soft(self._redis.get(_roles_key(user_id)), None))
         return frozenset(orjson.loads(raw)) if raw is not None else None
 
     async def put_roles(self, user_id: uuid.UUID, roles: frozenset[str]) -> None:
-        await self._redis.set(_roles_key(user_id), orjson.dumps(sorted(roles)), ex=ROLES_TTL_SECONDS)
+        await soft(
+            self._redis.set(_roles_key(user_id), orjson.dumps(sorted(roles)), ex=ROLES_TTL_SECONDS), None
+        )
 
     async def forget(self, user_ids: Sequence[uuid.UUID]) -> None:
+        """Strict: raises when Redis is away, so a change is refused rather than left stale."""
         if user_ids:
             await self._redis.delete(*(_key(i) for i in user_ids), *(_roles_key(i) for i in user_ids))
 

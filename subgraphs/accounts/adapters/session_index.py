@@ -27,7 +27,9 @@ from typing import cast
 
 import orjson
 from redis.asyncio import Redis
+from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from subgraphs.accounts.domain.model import REFRESH_TOKEN_TTL
 from subgraphs.accounts.service_layer.ports import ActiveSession
@@ -101,7 +103,14 @@ class RedisSessionIndex:
         await self._tombstone(user_id, {"u": str(_ms(at))})
 
     async def active(self, user_id: uuid.UUID) -> list[ActiveSession]:
-        """The user's active sessions, oldest first."""
+        """The user's active sessions, oldest first (from PostgreSQL while Valkey is away)."""
+        try:
+            return await self._active(user_id)
+        except (RedisConnectionError, RedisTimeoutError):
+            sessions = await self._rebuild(user_id)
+            return sorted(sessions, key=lambda s: s.started_at)
+
+    async def _active(self, user_id: uuid.UUID) -> list[ActiveSession]:
         fields = cast(dict[bytes, bytes], await self._redis.hgetall(_key(user_id)))
         if b"built" not in fields:
             await self._build(user_id)
@@ -112,11 +121,18 @@ class RedisSessionIndex:
         return len(await self.active(user_id))
 
     async def _tombstone(self, user_id: uuid.UUID, marks: dict[str, str]) -> None:
+        # After the sign-out committed (and its revocation marker is written): a Valkey outage
+        # here leaves the index to be rebuilt from PostgreSQL, it does not fail the sign-out.
         key = _key(user_id)
-        async with self._redis.pipeline(transaction=True) as pipe:
-            pipe.hset(key, mapping=marks)  # type: ignore[arg-type]
-            pipe.expire(key, KEEP_SECONDS)
-            await pipe.execute()
+        try:
+            async with self._redis.pipeline(transaction=True) as pipe:
+                pipe.hset(key, mapping=marks)  # type: ignore[arg-type]
+                pipe.expire(key, KEEP_SECONDS)
+                await pipe.execute()
+        except RedisError:
+            log.warning("session index tombstone failed; rebuilt at next read", exc_info=True)
+            with contextlib.suppress(RedisError):
+                await self._redis.delete(key)
 
     async def _build(self, user_id: uuid.UUID) -> None:
         sessions = await self._rebuild(user_id)

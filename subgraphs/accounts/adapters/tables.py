@@ -191,4 +191,19 @@ role_permissions = Table(
     PrimaryKeyConstraint("role_id", "permission_id"),
 )
 
+# Access-token revocations: the truth behind Valkey's markers, which are rebuilt from the live
+# rows when Valkey loses them (service_layer/revoking.py). Pruned an hour after they expire.
+revocations = Table(
+    "revocations",
+    metadata,
+    Column("user_id", Uuid, nullable=False),
+    Column("id", Uuid, nullable=False),
+    Column("kind", String(8), nullable=False),
+    Column("subject", String(200), nullable=False),
+    Column("cutoff", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    PrimaryKeyConstraint("user_id", "id"),
+    Index("revocations_expires_at", "expires_at"),
+)
+
 outbox, processed_events = STORAGE.outbox, STORAGE.processed_events

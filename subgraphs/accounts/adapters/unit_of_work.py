@@ -1,7 +1,8 @@
 """The accounts unit of work: one transaction over every accounts table (the `AccountsStore`).
 
-After a commit it drops the cached profile and role set of every user the events name, so the
-next read and the next minted token see the change; a rolled-back change leaves them alone.
+It drops the cached profile and role set of every user the events name (before and after the
+commit, see `SqlUnitOfWork`), so the next read and the next minted token see the change; with
+Valkey away the change is refused rather than left behind a stale role set.
 """
 
 from __future__ import annotations
@@ -13,13 +14,14 @@ from subgraphs.accounts.adapters.access_repository import SqlAccessRepository
 from subgraphs.accounts.adapters.kyc_repository import SqlKycRepository
 from subgraphs.accounts.adapters.profile_cache import ProfileCache
 from subgraphs.accounts.adapters.repository import SqlAccountsRepository
+from subgraphs.accounts.adapters.revocation_records import SqlRevocationRecords
 from subgraphs.accounts.service_layer.ports import AccountsStore
 from subgraphs.platform.kernel.unit_of_work import Claim, UnitOfWorkFactory
 from subgraphs.platform.sql.unit_of_work import SqlUnitOfWork
 
 
-class SqlAccountsStore(SqlAccountsRepository, SqlKycRepository, SqlAccessRepository):
-    """Users, devices, tokens, resets and messages; KYC submissions; roles and permissions."""
+class SqlAccountsStore(SqlAccountsRepository, SqlKycRepository, SqlAccessRepository, SqlRevocationRecords):
+    """Users, devices, tokens, resets and messages; KYC submissions; roles and permissions; revocations."""
 
 
 def accounts_unit_of_work(engine: AsyncEngine, profiles: ProfileCache) -> UnitOfWorkFactory[AccountsStore]:
@@ -28,7 +30,7 @@ def accounts_unit_of_work(engine: AsyncEngine, profiles: ProfileCache) -> UnitOf
 
     def open_unit_of_work(claim: Claim | None = None) -> SqlUnitOfWork[SqlAccountsStore]:
         return SqlUnitOfWork(
-            engine, store, tables.outbox, tables.processed_events, claim, after_commit=profiles.forget_changed
+            engine, store, tables.outbox, tables.processed_events, claim, invalidate=profiles.forget_changed
         )
 
     return open_unit_of_work

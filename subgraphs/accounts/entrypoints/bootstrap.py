@@ -27,6 +27,7 @@ from subgraphs.accounts.service_layer.kyc import Kyc
 from subgraphs.accounts.service_layer.password_reset import PasswordResets
 from subgraphs.accounts.service_layer.ports import ActiveSession
 from subgraphs.accounts.service_layer.profiles import Profiles
+from subgraphs.accounts.service_layer.revoking import RestoreRevocationMarkers
 from subgraphs.accounts.service_layer.services import AccountsServices
 from subgraphs.platform.kernel.clock import utcnow
 from subgraphs.platform.subgraph import Infrastructure
@@ -75,6 +76,7 @@ def bootstrap(infra: Infrastructure, config: AccountsConfig) -> AccountsServices
         ),
         kyc=Kyc(uow=uow, store=FilesystemDocumentStore(config.kyc_storage_dir), clock=utcnow),
         access=Access(uow=uow, revocations=revocations, clock=utcnow),
+        restore_revocations=RestoreRevocationMarkers(uow=uow, markers=revocations, clock=utcnow),
         reads=SqlAccountsReads(infra.engine, profiles, sessions, infra.activity),
         keys=keys,
     )

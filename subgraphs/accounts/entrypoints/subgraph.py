@@ -6,6 +6,8 @@ verify access tokens with these public keys.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -14,9 +16,11 @@ from subgraphs.accounts.adapters import tables
 from subgraphs.accounts.entrypoints.bootstrap import bootstrap
 from subgraphs.accounts.entrypoints.config import AccountsConfig
 from subgraphs.accounts.entrypoints.consumers import CONSUMERS
+from subgraphs.accounts.entrypoints.revocation_keeper import keep_revocation_markers
 from subgraphs.accounts.graphql.schema import build_schema
 from subgraphs.accounts.service_layer.services import AccountsServices
-from subgraphs.platform.subgraph import Subgraph
+from subgraphs.platform.sql.retention import older_than
+from subgraphs.platform.subgraph import RetentionJob, Subgraph
 
 
 async def jwks(request: Request) -> Response:
@@ -32,6 +36,11 @@ ACCOUNTS: Subgraph[AccountsServices, AccountsConfig] = Subgraph(
     config=AccountsConfig.from_env,
     bootstrap=bootstrap,
     consumers=CONSUMERS,
+    workers=(keep_revocation_markers,),
+    # A revocation outlives its tokens by an hour, then only the device/session rows remember it.
+    retention=(
+        RetentionJob(tables.revocations, older_than(tables.revocations.c.expires_at, timedelta(hours=1))),
+    ),
     routes=(Route("/.well-known/jwks.json", jwks),),
     uploads=True,
 )

@@ -16,6 +16,7 @@ from datetime import datetime
 
 from subgraphs.accounts.domain.access import PRIVILEGED
 from subgraphs.accounts.service_layer.ports import AccessRepository, OpenAccessUnitOfWork, Revocations
+from subgraphs.accounts.service_layer.revoking import reaffirm, revoke, user_revocation
 from subgraphs.contracts.access import Principal
 from subgraphs.contracts.accounts import PermissionCreated, RoleCreated, RoleGranted, RoleRevoked
 from subgraphs.platform.kernel.errors import AppError, BadUserInput, Conflict, Forbidden, NotFound
@@ -156,9 +157,10 @@ class Access:
             if not await uow.repo.revoke(user_id, role):
                 raise InputErrors([NotFound("The user does not have this role.", field="role")])
             uow.events.append(RoleRevoked(user_id=user_id, role=role, by=actor.user_id))
+            # Tokens carry roles: the user's current ones must not outlive the removal.
+            revoked = await revoke(uow, self.revocations, user_id, user_revocation(user_id, self.clock()))
             await uow.commit()
-        # Tokens carry roles: the user's current ones must not outlive the removal.
-        await self.revocations.revoke_user(user_id, self.clock())
+        await reaffirm(self.revocations, [revoked])
 
     async def _check_grants(
         self, uow: UnitOfWork[AccessRepository], actor: Principal, grants: Sequence[tuple[uuid.UUID, str]]

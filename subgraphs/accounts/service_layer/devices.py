@@ -13,6 +13,7 @@ from datetime import datetime
 
 from subgraphs.accounts.domain.model import Device
 from subgraphs.accounts.service_layer.ports import OpenAccountsUnitOfWork, Revocations, SessionIndex
+from subgraphs.accounts.service_layer.revoking import device_revocation, reaffirm, revoke, user_revocation
 from subgraphs.contracts.access import Principal
 from subgraphs.contracts.accounts import DeviceRevoked, PushTokenUpdated, SessionRevoked, SignedOutEverywhere
 from subgraphs.platform.kernel.errors import BadUserInput, Forbidden, NotFound
@@ -45,13 +46,15 @@ class Devices:
                     found.append((owner, device_id))
             if errors:
                 raise InputErrors(errors)
+            revoked = []
             for owner, device_id in found:
                 await uow.repo.revoke_device_tokens(owner, device_id, now)
                 await uow.repo.revoke_device(owner, device_id, now)
                 uow.events.append(DeviceRevoked(user_id=owner, device_id=device_id, by=actor.user_id))
+                revoked.append(await revoke(uow, self.revocations, owner, device_revocation(device_id, now)))
             await uow.commit()
+        await reaffirm(self.revocations, revoked)
         for owner, device_id in found:
-            await self.revocations.revoke_device(device_id, now)
             await self.sessions.device_closed(owner, device_id)
         return [d for _, d in found]
 
@@ -65,8 +68,9 @@ class Devices:
             await uow.repo.revoke_family(user_id, session_id, now)
             await uow.repo.revoke_device(user_id, device_id, now)
             uow.events.append(SessionRevoked(user_id=user_id, session_id=session_id, by=actor.user_id))
+            revoked = await revoke(uow, self.revocations, user_id, device_revocation(device_id, now))
             await uow.commit()
-        await self.revocations.revoke_device(device_id, now)
+        await reaffirm(self.revocations, [revoked])
         await self.sessions.closed(user_id, session_id)
         await self.sessions.device_closed(user_id, device_id)
         return session_id
@@ -82,8 +86,9 @@ class Devices:
             now = self.clock()
             await uow.repo.revoke_all_user_tokens(target, now)
             uow.events.append(SignedOutEverywhere(user_id=target, by=actor.user_id))
+            revoked = await revoke(uow, self.revocations, target, user_revocation(target, now))
             await uow.commit()
-        await self.revocations.revoke_user(target, now)
+        await reaffirm(self.revocations, [revoked])
         await self.sessions.user_closed(target, now)
         return target
 

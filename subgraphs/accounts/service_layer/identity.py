@@ -48,6 +48,7 @@ from subgraphs.accounts.service_layer.ports import (
     Throttle,
     TokenSigner,
 )
+from subgraphs.accounts.service_layer.revoking import device_revocation, reaffirm, revoke
 from subgraphs.contracts import accounts as events
 from subgraphs.contracts.access import Principal
 from subgraphs.platform.kernel.errors import AppError, BadUserInput
@@ -255,8 +256,11 @@ class Identity:
             await uow.repo.revoke_device_tokens(principal.user_id, device_id, now)
             await uow.repo.revoke_device(principal.user_id, device_id, now)
             uow.events.append(events.DeviceLoggedOut(user_id=principal.user_id, device_id=device_id))
+            revoked = await revoke(
+                uow, self.revocations, principal.user_id, device_revocation(device_id, now)
+            )
             await uow.commit()
-        await self.revocations.revoke_device(device_id, now)
+        await reaffirm(self.revocations, [revoked])
         await self.sessions.device_closed(principal.user_id, device_id)
 
     async def _revoke_stolen_family(
@@ -265,7 +269,7 @@ class Identity:
         await uow.repo.revoke_family(token.user_id, token.family_id, now)
         await uow.repo.revoke_device_tokens(token.user_id, token.device_id, now)
         await uow.repo.revoke_device(token.user_id, token.device_id, now)
-        await self.revocations.revoke_device(token.device_id, now)
+        await revoke(uow, self.revocations, token.user_id, device_revocation(token.device_id, now))
         await self.sessions.device_closed(token.user_id, token.device_id)
         uow.events.append(events.RefreshTokenReused(user_id=token.user_id, device_id=token.device_id))
 

@@ -16,6 +16,7 @@ from subgraphs.accounts.service_layer.kyc import Kyc
 from subgraphs.accounts.service_layer.password_reset import PasswordResets
 from subgraphs.accounts.service_layer.profiles import Profiles
 from subgraphs.accounts.service_layer.read_models import AccountsReads
+from subgraphs.accounts.service_layer.revoking import RestoreRevocationMarkers
 
 
 class KeySet(Protocol):
@@ -32,5 +33,6 @@ class AccountsServices:
     password_resets: PasswordResets
     kyc: Kyc
     access: Access
+    restore_revocations: RestoreRevocationMarkers
     reads: AccountsReads
     keys: KeySet

@@ -19,6 +19,7 @@ from redis.asyncio import Redis
 
 from subgraphs.cart.domain.cart import Cart
 from subgraphs.cart.domain.model import CartLine, CartStatus, OwnerKind
+from subgraphs.platform.cache.soft import soft
 
 ENTRY_TTL_SECONDS = 600
 GENERATION_TTL_SECONDS = 2 * ENTRY_TTL_SECONDS
@@ -102,9 +103,10 @@ class CartCache:
 
     async def get(self, owner_id: uuid.UUID) -> tuple[Cart | None, bytes]:
         """(cached cart or None, the generation to pass back to `put`)."""
-        generation, entry = cast(
-            list[bytes | None], await self._redis.mget(_gen_key(owner_id), _entry_key(owner_id))
-        )
+        read = await soft(self._redis.mget(_gen_key(owner_id), _entry_key(owner_id)), None)
+        if read is None:
+            return None, b""  # the cache is down: read PostgreSQL, store nothing
+        generation, entry = cast(list[bytes | None], read)
         current = generation or b"0"
         if entry is None:
             return None, current
@@ -112,14 +114,17 @@ class CartCache:
         return (_load(orjson.loads(payload)) if stored == current else None), current
 
     async def put(self, cart: Cart, generation: bytes) -> None:
+        if not generation:
+            return
         async with self._redis.pipeline(transaction=False) as pipe:
             pipe.set(
                 _entry_key(cart.owner_id), generation + b"|" + orjson.dumps(_dump(cart)), ex=ENTRY_TTL_SECONDS
             )
             pipe.expire(_gen_key(cart.owner_id), GENERATION_TTL_SECONDS)
-            await pipe.execute()
+            await soft(pipe.execute(), None)
 
     async def drop(self, owner_ids: Iterable[uuid.UUID]) -> None:
+        """Strict: raises when Redis is away (a write is refused rather than left behind a stale view)."""
         owners = list(owner_ids)
         if not owners:
             return

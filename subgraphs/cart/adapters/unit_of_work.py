@@ -1,7 +1,7 @@
 """The cart's unit of work: the platform's SQL unit of work bound to our repository and tables.
 
-After a commit it drops the cached view of every owner the events name, so the next read
-sees the change; a rolled-back change leaves the cache alone.
+It drops the cached view of every owner the events name (before and after the commit, see
+`SqlUnitOfWork`), so the next read sees the change; a rolled-back change leaves the cache alone.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ def cart_unit_of_work(engine: AsyncEngine, views: CartViews) -> OpenCartUnitOfWo
 
     def open_unit_of_work(claim: Claim | None = None) -> SqlUnitOfWork[SqlCartRepository]:
         return SqlUnitOfWork(
-            engine, SqlCartRepository, tables.outbox, tables.processed_events, claim, after_commit=drop_cached
+            engine, SqlCartRepository, tables.outbox, tables.processed_events, claim, invalidate=drop_cached
         )
 
     return open_unit_of_work

@@ -12,6 +12,8 @@ from typing import cast
 
 from redis.asyncio import Redis
 
+from subgraphs.platform.cache.soft import soft
+
 RESOLUTION_SECONDS = 60
 KEEP_SECONDS = 30 * 24 * 3600
 
@@ -28,13 +30,15 @@ class DeviceActivity:
         if len(self._written) >= 100_000:
             self._written.clear()
         self._written[device_id] = now
-        await self._redis.set(f"device:lastseen:{device_id}", str(int(now)).encode(), ex=KEEP_SECONDS)
+        # Best effort: a dead cache must not fail the request that carries the token.
+        await soft(
+            self._redis.set(f"device:lastseen:{device_id}", str(int(now)).encode(), ex=KEEP_SECONDS), None
+        )
 
     async def last_seen(self, device_ids: Sequence[str]) -> dict[str, int]:
         """Epoch seconds per device that has been seen (others are absent)."""
         if not device_ids:
             return {}
-        values = cast(
-            list[bytes | None], await self._redis.mget([f"device:lastseen:{d}" for d in device_ids])
-        )
+        keys = [f"device:lastseen:{d}" for d in device_ids]
+        values = cast(list[bytes | None], await soft(self._redis.mget(keys), [None] * len(keys)))
         return {d: int(v) for d, v in zip(device_ids, values, strict=True) if v is not None}

@@ -1,31 +1,45 @@
 """The access-token revocation list in Redis, shared by the issuer and every verifier.
 
-Access tokens live five minutes; revoking one (logout, a stolen device, a password reset)
-writes a marker that lives as long as the tokens it kills. Verifiers check the token's id,
-device and user markers in one MGET and reuse a "not revoked" answer for half a second, so a
-revocation is seen everywhere within a second while a busy client costs one MGET per 0.5 s.
-The router reads the same markers the same way for answers it serves from memory
+Access tokens live five minutes; revoking one (logout, a stolen device, a password reset, a
+removed role) writes a marker that lives as long as the tokens it kills. Verifiers check the
+token's id, device and user markers in one MGET and reuse a "not revoked" answer for half a
+second, so a revocation is seen everywhere within a second while a busy client costs one MGET
+per 0.5 s. The router reads the same markers the same way for answers it serves from memory
 (router/revocations.ts): change the two together.
+
+The markers are a projection of the revocations accounts records in PostgreSQL. The same MGET
+reads `revoked:epoch`, which accounts writes only after it has (re)built every live marker from
+those records: a Valkey that restarted empty has no epoch, so no verifier can mistake "no
+marker" for "not revoked". Without the epoch, or without Valkey, a signed-in request gets
+SERVICE_UNAVAILABLE (fail closed) until the markers are back; anonymous requests are unaffected.
 """
 
 from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import cast
 
 from redis.asyncio import Redis
+from redis.exceptions import RedisError
 
-from subgraphs.contracts.access import Principal
+from subgraphs.contracts.access import Principal, Revocation
+from subgraphs.platform.kernel.errors import ServiceUnavailable
 
 # Longer than any access token lives (5 minutes) plus clock leeway.
 MARKER_TTL = timedelta(minutes=10)
-
+EPOCH_KEY = "revoked:epoch"
 
 # How long a "not revoked" answer is reused in-process; revocations must be seen within 1 s.
 CLEAN_ANSWER_SECONDS = 0.5
+
+
+def _unavailable(why: str) -> ServiceUnavailable:
+    return ServiceUnavailable(
+        f"Signed-in requests are paused: {why}. Retry shortly.", dependency="redis", retry_after_seconds=1
+    )
 
 
 class RedisRevocations:
@@ -33,26 +47,49 @@ class RedisRevocations:
         self._redis = redis
         self._clean_until: dict[tuple[str | None, str | None, uuid.UUID], float] = {}
 
+    async def write(self, revocation: Revocation) -> None:
+        """The marker of one revocation; raises ServiceUnavailable when Valkey cannot take it."""
+        try:
+            await self._redis.set(
+                revocation.marker_key, str(revocation.cutoff).encode(), exat=revocation.expires_at + 30
+            )
+        except RedisError as exc:
+            raise _unavailable("the revocation list cannot be written") from exc
+        self._forget(revocation)
+
     async def revoke_token(self, jti: str, expires_at: datetime) -> None:
-        await self._redis.set(f"revoked:jti:{jti}", b"1", exat=int(expires_at.timestamp()) + 30)
-        self._forget(lambda key: key[0] == jti)
+        await self.write(Revocation("token", jti, int(time.time()), int(expires_at.timestamp())))
 
     async def revoke_device(self, device_id: uuid.UUID, at: datetime) -> None:
         """Every access token of the device issued up to `at` is refused."""
-        await self._redis.set(
-            f"revoked:device:{device_id}", str(int(at.timestamp())).encode(), px=_ms(MARKER_TTL)
-        )
-        self._forget(lambda key: key[1] == str(device_id))
+        await self.write(Revocation("device", str(device_id), int(at.timestamp()), _expiry(at)))
 
     async def revoke_user(self, user_id: uuid.UUID, at: datetime) -> None:
-        await self._redis.set(
-            f"revoked:user:{user_id}", str(int(at.timestamp())).encode(), px=_ms(MARKER_TTL)
-        )
-        self._forget(lambda key: key[2] == user_id)
+        await self.write(Revocation("user", str(user_id), int(at.timestamp()), _expiry(at)))
 
-    def _forget(self, matches: Callable[[tuple[str | None, str | None, uuid.UUID]], bool]) -> None:
+    async def has_epoch(self) -> bool:
+        """False when Valkey lost the markers (or never had them): they must be rebuilt."""
+        return bool(await self._redis.exists(EPOCH_KEY))
+
+    async def restore(self, revocations: Sequence[Revocation]) -> None:
+        """Rewrite every live marker, then the epoch that tells verifiers the list is whole."""
+        now = int(time.time())
+        async with self._redis.pipeline(transaction=False) as pipe:
+            for revocation in revocations:
+                if revocation.expires_at > now:
+                    # NX-free SET with the later cutoff wins: a marker written meanwhile by a
+                    # new revocation of the same subject is never lowered (GREATEST via Lua).
+                    pipe.eval(
+                        _SET_LATER, 1, revocation.marker_key, revocation.cutoff, revocation.expires_at + 30
+                    )
+            pipe.set(EPOCH_KEY, str(now).encode())
+            await pipe.execute()
+        self._clean_until.clear()
+
+    def _forget(self, revocation: Revocation) -> None:
         # This process sees its own revocations at once; others within CLEAN_ANSWER_SECONDS.
-        for key in [k for k in self._clean_until if matches(k)]:
+        position = {"token": 0, "device": 1}.get(revocation.kind, 2)
+        for key in [k for k in self._clean_until if str(k[position]) == revocation.subject]:
             del self._clean_until[key]
 
     async def is_revoked(self, principal: Principal) -> bool:
@@ -72,8 +109,14 @@ class RedisRevocations:
             f"revoked:jti:{principal.token_id}",
             f"revoked:device:{principal.device_id}",
             f"revoked:user:{principal.user_id}",
+            EPOCH_KEY,
         ]
-        token, device, user = cast(list[bytes | None], await self._redis.mget(keys))
+        try:
+            token, device, user, epoch = cast(list[bytes | None], await self._redis.mget(keys))
+        except RedisError as exc:
+            raise _unavailable("the revocation list cannot be read") from exc
+        if epoch is None:
+            raise _unavailable("the revocation list is being rebuilt")
         if token is not None and principal.token_id:
             return True
         return any(
@@ -82,5 +125,15 @@ class RedisRevocations:
         )
 
 
-def _ms(delta: timedelta) -> int:
-    return int(delta.total_seconds() * 1000)
+# SET key cutoff EX ttl, unless the key already holds a later cutoff.
+_SET_LATER = """
+local current = tonumber(redis.call('GET', KEYS[1]) or '0')
+if current < tonumber(ARGV[1]) then
+  redis.call('SET', KEYS[1], ARGV[1], 'EXAT', ARGV[2])
+end
+return 1
+"""
+
+
+def _expiry(at: datetime) -> int:
+    return int((at + MARKER_TTL).timestamp())

@@ -10,6 +10,7 @@ import logging
 
 from graphql import GraphQLError
 
+from subgraphs.platform.faults import as_unavailable
 from subgraphs.platform.kernel.errors import INTERNAL_ERROR_CODE, AppError
 from subgraphs.platform.logs import request_id_var
 
@@ -18,6 +19,12 @@ logger = logging.getLogger("graphql.errors")
 
 def _coded(error: GraphQLError) -> GraphQLError:
     original = error.original_error
+    if original is not None and not isinstance(original, AppError | GraphQLError):
+        # A dependency that is down is an outage to retry, not a bug to hide.
+        unavailable = as_unavailable(original)
+        if unavailable is not None:
+            logger.warning("dependency unavailable: %s", unavailable.extensions["dependency"])
+            original = unavailable
     if isinstance(original, AppError):
         return GraphQLError(
             original.message,

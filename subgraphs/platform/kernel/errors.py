@@ -8,7 +8,9 @@
     ├── Forbidden                 FORBIDDEN: authenticated but not allowed
     ├── NotFound                  NOT_FOUND: missing, or not visible to the caller
     ├── Conflict                  CONFLICT: a concurrent change or a version mismatch
-    └── QueryTooComplex           QUERY_TOO_COMPLEX: depth, token, alias or size limits
+    ├── QueryTooComplex           QUERY_TOO_COMPLEX: depth, token, alias or size limits
+    └── ServiceUnavailable        SERVICE_UNAVAILABLE: a dependency (PostgreSQL, Valkey, Kafka) is
+                                  down; nothing was changed, retry after `retryAfterSeconds`
 
 Query fields raise these and the client sees `errors[].extensions.code`. Mutations turn the
 ones that are about the input (`user_error = True`: everything but "who may ask" failures)
@@ -76,6 +78,14 @@ class QueryTooComplex(AppError):
     user_error = False
 
 
+class ServiceUnavailable(AppError):
+    code = "SERVICE_UNAVAILABLE"
+    user_error = False
+
+    def __init__(self, message: str, *, dependency: str, retry_after_seconds: int = 1) -> None:
+        super().__init__(message, dependency=dependency, retryAfterSeconds=retry_after_seconds)
+
+
 INTERNAL_ERROR_CODE = "INTERNAL_SERVER_ERROR"
 
 __all__ = [
@@ -88,5 +98,6 @@ __all__ = [
     "NotFound",
     "PageSizeExceeded",
     "QueryTooComplex",
+    "ServiceUnavailable",
     "Unauthenticated",
 ]

@@ -1,7 +1,8 @@
 """Kafka adapters: an acks=all producer for the outbox relay and an idempotent consumer loop.
 
 Offsets are committed only after the handler's transaction (effect + claim) commits, so a crash
-replays events and the claims drop the repeats.
+replays events and the claims drop the repeats; a failing event is retried, or set aside on the
+dead-letter topic (subgraphs/contracts/dead_letters.py), never dropped and never skipped.
 """
 
 from __future__ import annotations
@@ -11,9 +12,12 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
 from aiokafka.errors import KafkaError
+from aiokafka.structs import OffsetAndMetadata
 
+from subgraphs.contracts.dead_letters import DEAD_LETTER_TOPIC
+from subgraphs.platform.faults import unavailable_dependency
 from subgraphs.platform.kernel.messages import Envelope, MalformedEvent, Topic
 from subgraphs.platform.kernel.unit_of_work import AlreadyProcessed, Claim
 
@@ -40,6 +44,12 @@ class IdempotentConsumer:
     The handler applies the event through a unit of work opened with that claim (the claim and
     the effect commit together); a unit of work that finds the claim taken raises
     `AlreadyProcessed`, and the event is acknowledged without effect.
+
+    An offset is committed only after its event's effect: a failing event is retried from its
+    own offset (the partition waits, so per-key order holds) with capped exponential backoff.
+    An outage (`unavailable_dependency`) is retried until the service is back; any other
+    failure `max_attempts` times, then the event goes to the dead-letter topic and the
+    partition moves on. `state` says which (`/ready` reports it).
     """
 
     def __init__(
@@ -49,13 +59,25 @@ class IdempotentConsumer:
         group_id: str,
         topics: Sequence[Topic],
         handler: EventHandler,
+        max_attempts: int = 5,
+        max_backoff_seconds: float = 5.0,
     ) -> None:
         self._bootstrap = bootstrap_servers
         self._group_id = group_id
         self._topics = [t.name for t in topics]
         self._handler = handler
+        self._max_attempts = max_attempts
+        self._max_backoff = max_backoff_seconds
+        self._attempts: dict[tuple[str, int, int], int] = {}
+        self._dead_letters: AIOKafkaProducer | None = None
         self.handled = 0
         self.duplicates = 0
+        self.dead_lettered = 0
+        self.state = "starting"
+
+    @property
+    def group_id(self) -> str:
+        return self._group_id
 
     async def handle(self, raw: bytes) -> bool:
         """Apply one event at most once; True when its handler ran to the end."""
@@ -69,35 +91,114 @@ class IdempotentConsumer:
         return True
 
     async def run(self, stop: asyncio.Event) -> None:
-        while not stop.is_set():
-            consumer = AIOKafkaConsumer(
-                *self._topics,
-                bootstrap_servers=self._bootstrap,
-                group_id=self._group_id,
-                enable_auto_commit=False,
-                auto_offset_reset="earliest",
-                metadata_max_age_ms=5000,
-            )
-            try:
-                await consumer.start()
-                await self._consume(consumer, stop)
-            except KafkaError:
-                logger.warning("consumer %s lost Kafka; reconnecting", self._group_id)
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(stop.wait(), 2.0)
-            finally:
+        try:
+            while not stop.is_set():
+                consumer = AIOKafkaConsumer(
+                    *self._topics,
+                    bootstrap_servers=self._bootstrap,
+                    group_id=self._group_id,
+                    enable_auto_commit=False,
+                    auto_offset_reset="earliest",
+                    metadata_max_age_ms=5000,
+                )
+                try:
+                    self.state = "connecting"
+                    await consumer.start()
+                    await self._consume(consumer, stop)
+                except KafkaError:
+                    self.state = "retrying: kafka"
+                    logger.warning("consumer %s lost Kafka; reconnecting", self._group_id)
+                    await _sleep_or_stop(stop, 1.0)
+                finally:
+                    with contextlib.suppress(Exception):
+                        await consumer.stop()
+        finally:
+            self.state = "stopped"
+            if self._dead_letters is not None:
                 with contextlib.suppress(Exception):
-                    await consumer.stop()
+                    await self._dead_letters.stop()
 
     async def _consume(self, consumer: AIOKafkaConsumer, stop: asyncio.Event) -> None:
+        failures = 0
+        self.state = "running"
         while not stop.is_set():
             batches = await consumer.getmany(timeout_ms=500, max_records=500)
-            for messages in batches.values():
+            done: dict[TopicPartition, OffsetAndMetadata] = {}
+            waiting_on: str | None = None
+            for partition, messages in batches.items():
                 for message in messages:
-                    try:
-                        await self.handle(message.value)
-                    except MalformedEvent:
-                        # A message we cannot parse is skipped, not retried forever.
-                        logger.exception("dropping malformed event", extra={"offset": message.offset})
-            if batches:
-                await consumer.commit()
+                    waiting_on = await self._apply(message)
+                    if waiting_on is not None:
+                        # Not committed: this event comes back next, after the backoff.
+                        consumer.seek(partition, message.offset)
+                        break
+                    done[partition] = OffsetAndMetadata(message.offset + 1, "")
+            if done:
+                await consumer.commit(done)
+            if waiting_on is None:
+                failures = 0
+                self.state = "running"
+                continue
+            failures += 1
+            self.state = f"retrying: {waiting_on}"
+            await _sleep_or_stop(stop, min(self._max_backoff, 0.1 * 2**failures))
+
+    async def _apply(self, message: ConsumerRecord[bytes, bytes]) -> str | None:
+        """None when the event is done with (applied, duplicate or dead-lettered); else why not."""
+        where = (message.topic, message.partition, message.offset)
+        try:
+            await self.handle(message.value)
+        except MalformedEvent as exc:
+            # Unreadable: no attempt can succeed, so it goes aside at once.
+            return await self._dead_letter(message, exc, attempts=1)
+        except Exception as exc:
+            dependency = unavailable_dependency(exc)
+            if dependency is not None:
+                logger.warning("consumer %s waits for %s", self._group_id, dependency)
+                return dependency
+            attempts = self._attempts.get(where, 0) + 1
+            self._attempts[where] = attempts
+            logger.exception(
+                "consumer %s failed on an event",
+                self._group_id,
+                extra={"offset": message.offset, "attempt": attempts},
+            )
+            if attempts < self._max_attempts:
+                return "handler error"
+            return await self._dead_letter(message, exc, attempts)
+        self._attempts.pop(where, None)
+        return None
+
+    async def _dead_letter(
+        self, message: ConsumerRecord[bytes, bytes], exc: Exception, attempts: int
+    ) -> str | None:
+        headers = [
+            ("dl-group", self._group_id),
+            ("dl-topic", message.topic),
+            ("dl-partition", str(message.partition)),
+            ("dl-offset", str(message.offset)),
+            ("dl-attempts", str(attempts)),
+            ("dl-error", f"{type(exc).__name__}: {exc}"[:500]),
+        ]
+        try:
+            if self._dead_letters is None:
+                producer = make_producer(self._bootstrap, f"{self._group_id}-dead-letters")
+                await producer.start()
+                self._dead_letters = producer
+            await self._dead_letters.send_and_wait(
+                DEAD_LETTER_TOPIC.name,
+                value=message.value,
+                key=message.key,
+                headers=[(name, value.encode()) for name, value in headers],
+            )
+        except KafkaError:
+            return "kafka"  # not set aside yet: the event stays where it is
+        self._attempts.pop((message.topic, message.partition, message.offset), None)
+        self.dead_lettered += 1
+        logger.error("consumer %s dead-lettered an event", self._group_id, extra={"offset": message.offset})
+        return None
+
+
+async def _sleep_or_stop(stop: asyncio.Event, seconds: float) -> None:
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(stop.wait(), seconds)

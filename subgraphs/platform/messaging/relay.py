@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 
 from sqlalchemy import Table
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -13,7 +14,11 @@ from subgraphs.platform.sql.outbox import OutboxRelay
 
 
 async def run_outbox_relay(
-    settings: Settings, engine: AsyncEngine, stop: asyncio.Event, outbox: Table
+    settings: Settings,
+    engine: AsyncEngine,
+    stop: asyncio.Event,
+    outbox: Table,
+    report: Callable[[OutboxRelay], None] | None = None,
 ) -> None:
     """Publish the subgraph's outbox until `stop`; waits for Kafka if it is not up yet."""
     schema = outbox.schema or "public"
@@ -24,7 +29,10 @@ async def run_outbox_relay(
             break
         except Exception:
             await asyncio.sleep(2.0)
+    relay = OutboxRelay(engine, outbox, producer, settings.asyncpg_dsn)
+    if report is not None:
+        report(relay)
     try:
-        await OutboxRelay(engine, outbox, producer, settings.asyncpg_dsn).run(stop)
+        await relay.run(stop)
     finally:
         await producer.stop()

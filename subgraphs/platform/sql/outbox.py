@@ -99,6 +99,7 @@ class OutboxRelay:
         dsn: str,
         batch_size: int = 500,
         poll_interval: float = 1.0,
+        standby_interval: float = 1.0,
     ) -> None:
         self._engine = engine
         self._table = table
@@ -108,6 +109,8 @@ class OutboxRelay:
         self._poll_interval = poll_interval
         self._wake = asyncio.Event()
         self.published = 0
+        self.state = "starting"
+        self.standby_interval = standby_interval
 
     async def publish_batch(self) -> int:
         t = self._table
@@ -142,40 +145,56 @@ class OutboxRelay:
         return len(rows)
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Lead (advisory lock), then publish until `stop`; wakes on NOTIFY or every poll."""
+        """Lead (advisory lock), then publish until `stop`; wakes on NOTIFY or every poll.
+
+        The lock lives on its own connection; when that connection dies (PostgreSQL restarted,
+        the backend was killed) the lock is gone with it, so the relay stops publishing at once
+        and competes for the lock again. A standby tries every `standby_interval` seconds.
+        """
         schema = self._table.schema or "public"
         lock_key = zlib.crc32(f"outbox-relay:{schema}".encode())
         while not stop.is_set():
+            self.state = "standby"
             try:
-                conn = await asyncpg.connect(self._dsn)
-            except (OSError, asyncpg.PostgresError):
+                conn = await asyncpg.connect(self._dsn, timeout=5)
+            except (OSError, asyncpg.PostgresError, TimeoutError):
+                self.state = "retrying: postgres"
                 logger.warning("outbox relay cannot reach PostgreSQL; retrying")
-                await _sleep_or_stop(stop, 2.0)
+                await _sleep_or_stop(stop, 1.0)
                 continue
             try:
                 if not await conn.fetchval("SELECT pg_try_advisory_lock($1)", lock_key):
-                    await _sleep_or_stop(stop, 5.0)
+                    await _sleep_or_stop(stop, self.standby_interval)
                     continue
+                self.state = "leading"
+                conn.add_termination_listener(self._on_notify)
                 await conn.add_listener(notify_channel(schema), self._on_notify)
-                await self._publish_until(stop)
+                await self._publish_until(stop, conn)
+            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
+                logger.warning("outbox relay lost its lock connection; competing again", exc_info=True)
             finally:
+                self.state = "standby"
                 with contextlib.suppress(Exception):
-                    await conn.close()
+                    await asyncio.wait_for(conn.close(), 2)
 
     def _on_notify(self, *_: object) -> None:
         self._wake.set()
 
-    async def _publish_until(self, stop: asyncio.Event) -> None:
+    async def _publish_until(self, stop: asyncio.Event, lock: asyncpg.Connection) -> None:
         failures = 0
         while not stop.is_set():
             self._wake.clear()
+            # Still the leader? A dead lock connection means another relay may lead by now.
+            if lock.is_closed():
+                return
+            await lock.fetchval("SELECT 1", timeout=5)
             try:
                 sent = await self.publish_batch()
                 failures = 0
             except Exception:
                 failures += 1
                 logger.exception("outbox relay batch failed", extra={"failures": failures})
-                await _sleep_or_stop(stop, min(30.0, 0.5 * 2**failures))
+                await _sleep_or_stop(stop, min(5.0, 0.2 * 2**failures))
                 continue
             if sent < self._batch_size:
                 with contextlib.suppress(TimeoutError):

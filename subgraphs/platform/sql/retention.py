@@ -7,8 +7,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from sqlalchemy import Column, ColumnElement, Table, delete, func, select, tuple_
@@ -44,7 +45,7 @@ async def run_retention(
         try:
             while await prune_once(engine, table, expired) == BATCH and not stop.is_set():
                 pass
-        except SQLAlchemyError:
+        except (SQLAlchemyError, OSError):
             log.warning("retention of %s failed; retrying later", table.fullname, exc_info=True)
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), every_seconds)
@@ -58,11 +59,14 @@ PROCESSED_EVENTS_KEPT = timedelta(days=14)
 
 def bookkeeping_retention(
     engine: AsyncEngine, stop: asyncio.Event, outbox: Table, processed_events: Table
-) -> list[Coroutine[Any, Any, None]]:
-    """Pruning of a subgraph's outbox (published rows only) and processed-event claims."""
+) -> list[Callable[[], Coroutine[Any, Any, None]]]:
+    """Pruning of a subgraph's outbox (published rows only) and processed-event claims (restartable)."""
     return [
-        run_retention(engine, stop, outbox, older_than(outbox.c.published_at, PUBLISHED_OUTBOX_KEPT)),
-        run_retention(
+        partial(
+            run_retention, engine, stop, outbox, older_than(outbox.c.published_at, PUBLISHED_OUTBOX_KEPT)
+        ),
+        partial(
+            run_retention,
             engine,
             stop,
             processed_events,

@@ -3,11 +3,15 @@
 Its events go to the subgraph's outbox inside the transaction, and a consumer's claim goes to
 its processed-events table there too, so an effect, its events and "this event is done" commit
 together or not at all. Rolled back unless `commit()` is called, so a use case that raises
-writes nothing. After-commit hooks (cache drops) never run for a rolled-back change.
+writes nothing. A cache the change makes stale is dropped twice (`invalidate`): before the
+commit, so a cache that cannot be reached refuses the write instead of outliving it, and after,
+so a reader that re-filled it meanwhile from the old rows is dropped too; that second drop is
+best effort (the first already made the write safe).
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from types import TracebackType
 from typing import Generic, Self, TypeVar
@@ -21,6 +25,7 @@ from subgraphs.platform.sql.inbox import claim_event
 from subgraphs.platform.sql.outbox import write_events
 
 RepoT = TypeVar("RepoT")
+logger = logging.getLogger("unit_of_work")
 AfterCommit = Callable[[list[EventContract]], Awaitable[None]]
 
 
@@ -32,14 +37,14 @@ class SqlUnitOfWork(Generic[RepoT]):
         outbox: Table,
         processed_events: Table,
         claim: Claim | None = None,
-        after_commit: AfterCommit | None = None,
+        invalidate: AfterCommit | None = None,
     ) -> None:
         self._engine = engine
         self._make_repo = make_repo
         self._outbox = outbox
         self._processed = processed_events
         self._claim = claim
-        self._after_commit = after_commit
+        self._invalidate = invalidate
         self._conn: AsyncConnection | None = None
         self._repo: RepoT | None = None
         self.events: list[EventContract] = []
@@ -80,8 +85,12 @@ class SqlUnitOfWork(Generic[RepoT]):
     async def commit(self) -> None:
         assert self._conn is not None
         await write_events(self._conn, self._outbox, self.events)
+        if self._invalidate is not None:
+            await self._invalidate(self.events)  # raises (and rolls back) when the cache is away
         await self._conn.commit()
         self.committed = True
-        if self._after_commit is not None:
-            # Side effects that must not run for a rolled-back change (e.g. cache drops).
-            await self._after_commit(self.events)
+        if self._invalidate is not None:
+            try:
+                await self._invalidate(self.events)
+            except Exception:  # committed already; the drop before the commit made it safe
+                logger.warning("cache drop after commit failed", exc_info=True)

@@ -22,6 +22,17 @@ from subgraphs.platform.logs import request_id_var
 from subgraphs.platform.settings import Settings
 
 
+def unavailable_retry_after(response_data: object) -> int | None:
+    """Retry-After seconds when no data came back and every error is SERVICE_UNAVAILABLE."""
+    if not isinstance(response_data, dict) or response_data.get("data") is not None:
+        return None
+    errors = response_data.get("errors") or []
+    codes = [((e.get("extensions") or {}).get("code"), (e.get("extensions") or {})) for e in errors]
+    if not codes or any(code != "SERVICE_UNAVAILABLE" for code, _ in codes):
+        return None
+    return max(int(ext.get("retryAfterSeconds", 1)) for _, ext in codes)
+
+
 class SubgraphGraphQL(GraphQL[Context[Any], None]):
     def __init__(
         self,
@@ -60,6 +71,17 @@ class SubgraphGraphQL(GraphQL[Context[Any], None]):
         if result.errors:
             result.errors = code_errors(result.errors)
         return process_result(result)
+
+    def create_response(
+        self, response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse], sub_response: Response
+    ) -> Response:
+        response = super().create_response(response_data, sub_response)
+        retry_after = unavailable_retry_after(response_data)
+        if retry_after is not None:
+            # The whole request failed on an outage: a status clients and proxies can retry on.
+            response.status_code = 503
+            response.headers["retry-after"] = str(retry_after)
+        return response
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context[Any]:
         ctx: Context[Any] = Context(

@@ -130,6 +130,10 @@ class ResponseCache:
             await self.app(scope, _replay(body), send)
             return
         cached, version = await self.cache.get(key)
+        if not version:
+            # The cache is down: execute, and tag nothing (the router must not keep it either).
+            await self.app(scope, _replay(body), send)
+            return
         if cached is not None:
             self.hits += 1
             await _send_json(send, cached, b"HIT", self._tag(version))
