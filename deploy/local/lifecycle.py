@@ -131,12 +131,19 @@ async def _reusable(service: Service, record: PidRecord | None, owner_pid: int |
     return False
 
 
+async def start_service(
+    service: Service, owner_pid: int | None, spawned: list[PidRecord], say: Say, *, wipe: bool | None = None
+) -> PidRecord:
+    """Start one server (the fault tests restart one with its data, or Valkey without it)."""
+    return await _start_one(service, owner_pid, spawned, say, wipe=wipe)
+
+
 async def _start_one(
-    service: Service, owner_pid: int | None, spawned: list[PidRecord], say: Say
+    service: Service, owner_pid: int | None, spawned: list[PidRecord], say: Say, *, wipe: bool | None = None
 ) -> PidRecord:
     began = time.monotonic()
     profile = service.profile
-    if profile.wipe_on_start:
+    if profile.wipe_on_start if wipe is None else wipe:
         # In a thread: deleting a cluster's files must not hold up the other services' start.
         await asyncio.to_thread(shutil.rmtree, service.data_dir, ignore_errors=True)
     profile.logs_dir.mkdir(parents=True, exist_ok=True)

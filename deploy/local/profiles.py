@@ -90,6 +90,19 @@ PROFILES: dict[str, Profile] = {
         durable=False,
         valkey_snapshots=False,
     ),
+    # The fault tests kill and restart these servers; durable like production, so "no
+    # acknowledged write lost" is tested on the settings that promise it.
+    "faults": Profile(
+        name="faults",
+        postgres_port=54350,
+        valkey_port=63820,
+        kafka_port=49092,
+        kafka_controller_port=49093,
+        broker="apache",
+        wipe_on_start=True,
+        durable=True,
+        valkey_snapshots=False,
+    ),
     "bench": Profile(
         name="bench",
         postgres_port=54340,

@@ -112,6 +112,8 @@ describe('public-result cache for signed-in shoppers (JWT verification on)', () 
     schema = makeFixtureSchemaDir();
     const jwksPath = join(schema.dir, 'jwks.json');
     writeJwks(jwksPath, [key]);
+    // The revocation list is whole (accounts rebuilt it): without this epoch no marker proves anything.
+    await redis.set('revoked:epoch', String(Math.floor(Date.now() / 1000)));
     gateway = await startGateway({
       supergraph: schema.supergraph,
       env: { PRODUCTS_URL: subgraph.url, ROUTER_DEDUPE: '0', REDIS_URL, ROUTER_PUBLIC_CACHE: '1', JWT_JWKS_FILE: jwksPath },
@@ -165,5 +167,58 @@ describe('public-result cache for signed-in shoppers (JWT verification on)', () 
     assert.notEqual((await post('{ products(first: 8) { id } }', headers)).cache, 'HIT');
     assert.equal(subgraph.requests.length - mark, 1); // it went to the subgraph, which refuses it
     await redis.del(`revoked:user:${subject}`);
+  });
+
+  test('with the revocation list lost (no epoch) a signed-in caller is never answered from memory', async () => {
+    const headers = bearer(token({ roles: ['buyer'] }));
+    for (let i = 0; i < 3; i += 1) await post('{ products(first: 9) { id } }', headers);
+    assert.equal((await post('{ products(first: 9) { id } }', headers)).cache, 'HIT');
+    const epoch = await redis.get('revoked:epoch');
+    await redis.del('revoked:epoch');
+    try {
+      await sleep(600);
+      const mark = subgraph.requests.length;
+      assert.notEqual((await post('{ products(first: 9) { id } }', headers)).cache, 'HIT');
+      assert.equal(subgraph.requests.length - mark, 1);
+    } finally {
+      await redis.set('revoked:epoch', epoch);
+    }
+  });
+});
+
+describe('public-result cache TTL', () => {
+  const namespace = `fixture-${randomUUID()}`;
+  const cacheTag = { value: `${namespace}:1` };
+  let redis;
+  let subgraph;
+  let schema;
+  let gateway;
+
+  before(async () => {
+    redis = new Redis(REDIS_URL);
+    await redis.set(`cachever:${namespace}`, '1');
+    subgraph = await startFixtureSubgraph({ cacheTag });
+    schema = makeFixtureSchemaDir();
+    gateway = await startGateway({
+      supergraph: schema.supergraph,
+      env: { PRODUCTS_URL: subgraph.url, ROUTER_DEDUPE: '0', REDIS_URL, ROUTER_PUBLIC_CACHE: '1', ROUTER_PUBLIC_CACHE_TTL_MS: '400' },
+    });
+  });
+
+  after(async () => {
+    await gateway?.stop();
+    await subgraph?.close();
+    schema?.cleanup();
+    await redis?.del(`cachever:${namespace}`);
+    redis?.disconnect();
+  });
+
+  test('an answer is dropped after the TTL even when no version bump came', async () => {
+    await postTo(gateway, '{ products(first: 4) { id } }');
+    assert.equal((await postTo(gateway, '{ products(first: 4) { id } }')).cache, 'HIT');
+    await sleep(500);
+    const mark = subgraph.requests.length;
+    assert.equal((await postTo(gateway, '{ products(first: 4) { id } }')).cache, 'MISS');
+    assert.equal(subgraph.requests.length - mark, 1);
   });
 });

@@ -9,6 +9,7 @@ lock is held across a network call. The rules themselves are the `Cart` aggregat
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import uuid
 from collections.abc import Callable, Sequence
@@ -203,8 +204,13 @@ class Carts:
                 if (fresh := line.refreshed(facts.get(line.variant_id))) != line
             ]
             await uow.repo.refresh_lines(stale)
+            owners = {owner_id for owner_id, _ in stale}
+            # Before the claim commits (Valkey away: the event is retried, not lost), and after
+            # (a reader may have re-cached the old lines meanwhile; best effort).
+            await self.views.drop(owners)
             await uow.commit()
-        await self.views.drop({owner_id for owner_id, _ in stale})
+        with contextlib.suppress(Exception):
+            await self.views.drop(owners)
 
 
 async def _replay(uow: CartUnitOfWork, owner: Owner, stored: StoredRequest, digest: str) -> CartChange:

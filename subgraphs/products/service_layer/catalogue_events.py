@@ -24,5 +24,7 @@ class CatalogueFollowers:
     async def retire_cached_answers(self, claim: Claim) -> None:
         """Any catalogue change may move a product in or out of any cached listing."""
         async with self.uow(claim) as uow:
-            await uow.commit()  # only the claim: one version bump per event
-        await self.cache.invalidate()
+            # Bump, then commit the claim: a bump that fails (Valkey away) leaves the event
+            # unclaimed, so it is retried and never lost; a replay only bumps once more.
+            await self.cache.invalidate()
+            await uow.commit()
