@@ -12,7 +12,7 @@ import pytest
 from deploy.local.supergraph import Ports, Running, running_supergraph
 from tests.faults.harness import FaultStack
 
-FAULT_PORTS = Ports(router=24000, subgraph_offset=20000)
+FAULT_PORTS = Ports(router=34000, subgraph_offset=30000)
 
 
 @pytest.fixture(scope="package")

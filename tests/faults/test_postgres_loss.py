@@ -36,8 +36,10 @@ async def test_postgres_down_is_a_coded_503_with_retry_after_and_heals_by_itself
         assert down.headers["retry-after"] == "1"
         errors = down.json()["errors"]
         assert {e["extensions"]["code"] for e in errors} == {"SERVICE_UNAVAILABLE"}, errors
-        ready = httpx.get(fault_supergraph.urls["products"].removesuffix("/graphql") + "/ready", timeout=5)
-        assert ready.status_code == 503 and ready.json()["postgres"].startswith("error")
+        async with httpx.AsyncClient(timeout=5) as client:
+            ready = await client.get(fault_supergraph.urls["products"].removesuffix("/graphql") + "/ready")
+        assert ready.status_code == 503
+        assert ready.json()["postgres"].startswith("error")
     finally:
         await fault_stack.restart("postgres")
 

@@ -194,7 +194,7 @@ class OutboxRelay:
             except Exception:
                 failures += 1
                 logger.exception("outbox relay batch failed", extra={"failures": failures})
-                await _sleep_or_stop(stop, min(5.0, 0.2 * 2**failures))
+                await _sleep_or_stop(stop, min(2.0, 0.2 * 2**failures))
                 continue
             if sent < self._batch_size:
                 with contextlib.suppress(TimeoutError):
