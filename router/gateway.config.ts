@@ -13,7 +13,7 @@ import { flag, integer, list, oneOf, text } from './env.ts';
 import { renderGraphiQL } from './graphiql.ts';
 import { DEFAULT_LIMITS } from './limits.ts';
 import { DEFAULT_TTL_MS, usePublicCache } from './public-cache.ts';
-import { useUnavailableStatus } from './unavailable.ts';
+import { maskError, useUnavailableStatus } from './unavailable.ts';
 import { parsePolicy, RateLimiter } from './rate-limit.ts';
 import { TrustedDocuments } from './trusted-documents.ts';
 
@@ -260,4 +260,6 @@ export const gatewayConfig = defineConfig({
   // for WebSocket operations it must run after it.)
   // The edge comes first: nothing is verified, cached, planned or fetched for a refused request.
   plugins: () => [edge, ...authPlugins(), ...extraPlugins, useUnavailableStatus()],
+  // Unexpected errors stay masked; an unreachable subgraph is SERVICE_UNAVAILABLE (unavailable.ts).
+  maskedErrors: { maskError },
 });

@@ -15,6 +15,39 @@ function outage(error: any): { retryAfter: number; dependency: string } | undefi
   return undefined;
 }
 
+function unreachable(error: unknown): boolean {
+  let current: any = error;
+  for (let depth = 0; current && depth < 6; depth += 1) {
+    if (UNREACHABLE.test(String(current.message)) || UNREACHABLE.test(String(current.code))) return true;
+    current = current.originalError || current.cause;
+  }
+  return false;
+}
+
+function isOriginalGraphQLError(error: unknown): boolean {
+  if (!(error instanceof GraphQLError)) return false;
+  return error.originalError ? isOriginalGraphQLError(error.originalError) : true;
+}
+
+/**
+ * The gateway's error mask (yoga's `maskError`, with one exception): a subgraph the router cannot
+ * reach is SERVICE_UNAVAILABLE, not a masked INTERNAL_SERVER_ERROR. Everything unexpected is
+ * still masked as yoga masks it; errors the subgraphs coded pass unchanged.
+ */
+export function maskError(error: unknown, message: string): Error {
+  if (isOriginalGraphQLError(error)) return error as GraphQLError;
+  const graphql = error instanceof GraphQLError ? error : undefined;
+  const where = graphql ? { nodes: graphql.nodes, source: graphql.source, positions: graphql.positions, path: graphql.path } : {};
+  if (unreachable(error)) {
+    return new GraphQLError('A service this request needs is unavailable. Retry shortly.', {
+      ...where,
+      extensions: { code: 'SERVICE_UNAVAILABLE', dependency: 'subgraph', retryAfterSeconds: 1 },
+    });
+  }
+  const http = graphql && graphql.extensions && graphql.extensions.http;
+  return new GraphQLError(message, { ...where, extensions: { code: 'INTERNAL_SERVER_ERROR', unexpected: true, ...(http ? { http } : {}) } });
+}
+
 export function useUnavailableStatus(): GatewayPlugin {
   return {
     onExecutionResult({ result, setResult }: any) {

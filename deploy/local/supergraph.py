@@ -96,47 +96,64 @@ def start(
     try:
         router_vars: dict[str, str] = {}
         for entry in SUBGRAPHS:
-            port = ports.subgraph(entry.port)
-            host, module = "127.0.0.1", entry.asgi_factory
-            command = [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                module,
-                "--factory",
-                "--host",
-                host,
-                "--port",
-                str(port),
-                "--loop",
-                "uvloop",
-                "--http",
-                "httptools",
-                "--no-access-log",
-                "--log-level",
-                "warning",
-                "--workers",
-                str(workers),
-            ]
-            # A subgraph that calls another (cart asks products about variants) learns its URL
-            # as <SELF>_<OTHER>_URL; the registry starts the called one first.
-            peers = {
-                f"{entry.name.upper()}_{name.upper()}_URL": url
-                for name, url in running.urls.items()
-                if name != "router"
-            }
-            process = _spawn(
-                entry.name, command, {**env, **peers, "PYTHONPATH": str(repo_root())}, log_dir, repo_root()
-            )
-            running.processes[entry.name] = process
-            running.urls[entry.name] = f"http://{host}:{port}/graphql"
+            start_subgraph(running, entry.name, env, log_dir, ports, workers=workers)
             router_vars[f"{entry.name.upper()}_URL"] = running.urls[entry.name]
-            wait_http(f"http://{host}:{port}/ready", process, entry.name, log_dir)
         start_router(running, env, log_dir, ports.router, {**router_vars, **(router_env or {})})
     except BaseException:
         stop(running)
         raise
     return running
+
+
+def start_subgraph(
+    running: Running, name: str, env: Mapping[str, str], log_dir: Path, ports: Ports, *, workers: int = 1
+) -> None:
+    """One subgraph's uvicorn (again, when a fault test killed it), ready when this returns."""
+    entry = next(e for e in SUBGRAPHS if e.name == name)
+    port = ports.subgraph(entry.port)
+    host, module = "127.0.0.1", entry.asgi_factory
+    command = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        module,
+        "--factory",
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--loop",
+        "uvloop",
+        "--http",
+        "httptools",
+        "--no-access-log",
+        "--log-level",
+        "warning",
+        "--workers",
+        str(workers),
+    ]
+    # A subgraph that calls another (cart asks products about variants) learns its URL as
+    # <SELF>_<OTHER>_URL; the registry starts the called one first.
+    names = {e.name for e in SUBGRAPHS}
+    peers = {
+        f"{entry.name.upper()}_{other.upper()}_URL": url
+        for other, url in running.urls.items()
+        if other in names and other != entry.name
+    }
+    process = _spawn(
+        entry.name, command, {**env, **peers, "PYTHONPATH": str(repo_root())}, log_dir, repo_root()
+    )
+    running.processes[entry.name] = process
+    running.urls[entry.name] = f"http://{host}:{port}/graphql"
+    wait_http(f"http://{host}:{port}/ready", process, entry.name, log_dir)
+
+
+def kill(running: Running, name: str) -> None:
+    """SIGKILL one process of the supergraph (a crash, for the fault tests)."""
+    process = running.processes.pop(name)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
 
 
 def subgraph_urls(running: Running) -> dict[str, str]:

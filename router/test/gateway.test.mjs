@@ -275,12 +275,16 @@ describe('router without a subgraph URL override', () => {
     schema?.cleanup();
   });
 
-  test('uses the composed URL; the failure is masked and the variables stay out of the log', async () => {
-    const { body } = await gql(gateway.graphqlUrl, 'query ($id: ID!) { product(id: $id) { id } }', {
+  test('uses the composed URL; the unreachable subgraph is a coded 503 without internals, and the variables stay out of the log', async () => {
+    const { res, body } = await gql(gateway.graphqlUrl, 'query ($id: ID!) { product(id: $id) { id } }', {
       variables: { id: 'hunter2-secret' },
     });
     assert.equal(body.data?.product ?? null, null);
-    assert.equal(body.errors?.[0]?.message, 'Unexpected error.');
+    assert.equal(res.status, 503);
+    assert.equal(res.headers.get('retry-after'), '1');
+    assert.equal(body.errors?.[0]?.extensions?.code, 'SERVICE_UNAVAILABLE');
+    assert.equal(body.errors?.[0]?.message, 'A service this request needs is unavailable. Retry shortly.');
+    assert.doesNotMatch(JSON.stringify(body), /127\.0\.0\.1|ECONNREFUSED|hunter2/);
     // The error is logged (at error level) but its upstream request body is redacted.
     const deadline = Date.now() + 2_000;
     while (!gateway.output().includes('ECONNREFUSED') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
