@@ -21,6 +21,7 @@ from subgraphs.accounts.service_layer.kyc import Kyc
 from subgraphs.accounts.service_layer.password_reset import PasswordResets
 from subgraphs.accounts.service_layer.ports import ActiveSession
 from subgraphs.accounts.service_layer.profiles import Profiles
+from subgraphs.accounts.service_layer.revoking import RestoreRevocationMarkers
 from subgraphs.contracts.access import Revocation
 from subgraphs.platform.kernel.clock import utcnow
 from subgraphs.platform.kernel.errors import ServiceUnavailable
@@ -400,3 +401,6 @@ class AccountsWorld:
         )
         self.kyc = Kyc(uow=self.uow, store=self.documents, clock=utcnow)
         self.access = Access(uow=self.uow, revocations=self.revocations, clock=utcnow)
+        self.restore_revocations = RestoreRevocationMarkers(
+            uow=self.uow, markers=self.revocations, clock=utcnow
+        )

@@ -12,6 +12,7 @@ from subgraphs.accounts.domain.model import AccountKind, DeviceType
 from subgraphs.accounts.service_layer.identity import DeviceInfo, Register
 from subgraphs.accounts.service_layer.kyc import UploadedDocument
 from subgraphs.contracts.access import Principal
+from subgraphs.platform.kernel.errors import ServiceUnavailable
 from subgraphs.platform.kernel.ids import new_id
 from subgraphs.platform.kernel.unit_of_work import AlreadyProcessed, Claim
 from tests.fakes.accounts import AccountsWorld
@@ -126,3 +127,38 @@ async def test_removing_a_role_revokes_the_users_tokens(world: AccountsWorld) ->
     await world.access.revoke(admin, user_id, "seller")
     assert user_id in world.revocations.users
     assert await codes_of(world.access.assign(admin, [(user_id, "admin")])) == ["FORBIDDEN"]
+
+
+async def test_a_sign_out_is_refused_and_undone_when_its_revocation_cannot_be_written(
+    world: AccountsWorld,
+) -> None:
+    user_id = await a_user(world)
+    session = await world.identity.login("ada@example.com", PASSWORD, device())
+    principal = Principal(user_id, device_id=str(session.device_id))
+    world.revocations.available = False  # Valkey is away
+    with pytest.raises(ServiceUnavailable):
+        await world.identity.logout(principal)
+    # Nothing happened: the device still refreshes, no revocation or event was recorded.
+    assert world.uow.store.revocations == []
+    assert "user.device_logged_out" not in world.uow.published_types()
+    world.revocations.available = True
+    await world.identity.refresh(session.refresh_token)
+
+
+async def test_every_kind_of_revocation_is_recorded_and_rebuilt_after_valkey_lost_it(
+    world: AccountsWorld,
+) -> None:
+    user_id = await a_user(world)
+    admin = Principal(new_id(), roles=frozenset({"admin"}))
+    session = await world.identity.login("ada@example.com", PASSWORD, device())
+    await world.identity.logout(Principal(user_id, device_id=str(session.device_id)))  # sign-out
+    await world.access.assign(admin, [(user_id, "seller")])
+    await world.access.revoke(admin, user_id, "seller")  # role removal
+    await world.devices.sign_out_everywhere(admin, user_id)  # forced logout
+    kinds = sorted(r.kind for _, r in world.uow.store.revocations)
+    assert kinds == ["device", "user", "user"]
+    world.revocations.lose_everything()  # Valkey restarted empty
+    assert await world.restore_revocations() is True
+    assert session.device_id in world.revocations.devices
+    assert user_id in world.revocations.users
+    assert await world.restore_revocations() is False  # whole again: nothing to do
