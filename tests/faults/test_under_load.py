@@ -219,9 +219,14 @@ async def test_a_service_killed_under_load_heals_within_seconds_with_nothing_los
         )
         _, active, unpublished, unclaimed = found
         counted = counts.json()["data"]["category"]["productCount"]
+        progress.append((unpublished, unclaimed, counted, active))
         return found if unpublished == 0 and unclaimed == 0 and counted == active else None
 
-    titles, active, _, _ = await eventually(settled, within=BACK_WITHIN + 2)
+    progress: list[tuple[int, int, int, int]] = []  # unpublished, unclaimed, counted, rows
+    try:
+        titles, active, _, _ = await eventually(settled, within=BACK_WITHIN + 2)
+    except AssertionError:
+        raise AssertionError(f"not settled: {progress[::5]}") from None
     assert time.monotonic() - back < BACK_WITHIN + 6
     # No acknowledged write lost: each product shows its last acknowledged title, or a later
     # attempt whose answer never came; every acknowledged creation exists.

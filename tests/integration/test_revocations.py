@@ -9,9 +9,10 @@ from collections.abc import AsyncIterator
 import pytest
 from redis.asyncio import Redis
 
-from subgraphs.contracts.access import Principal
-from subgraphs.platform.auth.revocations import CLEAN_ANSWER_SECONDS, RedisRevocations
+from subgraphs.contracts.access import Principal, Revocation
+from subgraphs.platform.auth.revocations import CLEAN_ANSWER_SECONDS, EPOCH_KEY, RedisRevocations
 from subgraphs.platform.kernel.clock import utcnow
+from subgraphs.platform.kernel.errors import ServiceUnavailable
 from subgraphs.platform.kernel.ids import new_id
 from subgraphs.platform.settings import Settings
 
@@ -62,3 +63,30 @@ async def test_a_single_token_can_be_revoked(redis: Redis) -> None:
     assert caller.token_id is not None
     await revocations.revoke_token(caller.token_id, utcnow())
     assert await revocations.is_revoked(caller) is True
+
+
+async def test_without_a_current_epoch_no_token_is_trusted_until_the_markers_are_rebuilt(
+    settings: Settings,
+) -> None:
+    # A database of its own: the suite's shared epoch must stay.
+    client = Redis.from_url(settings.redis_url.rsplit("/", 1)[0] + "/9")
+    try:
+        await client.flushdb()
+        revocations = RedisRevocations(client)
+        now = int(utcnow().timestamp())
+        caller = principal(now - 5)
+        with pytest.raises(ServiceUnavailable):  # restarted empty: fail closed
+            await revocations.is_revoked(caller)
+        await revocations.restore([Revocation("user", str(caller.user_id), now, now + 600)])
+        assert await revocations.has_epoch() is True
+        assert await revocations.is_revoked(caller) is True
+        # A snapshot restored at a restart carries the epoch of an earlier server life.
+        await client.set(EPOCH_KEY, b"run-id-of-an-earlier-life")
+        assert await revocations.has_epoch() is False
+        assert await client.get(EPOCH_KEY) is None
+        await asyncio.sleep(CLEAN_ANSWER_SECONDS + 0.1)
+        with pytest.raises(ServiceUnavailable):
+            await revocations.is_revoked(principal(now))
+    finally:
+        await client.flushdb()
+        await client.aclose()

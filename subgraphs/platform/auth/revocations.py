@@ -10,8 +10,10 @@ per 0.5 s. The router reads the same markers the same way for answers it serves 
 The markers are a projection of the revocations accounts records in PostgreSQL. The same MGET
 reads `revoked:epoch`, which accounts writes only after it has (re)built every live marker from
 those records: a Valkey that restarted empty has no epoch, so no verifier can mistake "no
-marker" for "not revoked". Without the epoch, or without Valkey, a signed-in request gets
-SERVICE_UNAVAILABLE (fail closed) until the markers are back; anonymous requests are unaffected.
+marker" for "not revoked" (one restored from a snapshot has an epoch of an earlier server life,
+which the keeper deletes within half a second: `has_epoch`). Without the epoch, or without
+Valkey, a signed-in request gets SERVICE_UNAVAILABLE (fail closed) until the markers are back;
+anonymous requests are unaffected.
 """
 
 from __future__ import annotations
@@ -68,12 +70,29 @@ class RedisRevocations:
         await self.write(Revocation("user", str(user_id), int(at.timestamp()), _expiry(at)))
 
     async def has_epoch(self) -> bool:
-        """False when Valkey lost the markers (or never had them): they must be rebuilt."""
-        return bool(await self._redis.exists(EPOCH_KEY))
+        """False when the markers must be rebuilt: Valkey lost them, or restarted from a snapshot.
+
+        The epoch names the Valkey server life (`run_id`) it was written in: a snapshot restored
+        at a restart brings an epoch of an earlier life, with the markers of revocations made
+        after the snapshot missing. Such an epoch is deleted at once (verifiers fail closed from
+        then on) and the markers are rebuilt.
+        """
+        epoch = cast(bytes | None, await self._redis.get(EPOCH_KEY))
+        if epoch is None:
+            return False
+        if epoch.decode() == await self._run_id():
+            return True
+        await self._redis.delete(EPOCH_KEY)
+        return False
+
+    async def _run_id(self) -> str:
+        info = cast(dict[str, object], await self._redis.info("server"))
+        return str(info["run_id"])
 
     async def restore(self, revocations: Sequence[Revocation]) -> None:
         """Rewrite every live marker, then the epoch that tells verifiers the list is whole."""
         now = int(time.time())
+        run_id = await self._run_id()
         async with self._redis.pipeline(transaction=False) as pipe:
             for revocation in revocations:
                 if revocation.expires_at > now:
@@ -82,7 +101,7 @@ class RedisRevocations:
                     pipe.eval(
                         _SET_LATER, 1, revocation.marker_key, revocation.cutoff, revocation.expires_at + 30
                     )
-            pipe.set(EPOCH_KEY, str(now).encode())
+            pipe.set(EPOCH_KEY, run_id.encode())
             await pipe.execute()
         self._clean_until.clear()
 

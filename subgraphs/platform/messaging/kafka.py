@@ -34,7 +34,9 @@ def make_producer(bootstrap_servers: str, client_id: str) -> AIOKafkaProducer:
         client_id=client_id,
         acks="all",
         linger_ms=2,
-        request_timeout_ms=15000,
+        # A produce request lost with a broker restart is retried after at most this, so the
+        # outbox catches up within seconds of the broker being back.
+        request_timeout_ms=5000,
     )
 
 
@@ -100,6 +102,10 @@ class IdempotentConsumer:
                     enable_auto_commit=False,
                     auto_offset_reset="earliest",
                     metadata_max_age_ms=5000,
+                    # A member that died is noticed (and its partitions handed on) within 6 s, the
+                    # broker's minimum; heartbeats every second.
+                    session_timeout_ms=6000,
+                    heartbeat_interval_ms=1000,
                 )
                 try:
                     self.state = "connecting"
