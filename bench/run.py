@@ -38,6 +38,7 @@ from deploy.local.profiles import get_profile, repo_root
 from deploy.local.supergraph import Ports, running_supergraph
 from subgraphs.accounts.adapters.passwords import Argon2Hasher
 from subgraphs.accounts.entrypoints.dev_signer import TestSigner
+from subgraphs.accounts.entrypoints.revocation_keeper import restore_once
 from subgraphs.platform.kernel.paging import encode_cursor
 from subgraphs.platform.settings import Settings
 from subgraphs.products.adapters.listing import product_order
@@ -111,6 +112,9 @@ def main() -> int:
     }
     settings = Settings.from_env("products", env=env)
     started = time.monotonic()
+    # The in-process measurements verify tokens before the accounts subgraph (and its keeper of
+    # the revocation markers) runs: rebuild the markers once, as accounts does when it starts.
+    asyncio.run(restore_once(Settings.from_env("accounts", env=env)))
     product_ids, deep_cursor = asyncio.run(prepare(settings))
     # Sellers and admins bypass the response cache (signed-in shoppers share it), so a seller's
     # token makes a run execute every request; the listing has no seller filter, so a seller

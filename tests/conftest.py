@@ -47,22 +47,13 @@ def jwks_file(signer: TestSigner, tmp_path_factory: pytest.TempPathFactory) -> P
 
 
 @pytest.fixture(scope="session")
-async def revocation_list_whole() -> None:
-    """What the accounts keeper does at start on an empty Valkey: no revocations yet, list whole.
+async def revocation_list_whole(jwks_file: Path) -> None:
+    """Verifiers refuse signed-in requests until accounts has rebuilt the revocation markers
+    (`revoked:epoch`); in-process subgraphs run without the accounts keeper, so the session
+    starts with the rebuild accounts does when it starts."""
+    from subgraphs.accounts.entrypoints.revocation_keeper import restore_once
 
-    Verifiers refuse signed-in requests until `revoked:epoch` exists (the markers are known to
-    be complete); in-process subgraphs run without the accounts keeper, so the session starts
-    the way a fresh stack does once accounts is up.
-    """
-    from subgraphs.platform.app import redis_client
-    from subgraphs.platform.auth.revocations import RedisRevocations
-
-    redis = redis_client(os.environ["REDIS_URL"])
-    try:
-        if not await RedisRevocations(redis).has_epoch():
-            await RedisRevocations(redis).restore([])
-    finally:
-        await redis.aclose()
+    await restore_once(Settings.from_env("accounts", env={**os.environ, "JWT_JWKS_FILE": str(jwks_file)}))
 
 
 @pytest.fixture(scope="session")

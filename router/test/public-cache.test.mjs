@@ -13,6 +13,34 @@ import { bearer, claims, makeSigningKey, signES256, writeJwks } from './jwt-help
 const REDIS_URL = process.env.REDIS_URL;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * A fixture subgraph whose `products` answers are marked cacheable under `cache.tag.value`, and
+ * a gateway with the public cache in front of it, for one describe block. `env(schema)` adds
+ * gateway variables (and may write files into the schema folder first).
+ */
+function useCachedGateway(env = () => ({})) {
+  const namespace = `fixture-${randomUUID()}`;
+  const cache = { namespace, tag: { value: `${namespace}:1` }, redis: undefined, subgraph: undefined, schema: undefined, gateway: undefined };
+  before(async () => {
+    cache.redis = new Redis(REDIS_URL);
+    await cache.redis.set(`cachever:${namespace}`, '1');
+    cache.subgraph = await startFixtureSubgraph({ cacheTag: cache.tag });
+    cache.schema = makeFixtureSchemaDir();
+    cache.gateway = await startGateway({
+      supergraph: cache.schema.supergraph,
+      env: { PRODUCTS_URL: cache.subgraph.url, ROUTER_DEDUPE: '0', REDIS_URL, ROUTER_PUBLIC_CACHE: '1', ...env(cache.schema) },
+    });
+  });
+  after(async () => {
+    await cache.gateway?.stop();
+    await cache.subgraph?.close();
+    cache.schema?.cleanup();
+    await cache.redis?.del(`cachever:${namespace}`);
+    cache.redis?.disconnect();
+  });
+  return cache;
+}
+
 /** POST a query; the router's x-cache header and the body. */
 async function postTo(gateway, query, headers = {}) {
   const res = await fetch(gateway.graphqlUrl, {
@@ -25,37 +53,15 @@ async function postTo(gateway, query, headers = {}) {
 
 describe('public-result cache', () => {
   assert.ok(REDIS_URL, 'REDIS_URL must be set (make test provides it)');
-  const namespace = `fixture-${randomUUID()}`;
-  const cacheTag = { value: `${namespace}:1` };
-  let redis;
-  let subgraph;
-  let schema;
-  let gateway;
+  const cache = useCachedGateway();
+  const { namespace } = cache;
+  const cacheTag = cache.tag;
 
-  const post = (query, headers) => postTo(gateway, query, headers);
-  const fetchesSince = (mark) => subgraph.requests.length - mark;
-
-  before(async () => {
-    redis = new Redis(REDIS_URL);
-    await redis.set(`cachever:${namespace}`, '1');
-    subgraph = await startFixtureSubgraph({ cacheTag });
-    schema = makeFixtureSchemaDir();
-    gateway = await startGateway({
-      supergraph: schema.supergraph,
-      env: { PRODUCTS_URL: subgraph.url, ROUTER_DEDUPE: '0', REDIS_URL, ROUTER_PUBLIC_CACHE: '1' },
-    });
-  });
-
-  after(async () => {
-    await gateway?.stop();
-    await subgraph?.close();
-    schema?.cleanup();
-    await redis?.del(`cachever:${namespace}`);
-    redis?.disconnect();
-  });
+  const post = (query, headers) => postTo(cache.gateway, query, headers);
+  const fetchesSince = (mark) => cache.subgraph.requests.length - mark;
 
   test('an anonymous public query is answered from memory the second time', async () => {
-    const mark = subgraph.requests.length;
+    const mark = cache.subgraph.requests.length;
     const first = await post('{ products(first: 2) { id name } }');
     const second = await post('{ products(first: 2) { id name } }');
     assert.deepEqual([first.cache, second.cache], ['MISS', 'HIT']);
@@ -67,9 +73,9 @@ describe('public-result cache', () => {
     await post('{ products(first: 3) { id } }');
     assert.equal((await post('{ products(first: 3) { id } }')).cache, 'HIT');
     cacheTag.value = `${namespace}:2`;
-    await redis.set(`cachever:${namespace}`, '2');
+    await cache.redis.set(`cachever:${namespace}`, '2');
     await sleep(600);
-    const mark = subgraph.requests.length;
+    const mark = cache.subgraph.requests.length;
     assert.equal((await post('{ products(first: 3) { id } }')).cache, 'MISS');
     assert.equal(fetchesSince(mark), 1);
     assert.equal((await post('{ products(first: 3) { id } }')).cache, 'HIT');
@@ -83,7 +89,7 @@ describe('public-result cache', () => {
       ['mutation { login(email: "a@example.com") }', {}],
     ];
     for (const [query, headers] of cases) {
-      const mark = subgraph.requests.length;
+      const mark = cache.subgraph.requests.length;
       const first = await post(query, headers);
       const second = await post(query, headers);
       assert.notEqual(second.cache, 'HIT', query);
@@ -94,48 +100,28 @@ describe('public-result cache', () => {
 
 describe('public-result cache for signed-in shoppers (JWT verification on)', () => {
   assert.ok(REDIS_URL, 'REDIS_URL must be set (make test provides it)');
-  const namespace = `fixture-${randomUUID()}`;
-  const cacheTag = { value: `${namespace}:1` };
   const key = makeSigningKey('key-1');
   const token = (overrides) => signES256(key, claims(overrides));
-  let redis;
-  let subgraph;
-  let schema;
-  let gateway;
-
-  const post = (query, headers) => postTo(gateway, query, headers);
-
-  before(async () => {
-    redis = new Redis(REDIS_URL);
-    await redis.set(`cachever:${namespace}`, '1');
-    subgraph = await startFixtureSubgraph({ cacheTag });
-    schema = makeFixtureSchemaDir();
+  const cache = useCachedGateway((schema) => {
     const jwksPath = join(schema.dir, 'jwks.json');
     writeJwks(jwksPath, [key]);
-    // The revocation list is whole (accounts rebuilt it): without this epoch no marker proves anything.
-    await redis.set('revoked:epoch', String(Math.floor(Date.now() / 1000)));
-    gateway = await startGateway({
-      supergraph: schema.supergraph,
-      env: { PRODUCTS_URL: subgraph.url, ROUTER_DEDUPE: '0', REDIS_URL, ROUTER_PUBLIC_CACHE: '1', JWT_JWKS_FILE: jwksPath },
-    });
+    return { JWT_JWKS_FILE: jwksPath };
   });
+  const post = (query, headers) => postTo(cache.gateway, query, headers);
 
-  after(async () => {
-    await gateway?.stop();
-    await subgraph?.close();
-    schema?.cleanup();
-    await redis?.del(`cachever:${namespace}`);
-    redis?.disconnect();
+  before(async () => {
+    // The revocation list is whole (accounts rebuilt it): without this epoch no marker proves anything.
+    await cache.redis.set('revoked:epoch', String(Math.floor(Date.now() / 1000)));
   });
 
   test('a shopper is answered from memory once the router has verified their token', async () => {
     const shopper = bearer(token({ roles: ['buyer'] }));
-    const mark = subgraph.requests.length;
+    const mark = cache.subgraph.requests.length;
     const runs = [];
     for (let i = 0; i < 3; i += 1) runs.push((await post('{ products(first: 6) { id } }', shopper)).cache);
     // 1st: the token is new to the router (verified during execution); 2nd stores; 3rd hits.
     assert.deepEqual(runs, [null, 'MISS', 'HIT']);
-    assert.equal(subgraph.requests.length - mark, 2);
+    assert.equal(cache.subgraph.requests.length - mark, 2);
     // Another shopper of the same class shares the entry once their token is known...
     const other = bearer(token({ roles: ['buyer'] }));
     assert.equal((await post('{ products(first: 6) { id } }', other)).cache, null);
@@ -161,64 +147,40 @@ describe('public-result cache for signed-in shoppers (JWT verification on)', () 
     const headers = bearer(token({ roles: ['buyer'], sub: subject }));
     for (let i = 0; i < 3; i += 1) await post('{ products(first: 8) { id } }', headers);
     assert.equal((await post('{ products(first: 8) { id } }', headers)).cache, 'HIT');
-    await redis.set(`revoked:user:${subject}`, String(Math.floor(Date.now() / 1000)), 'EX', 60);
+    await cache.redis.set(`revoked:user:${subject}`, String(Math.floor(Date.now() / 1000)), 'EX', 60);
     await sleep(600); // a clean answer is reused for at most 0.5 s
-    const mark = subgraph.requests.length;
+    const mark = cache.subgraph.requests.length;
     assert.notEqual((await post('{ products(first: 8) { id } }', headers)).cache, 'HIT');
-    assert.equal(subgraph.requests.length - mark, 1); // it went to the subgraph, which refuses it
-    await redis.del(`revoked:user:${subject}`);
+    assert.equal(cache.subgraph.requests.length - mark, 1); // it went to the subgraph, which refuses it
+    await cache.redis.del(`revoked:user:${subject}`);
   });
 
   test('with the revocation list lost (no epoch) a signed-in caller is never answered from memory', async () => {
     const headers = bearer(token({ roles: ['buyer'] }));
     for (let i = 0; i < 3; i += 1) await post('{ products(first: 9) { id } }', headers);
     assert.equal((await post('{ products(first: 9) { id } }', headers)).cache, 'HIT');
-    const epoch = await redis.get('revoked:epoch');
-    await redis.del('revoked:epoch');
+    const epoch = await cache.redis.get('revoked:epoch');
+    await cache.redis.del('revoked:epoch');
     try {
       await sleep(600);
-      const mark = subgraph.requests.length;
+      const mark = cache.subgraph.requests.length;
       assert.notEqual((await post('{ products(first: 9) { id } }', headers)).cache, 'HIT');
-      assert.equal(subgraph.requests.length - mark, 1);
+      assert.equal(cache.subgraph.requests.length - mark, 1);
     } finally {
-      await redis.set('revoked:epoch', epoch);
+      await cache.redis.set('revoked:epoch', epoch);
     }
   });
 });
 
 describe('public-result cache TTL', () => {
-  const namespace = `fixture-${randomUUID()}`;
-  const cacheTag = { value: `${namespace}:1` };
-  let redis;
-  let subgraph;
-  let schema;
-  let gateway;
-
-  before(async () => {
-    redis = new Redis(REDIS_URL);
-    await redis.set(`cachever:${namespace}`, '1');
-    subgraph = await startFixtureSubgraph({ cacheTag });
-    schema = makeFixtureSchemaDir();
-    gateway = await startGateway({
-      supergraph: schema.supergraph,
-      env: { PRODUCTS_URL: subgraph.url, ROUTER_DEDUPE: '0', REDIS_URL, ROUTER_PUBLIC_CACHE: '1', ROUTER_PUBLIC_CACHE_TTL_MS: '400' },
-    });
-  });
-
-  after(async () => {
-    await gateway?.stop();
-    await subgraph?.close();
-    schema?.cleanup();
-    await redis?.del(`cachever:${namespace}`);
-    redis?.disconnect();
-  });
+  const cache = useCachedGateway(() => ({ ROUTER_PUBLIC_CACHE_TTL_MS: '400' }));
 
   test('an answer is dropped after the TTL even when no version bump came', async () => {
-    await postTo(gateway, '{ products(first: 4) { id } }');
-    assert.equal((await postTo(gateway, '{ products(first: 4) { id } }')).cache, 'HIT');
+    await postTo(cache.gateway, '{ products(first: 4) { id } }');
+    assert.equal((await postTo(cache.gateway, '{ products(first: 4) { id } }')).cache, 'HIT');
     await sleep(500);
-    const mark = subgraph.requests.length;
-    assert.equal((await postTo(gateway, '{ products(first: 4) { id } }')).cache, 'MISS');
-    assert.equal(subgraph.requests.length - mark, 1);
+    const mark = cache.subgraph.requests.length;
+    assert.equal((await postTo(cache.gateway, '{ products(first: 4) { id } }')).cache, 'MISS');
+    assert.equal(cache.subgraph.requests.length - mark, 1);
   });
 });

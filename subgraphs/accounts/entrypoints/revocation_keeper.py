@@ -12,8 +12,18 @@ import asyncio
 import contextlib
 import logging
 
+from subgraphs.accounts.adapters import tables
+from subgraphs.accounts.adapters.profile_cache import ProfileCache
+from subgraphs.accounts.adapters.unit_of_work import accounts_unit_of_work
+from subgraphs.accounts.service_layer.revoking import RestoreRevocationMarkers
 from subgraphs.accounts.service_layer.services import AccountsServices
+from subgraphs.platform.app import redis_client
+from subgraphs.platform.auth.revocations import RedisRevocations
 from subgraphs.platform.faults import unavailable_dependency
+from subgraphs.platform.kernel.clock import utcnow
+from subgraphs.platform.settings import Settings
+from subgraphs.platform.sql.engine import create_engine
+from subgraphs.platform.sql.migrations import migrate
 
 logger = logging.getLogger("accounts.revocations")
 CHECK_EVERY_SECONDS = 0.5
@@ -30,3 +40,21 @@ async def keep_revocation_markers(services: AccountsServices, stop: asyncio.Even
             # Valkey or PostgreSQL is away: verifiers already fail closed; try again shortly.
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), CHECK_EVERY_SECONDS)
+
+
+async def restore_once(settings: Settings) -> bool:
+    """One rebuild outside a running accounts process (tools that verify tokens before it starts:
+    the benchmark's in-process measurements). Migrates the accounts schema first."""
+    engine = create_engine(settings)
+    redis = redis_client(settings.redis_url)
+    try:
+        await migrate(engine, tables.STORAGE.migrations, tables.STORAGE.schema)
+        restore = RestoreRevocationMarkers(
+            uow=accounts_unit_of_work(engine, ProfileCache(redis)),
+            markers=RedisRevocations(redis),
+            clock=utcnow,
+        )
+        return await restore()
+    finally:
+        await redis.aclose()
+        await engine.dispose()
