@@ -63,4 +63,5 @@ schema: install
 
 clean:
 	-$(STACK) stop --profile test
-	rm -rf .data/test
+	-$(STACK) stop --profile faults
+	rm -rf .data/test .data/faults
