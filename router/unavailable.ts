@@ -6,13 +6,11 @@ import { GraphQLError } from 'graphql';
 
 const UNREACHABLE = /ECONNREFUSED|ECONNRESET|fetch failed|socket hang up|other side closed|UND_ERR/i;
 
+// Subgraph errors arrive coded; an unreachable subgraph is coded by `maskError` below.
 function outage(error: any): { retryAfter: number; dependency: string } | undefined {
   const extensions = error && error.extensions ? error.extensions : {};
-  if (extensions.code === 'SERVICE_UNAVAILABLE') {
-    return { retryAfter: Number(extensions.retryAfterSeconds) || 1, dependency: String(extensions.dependency || 'unknown') };
-  }
-  if (UNREACHABLE.test(String(error && error.message))) return { retryAfter: 1, dependency: 'subgraph' };
-  return undefined;
+  if (extensions.code !== 'SERVICE_UNAVAILABLE') return undefined;
+  return { retryAfter: Number(extensions.retryAfterSeconds) || 1, dependency: String(extensions.dependency || 'unknown') };
 }
 
 function unreachable(error: unknown): boolean {
@@ -58,7 +56,7 @@ export function useUnavailableStatus(): GatewayPlugin {
       const retryAfter = Math.max(...outages.map((o: { retryAfter: number }) => o.retryAfter));
       const errors = result.errors.map(
         (error: any, i: number) =>
-          new GraphQLError(outages[i].dependency === 'subgraph' ? 'A service this request needs is unavailable. Retry shortly.' : error.message, {
+          new GraphQLError(error.message, {
             path: error.path,
             extensions: {
               ...(error.extensions || {}),

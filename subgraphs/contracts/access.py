@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
+from datetime import datetime
 
 BUYER = "buyer"
 SELLER = "seller"
@@ -53,6 +54,10 @@ class Principal:
         return scope in self.scopes or self.is_admin
 
 
+# Longer than any access token lives (5 minutes) plus clock leeway: a revocation's useful life.
+REVOCATION_LIFETIME_SECONDS = 600
+
+
 @dataclass(frozen=True, slots=True)
 class Revocation:
     """Access tokens refused from now on: one token (`token`), or every token of a device
@@ -66,6 +71,22 @@ class Revocation:
     subject: str  # the jti, device id or user id
     cutoff: int
     expires_at: int  # epoch seconds; after it no token the revocation kills is still valid
+
+    @classmethod
+    def of_device(cls, device_id: uuid.UUID, at: datetime) -> Revocation:
+        """Every token of the device issued up to `at`."""
+        cutoff = int(at.timestamp())
+        return cls("device", str(device_id), cutoff, cutoff + REVOCATION_LIFETIME_SECONDS)
+
+    @classmethod
+    def of_user(cls, user_id: uuid.UUID, at: datetime) -> Revocation:
+        """Every token of the user issued up to `at`."""
+        cutoff = int(at.timestamp())
+        return cls("user", str(user_id), cutoff, cutoff + REVOCATION_LIFETIME_SECONDS)
+
+    @classmethod
+    def of_token(cls, jti: str, expires_at: datetime) -> Revocation:
+        return cls("token", jti, int(expires_at.timestamp()), int(expires_at.timestamp()))
 
     @property
     def marker_key(self) -> str:

@@ -6,12 +6,10 @@ production), so killing a server never disturbs the rest of the suite.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import os
 import signal
 import time
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -58,16 +56,3 @@ class FaultStack:
 
     def env(self) -> dict[str, str]:
         return self.profile.env()
-
-
-async def eventually(check: Callable[[], Awaitable[T | None]], *, within: float, every: float = 0.1) -> T:
-    """The first truthy result of `check` within `within` seconds (fails with the last one)."""
-    deadline = time.monotonic() + within
-    last: T | None = None
-    while True:
-        last = await check()
-        if last:
-            return last
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not within {within}s; last: {last!r}")
-        await asyncio.sleep(every)

@@ -20,7 +20,8 @@ from deploy.local.supergraph import Running
 from subgraphs.contracts.products import PRODUCT_TOPIC, ProductUpdated
 from subgraphs.platform.kernel.ids import new_id
 from subgraphs.platform.kernel.messages import Envelope
-from tests.faults.harness import FaultStack, eventually
+from tests.faults.harness import FaultStack
+from tests.waiting import eventually
 
 GROUPS = ("products-cache-invalidator", "products-category-counter")
 

@@ -16,7 +16,8 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from deploy.local.supergraph import Running
 from subgraphs.platform.kernel.ids import new_id
 from subgraphs.platform.sql.outbox import OutboxRelay, outbox_table
-from tests.faults.harness import FaultStack, eventually
+from tests.faults.harness import FaultStack
+from tests.waiting import eventually
 
 LISTING = "query($first: Int!) { products(first: $first) { nodes { id } } }"
 

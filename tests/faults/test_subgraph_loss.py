@@ -11,7 +11,8 @@ import httpx
 from deploy.local.supergraph import Running, kill, start_subgraph
 from tests.conftest import Caller
 from tests.faults.conftest import FAULT_PORTS
-from tests.faults.harness import FaultStack, eventually
+from tests.faults.harness import FaultStack
+from tests.waiting import eventually
 
 CART = "{ cart { id } }"
 BOTH = "{ cart { id } products(first: 1) { nodes { id } } }"

@@ -21,8 +21,9 @@ import pytest
 from deploy.local.supergraph import Running
 from subgraphs.registry import SUBGRAPHS
 from tests.conftest import Caller, GraphQLClient
-from tests.faults.harness import FaultStack, eventually
+from tests.faults.harness import FaultStack
 from tests.graphql.catalog import CREATE_PRODUCT, CatalogBuilder, Taxonomy, unique
+from tests.waiting import eventually
 
 RENAME = (
     "mutation($id: ID!, $t: String!, $v: Int!) "

@@ -12,8 +12,9 @@ from typing import Any
 import httpx
 
 from subgraphs.platform.kernel.ids import new_id
-from tests.faults.harness import FaultStack, eventually
+from tests.faults.harness import FaultStack
 from tests.graphql.test_identity import LOGIN, PASSWORD, REGISTER
+from tests.waiting import eventually
 
 ME = "{ me { id } }"
 LISTING = "query($first: Int!) { products(first: $first) { nodes { id title } } }"

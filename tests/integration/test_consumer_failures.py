@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import uuid
+from collections.abc import AsyncIterator
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -14,8 +16,8 @@ from subgraphs.contracts.products import CatalogChanged
 from subgraphs.platform.kernel.ids import new_id
 from subgraphs.platform.kernel.messages import Envelope, Topic
 from subgraphs.platform.kernel.unit_of_work import Claim
-from subgraphs.platform.messaging.kafka import IdempotentConsumer
-from tests.faults.harness import eventually
+from subgraphs.platform.messaging.kafka import EventHandler, IdempotentConsumer
+from tests.waiting import eventually
 
 BOOTSTRAP = os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "")
 
@@ -56,9 +58,30 @@ async def dead_letters_of(group: str, count: int) -> list[tuple[bytes, dict[str,
     return found
 
 
+@contextlib.asynccontextmanager
+async def consuming(
+    topic: Topic, handler: EventHandler, max_attempts: int
+) -> AsyncIterator[IdempotentConsumer]:
+    """A consumer group of its own on `topic`, running until the block ends."""
+    consumer = IdempotentConsumer(
+        bootstrap_servers=BOOTSTRAP,
+        group_id=f"group-{topic.name}",
+        topics=[topic],
+        handler=handler,
+        max_attempts=max_attempts,
+        max_backoff_seconds=0.2,
+    )
+    stop = asyncio.Event()
+    task = asyncio.create_task(consumer.run(stop))
+    try:
+        yield consumer
+    finally:
+        stop.set()
+        await task
+
+
 async def test_a_poison_event_is_dead_lettered_after_its_attempts_and_the_partition_moves_on() -> None:
     topic = Topic(f"consumer-failures-{uuid.uuid4().hex[:10]}")
-    group = f"group-{topic.name}"
     poison, healthy = envelope(), envelope()
     attempts: dict[uuid.UUID, int] = {}
     applied: list[uuid.UUID] = []
@@ -72,24 +95,11 @@ async def test_a_poison_event_is_dead_lettered_after_its_attempts_and_the_partit
         applied.append(event.id)
 
     await publish(topic.name, [b"not an envelope", poison.to_json(), healthy.to_json()])
-    consumer = IdempotentConsumer(
-        bootstrap_servers=BOOTSTRAP,
-        group_id=group,
-        topics=[topic],
-        handler=handler,
-        max_attempts=3,
-        max_backoff_seconds=0.2,
-    )
-    stop = asyncio.Event()
-    task = asyncio.create_task(consumer.run(stop))
-    try:
+    async with consuming(topic, handler, max_attempts=3) as consumer:
         await eventually(lambda: asyncio.sleep(0, applied), within=60)
-    finally:
-        stop.set()
-        await task
     assert applied == [healthy.id]
     assert attempts == {poison.id: 3, healthy.id: 3}
-    letters = await dead_letters_of(group, 2)
+    letters = await dead_letters_of(f"group-{topic.name}", 2)
     assert [value for value, _ in letters] == [b"not an envelope", poison.to_json()]
     malformed, bug = (headers for _, headers in letters)
     assert (malformed["dl-topic"], malformed["dl-attempts"]) == (topic.name, "1")
@@ -100,7 +110,6 @@ async def test_a_poison_event_is_dead_lettered_after_its_attempts_and_the_partit
 
 async def test_a_consumer_retries_an_outage_until_it_ends_and_commits_only_after_the_effect() -> None:
     topic = Topic(f"consumer-outage-{uuid.uuid4().hex[:10]}")
-    group = f"group-{topic.name}"
     event = envelope()
     outage = {"on": True}
     applied: list[uuid.UUID] = []
@@ -111,17 +120,7 @@ async def test_a_consumer_retries_an_outage_until_it_ends_and_commits_only_after
         applied.append(received.id)
 
     await publish(topic.name, [event.to_json()])
-    consumer = IdempotentConsumer(
-        bootstrap_servers=BOOTSTRAP,
-        group_id=group,
-        topics=[topic],
-        handler=handler,
-        max_attempts=2,
-        max_backoff_seconds=0.2,
-    )
-    stop = asyncio.Event()
-    task = asyncio.create_task(consumer.run(stop))
-    try:
+    async with consuming(topic, handler, max_attempts=2) as consumer:
         await eventually(lambda: asyncio.sleep(0, consumer.state == "retrying: redis"), within=30)
         await asyncio.sleep(1.0)  # many more attempts than max_attempts: an outage is never poison
         assert applied == []
@@ -129,8 +128,5 @@ async def test_a_consumer_retries_an_outage_until_it_ends_and_commits_only_after
         outage["on"] = False
         await eventually(lambda: asyncio.sleep(0, applied), within=10)
         assert consumer.state == "running"
-    finally:
-        stop.set()
-        await task
     assert applied == [event.id]
     assert consumer.state == "stopped"

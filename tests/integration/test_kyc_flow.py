@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import os
 from collections.abc import AsyncIterator
@@ -19,6 +18,7 @@ from tests.conftest import GraphQLClient
 from tests.graphql.kyc_helpers import PDF, submit
 from tests.graphql.test_identity import REFRESH, bearer, email, login, register
 from tests.graphql.test_kyc import REVIEW, STATUS
+from tests.waiting import eventually
 
 
 @pytest.fixture(scope="module")
@@ -37,15 +37,6 @@ def claims(token: str) -> dict[str, Any]:
     return dict(orjson.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))))
 
 
-async def until(check: Any, within: float = 30.0) -> Any:
-    for _ in range(int(within / 0.1)):
-        value = await check()
-        if value:
-            return value
-        await asyncio.sleep(0.1)
-    return await check()
-
-
 async def test_an_approved_seller_gets_the_seller_role_at_the_next_refresh(
     live_accounts: httpx.AsyncClient, signer: TestSigner
 ) -> None:
@@ -60,7 +51,7 @@ async def test_an_approved_seller_gets_the_seller_role_at_the_next_refresh(
         status = (await gql(STATUS, headers=bearer(session["accessToken"])))["data"]["kycStatus"]
         return bool(status["latestSubmission"]["status"] == "PENDING_REVIEW")
 
-    assert await until(pending)
+    assert await eventually(pending, within=30)
     admin = bearer(signer.token(roles=["admin"]))
     approved = await gql(REVIEW, {"id": submission["id"], "d": "APPROVE"}, headers=admin)
     assert approved["data"]["reviewKyc"]["submission"]["status"] == "APPROVED"
@@ -74,6 +65,6 @@ async def test_an_approved_seller_gets_the_seller_role_at_the_next_refresh(
         access = refreshed["accessToken"]
         return access if "seller" in claims(access)["roles"] else None
 
-    access = await until(seller_token)
+    access = await eventually(seller_token, within=30)
     assert access is not None
     assert "catalog:write" in claims(access)["scope"]

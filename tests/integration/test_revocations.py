@@ -33,7 +33,7 @@ async def test_the_revoking_process_sees_it_at_once(redis: Redis) -> None:
     caller = principal(int(utcnow().timestamp()))
     assert await revocations.is_revoked(caller) is False
     assert caller.device_id is not None
-    await revocations.revoke_device(uuid.UUID(caller.device_id), utcnow())
+    await revocations.write(Revocation.of_device(uuid.UUID(caller.device_id), utcnow()))
     assert await revocations.is_revoked(caller) is True
 
 
@@ -41,7 +41,7 @@ async def test_another_process_sees_it_within_a_second(redis: Redis) -> None:
     here, elsewhere = RedisRevocations(redis), RedisRevocations(redis)
     caller = principal(int(utcnow().timestamp()))
     assert await here.is_revoked(caller) is False
-    await elsewhere.revoke_user(caller.user_id, utcnow())
+    await elsewhere.write(Revocation.of_user(caller.user_id, utcnow()))
     await asyncio.sleep(CLEAN_ANSWER_SECONDS + 0.1)
     assert await here.is_revoked(caller) is True
 
@@ -49,7 +49,7 @@ async def test_another_process_sees_it_within_a_second(redis: Redis) -> None:
 async def test_tokens_issued_after_a_revocation_are_not_affected(redis: Redis) -> None:
     revocations = RedisRevocations(redis)
     old = principal(int(utcnow().timestamp()) - 10)
-    await revocations.revoke_user(old.user_id, utcnow())
+    await revocations.write(Revocation.of_user(old.user_id, utcnow()))
     newer = Principal(
         old.user_id, device_id=old.device_id, token_id=new_id().hex, issued_at=int(utcnow().timestamp()) + 5
     )
@@ -61,7 +61,7 @@ async def test_a_single_token_can_be_revoked(redis: Redis) -> None:
     revocations = RedisRevocations(redis)
     caller = principal(int(utcnow().timestamp()))
     assert caller.token_id is not None
-    await revocations.revoke_token(caller.token_id, utcnow())
+    await revocations.write(Revocation.of_token(caller.token_id, utcnow()))
     assert await revocations.is_revoked(caller) is True
 
 

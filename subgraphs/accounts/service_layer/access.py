@@ -16,8 +16,8 @@ from datetime import datetime
 
 from subgraphs.accounts.domain.access import PRIVILEGED
 from subgraphs.accounts.service_layer.ports import AccessRepository, OpenAccessUnitOfWork, Revocations
-from subgraphs.accounts.service_layer.revoking import reaffirm, revoke, user_revocation
-from subgraphs.contracts.access import Principal
+from subgraphs.accounts.service_layer.revoking import reaffirm, revoke
+from subgraphs.contracts.access import Principal, Revocation
 from subgraphs.contracts.accounts import PermissionCreated, RoleCreated, RoleGranted, RoleRevoked
 from subgraphs.platform.kernel.errors import AppError, BadUserInput, Conflict, Forbidden, NotFound
 from subgraphs.platform.kernel.ids import new_id
@@ -158,7 +158,7 @@ class Access:
                 raise InputErrors([NotFound("The user does not have this role.", field="role")])
             uow.events.append(RoleRevoked(user_id=user_id, role=role, by=actor.user_id))
             # Tokens carry roles: the user's current ones must not outlive the removal.
-            revoked = await revoke(uow, self.revocations, user_id, user_revocation(user_id, self.clock()))
+            revoked = await revoke(uow, self.revocations, user_id, Revocation.of_user(user_id, self.clock()))
             await uow.commit()
         await reaffirm(self.revocations, [revoked])
 

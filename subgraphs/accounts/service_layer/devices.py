@@ -13,8 +13,8 @@ from datetime import datetime
 
 from subgraphs.accounts.domain.model import Device
 from subgraphs.accounts.service_layer.ports import OpenAccountsUnitOfWork, Revocations, SessionIndex
-from subgraphs.accounts.service_layer.revoking import device_revocation, reaffirm, revoke, user_revocation
-from subgraphs.contracts.access import Principal
+from subgraphs.accounts.service_layer.revoking import reaffirm, revoke
+from subgraphs.contracts.access import Principal, Revocation
 from subgraphs.contracts.accounts import DeviceRevoked, PushTokenUpdated, SessionRevoked, SignedOutEverywhere
 from subgraphs.platform.kernel.errors import BadUserInput, Forbidden, NotFound
 from subgraphs.platform.kernel.results import InputErrors
@@ -51,7 +51,9 @@ class Devices:
                 await uow.repo.revoke_device_tokens(owner, device_id, now)
                 await uow.repo.revoke_device(owner, device_id, now)
                 uow.events.append(DeviceRevoked(user_id=owner, device_id=device_id, by=actor.user_id))
-                revoked.append(await revoke(uow, self.revocations, owner, device_revocation(device_id, now)))
+                revoked.append(
+                    await revoke(uow, self.revocations, owner, Revocation.of_device(device_id, now))
+                )
             await uow.commit()
         await reaffirm(self.revocations, revoked)
         for owner, device_id in found:
@@ -68,7 +70,7 @@ class Devices:
             await uow.repo.revoke_family(user_id, session_id, now)
             await uow.repo.revoke_device(user_id, device_id, now)
             uow.events.append(SessionRevoked(user_id=user_id, session_id=session_id, by=actor.user_id))
-            revoked = await revoke(uow, self.revocations, user_id, device_revocation(device_id, now))
+            revoked = await revoke(uow, self.revocations, user_id, Revocation.of_device(device_id, now))
             await uow.commit()
         await reaffirm(self.revocations, [revoked])
         await self.sessions.closed(user_id, session_id)
@@ -86,7 +88,7 @@ class Devices:
             now = self.clock()
             await uow.repo.revoke_all_user_tokens(target, now)
             uow.events.append(SignedOutEverywhere(user_id=target, by=actor.user_id))
-            revoked = await revoke(uow, self.revocations, target, user_revocation(target, now))
+            revoked = await revoke(uow, self.revocations, target, Revocation.of_user(target, now))
             await uow.commit()
         await reaffirm(self.revocations, [revoked])
         await self.sessions.user_closed(target, now)

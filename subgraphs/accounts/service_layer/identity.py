@@ -48,9 +48,9 @@ from subgraphs.accounts.service_layer.ports import (
     Throttle,
     TokenSigner,
 )
-from subgraphs.accounts.service_layer.revoking import device_revocation, reaffirm, revoke
+from subgraphs.accounts.service_layer.revoking import reaffirm, revoke
 from subgraphs.contracts import accounts as events
-from subgraphs.contracts.access import Principal
+from subgraphs.contracts.access import Principal, Revocation
 from subgraphs.platform.kernel.errors import AppError, BadUserInput
 from subgraphs.platform.kernel.ids import created_at, new_id
 from subgraphs.platform.kernel.results import InputErrors
@@ -257,7 +257,7 @@ class Identity:
             await uow.repo.revoke_device(principal.user_id, device_id, now)
             uow.events.append(events.DeviceLoggedOut(user_id=principal.user_id, device_id=device_id))
             revoked = await revoke(
-                uow, self.revocations, principal.user_id, device_revocation(device_id, now)
+                uow, self.revocations, principal.user_id, Revocation.of_device(device_id, now)
             )
             await uow.commit()
         await reaffirm(self.revocations, [revoked])
@@ -269,7 +269,7 @@ class Identity:
         await uow.repo.revoke_family(token.user_id, token.family_id, now)
         await uow.repo.revoke_device_tokens(token.user_id, token.device_id, now)
         await uow.repo.revoke_device(token.user_id, token.device_id, now)
-        await revoke(uow, self.revocations, token.user_id, device_revocation(token.device_id, now))
+        await revoke(uow, self.revocations, token.user_id, Revocation.of_device(token.device_id, now))
         await self.sessions.device_closed(token.user_id, token.device_id)
         uow.events.append(events.RefreshTokenReused(user_id=token.user_id, device_id=token.device_id))
 

@@ -25,7 +25,8 @@ from subgraphs.accounts.service_layer.ports import (
     Revocations,
     SessionIndex,
 )
-from subgraphs.accounts.service_layer.revoking import reaffirm, revoke, user_revocation
+from subgraphs.accounts.service_layer.revoking import reaffirm, revoke
+from subgraphs.contracts.access import Revocation
 from subgraphs.contracts.accounts import PasswordReset, PasswordResetRequested
 from subgraphs.platform.kernel.errors import AppError, BadUserInput
 from subgraphs.platform.kernel.ids import new_id
@@ -143,7 +144,7 @@ class PasswordResets:
             await repo.update_user(user_id, {"password_hash": await self.hasher.hash(new_password)})
             await repo.revoke_all_user_tokens(user_id, now)
             uow.events.append(PasswordReset(user_id=user_id))
-            revoked = await revoke(uow, self.revocations, user_id, user_revocation(user_id, now))
+            revoked = await revoke(uow, self.revocations, user_id, Revocation.of_user(user_id, now))
             await uow.commit()
         await reaffirm(self.revocations, [revoked])
         await self.sessions.user_closed(user_id, now)

@@ -21,19 +21,6 @@ from subgraphs.contracts.access import Revocation
 from subgraphs.platform.kernel.errors import ServiceUnavailable
 from subgraphs.platform.kernel.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
-# As long as an access token lives (5 minutes), with leeway: the marker's useful life.
-REVOCATION_LIFETIME_SECONDS = 600
-
-
-def device_revocation(device_id: uuid.UUID, at: datetime) -> Revocation:
-    cutoff = int(at.timestamp())
-    return Revocation("device", str(device_id), cutoff, cutoff + REVOCATION_LIFETIME_SECONDS)
-
-
-def user_revocation(user_id: uuid.UUID, at: datetime) -> Revocation:
-    cutoff = int(at.timestamp())
-    return Revocation("user", str(user_id), cutoff, cutoff + REVOCATION_LIFETIME_SECONDS)
-
 
 async def revoke(
     uow: UnitOfWork[RevocationRecords], markers: Revocations, user_id: uuid.UUID, revocation: Revocation

@@ -21,7 +21,6 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Sequence
-from datetime import datetime, timedelta
 from typing import cast
 
 from redis.asyncio import Redis
@@ -30,8 +29,6 @@ from redis.exceptions import RedisError
 from subgraphs.contracts.access import Principal, Revocation
 from subgraphs.platform.kernel.errors import ServiceUnavailable
 
-# Longer than any access token lives (5 minutes) plus clock leeway.
-MARKER_TTL = timedelta(minutes=10)
 EPOCH_KEY = "revoked:epoch"
 
 # How long a "not revoked" answer is reused in-process; revocations must be seen within 1 s.
@@ -58,16 +55,6 @@ class RedisRevocations:
         except RedisError as exc:
             raise _unavailable("the revocation list cannot be written") from exc
         self._forget(revocation)
-
-    async def revoke_token(self, jti: str, expires_at: datetime) -> None:
-        await self.write(Revocation("token", jti, int(time.time()), int(expires_at.timestamp())))
-
-    async def revoke_device(self, device_id: uuid.UUID, at: datetime) -> None:
-        """Every access token of the device issued up to `at` is refused."""
-        await self.write(Revocation("device", str(device_id), int(at.timestamp()), _expiry(at)))
-
-    async def revoke_user(self, user_id: uuid.UUID, at: datetime) -> None:
-        await self.write(Revocation("user", str(user_id), int(at.timestamp()), _expiry(at)))
 
     async def has_epoch(self) -> bool:
         """False when the markers must be rebuilt: Valkey lost them, or restarted from a snapshot.
@@ -152,7 +139,3 @@ if current < tonumber(ARGV[1]) then
 end
 return 1
 """
-
-
-def _expiry(at: datetime) -> int:
-    return int((at + MARKER_TTL).timestamp())
