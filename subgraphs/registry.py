@@ -1,6 +1,7 @@
 """Every subgraph of the supergraph, as declared (`<name>/entrypoints/subgraph.py`).
 
-The order is the start order: the cart asks the products subgraph about variants.
+The order is the start order: the cart asks the products subgraph about variants; orders
+asks products, accounts and the cart.
 """
 
 from __future__ import annotations
@@ -9,7 +10,8 @@ from typing import Any
 
 from subgraphs.accounts.entrypoints.subgraph import ACCOUNTS
 from subgraphs.cart.entrypoints.subgraph import CART
+from subgraphs.orders.entrypoints.subgraph import ORDERS
 from subgraphs.platform.subgraph import Subgraph
 from subgraphs.products.entrypoints.subgraph import PRODUCTS
 
-SUBGRAPHS: tuple[Subgraph[Any, Any], ...] = (PRODUCTS, ACCOUNTS, CART)
+SUBGRAPHS: tuple[Subgraph[Any, Any], ...] = (PRODUCTS, ACCOUNTS, CART, ORDERS)

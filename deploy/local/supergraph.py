@@ -140,8 +140,10 @@ def start_subgraph(
         for other, url in running.urls.items()
         if other in names and other != entry.name
     }
+    # Where the subgraph itself is reached (e.g. the fake payment provider's webhooks to orders).
+    own = {"SUBGRAPH_SELF_URL": f"http://{host}:{port}"}
     process = _spawn(
-        entry.name, command, {**env, **peers, "PYTHONPATH": str(repo_root())}, log_dir, repo_root()
+        entry.name, command, {**env, **peers, **own, "PYTHONPATH": str(repo_root())}, log_dir, repo_root()
     )
     running.processes[entry.name] = process
     running.urls[entry.name] = f"http://{host}:{port}/graphql"

@@ -71,6 +71,15 @@ class CartMerged(CartEvent, event_type="cart.merged"):
 
 
 @dataclass(frozen=True, kw_only=True)
+class CartCheckedOut(CartEvent, event_type="cart.checked_out"):
+    """The buyer's checkout of this cart completed: it is closed (or, if it changed since, the
+    bought lines left it)."""
+
+    checkout_id: uuid.UUID
+    closed: bool
+
+
+@dataclass(frozen=True, kw_only=True)
 class WishlistEvent(EventContract, topic=WISHLIST_TOPIC, aggregate="wishlist", key="wishlist_id"):
     wishlist_id: uuid.UUID
     owner_id: uuid.UUID

@@ -3,6 +3,7 @@
     products.product.v1    product.created | product.updated | product.deleted   key: product id
     products.inventory.v1  inventory.changed                                     key: inventory row id
     products.catalog.v1    catalog.changed (categories, brands, attributes)      key: first id changed
+    products.reservation.v1  stock.reserved | stock.rejected (the checkout saga) key: checkout id
 
 Product events say which product changed and where it is listed (`listedIn`: the category
 whose storefront count includes it, ACTIVE products only), not its whole state: consumers that
@@ -12,7 +13,8 @@ need prices or stock ask the products subgraph, so replays and reordering conver
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 
 from subgraphs.platform.kernel.messages import EventContract, Topic
 
@@ -78,3 +80,33 @@ class CatalogChanged(EventContract, event_type="catalog.changed", topic=CATALOG_
     @property
     def aggregate_id(self) -> uuid.UUID:
         return self.ids[0]
+
+
+RESERVATION_TOPIC = Topic(
+    "products.reservation.v1", "Stock reservations of a checkout, keyed by checkout id."
+)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ShortLine:
+    """A checkout line the stock could not cover: how many were asked for and how many are free."""
+
+    line_id: uuid.UUID
+    variant_id: uuid.UUID
+    requested: int
+    available: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReservationEvent(EventContract, topic=RESERVATION_TOPIC, aggregate="checkout", key="checkout_id"):
+    checkout_id: uuid.UUID
+
+
+@dataclass(frozen=True, kw_only=True)
+class StockReserved(ReservationEvent, event_type="stock.reserved"):
+    expires_at: datetime
+
+
+@dataclass(frozen=True, kw_only=True)
+class StockRejected(ReservationEvent, event_type="stock.rejected"):
+    short: list[ShortLine] = field(default_factory=list)

@@ -11,8 +11,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from subgraphs.accounts.adapters.profile_cache import ProfileCache
 from subgraphs.accounts.adapters.unit_of_work import accounts_unit_of_work
+from subgraphs.accounts.domain.address_book import SavedAddress
 from subgraphs.accounts.domain.model import Device, DeviceType, KycStatus, RefreshToken, User
 from subgraphs.accounts.service_layer.ports import AccountsStore
+from subgraphs.contracts.addresses import Address
 from subgraphs.platform.kernel.clock import utcnow
 from subgraphs.platform.kernel.ids import new_id
 from subgraphs.platform.kernel.unit_of_work import UnitOfWorkFactory
@@ -134,6 +136,62 @@ class TestFakeAccountsStore(AccountsStoreContract):
 
 
 class TestSqlAccountsStore(AccountsStoreContract):
+    @pytest.fixture
+    async def open_store(self, engine: AsyncEngine, settings: Settings) -> AsyncIterator[OpenStore]:
+        redis = Redis.from_url(settings.redis_url)
+        yield accounts_unit_of_work(engine, ProfileCache(redis))
+        await redis.aclose()
+
+
+class AddressBookContract:
+    """The address-book part of the store: per-user rows, one default."""
+
+    async def test_addresses_are_per_user_with_one_default(self, open_store: OpenStore) -> None:
+        owner, other = a_user(), a_user()
+        await stored(open_store, owner)
+        await stored(open_store, other)
+        now = utcnow()
+        home = SavedAddress(new_id(), owner.id, ADDRESS, "Home", True, now, now)
+        work = SavedAddress(new_id(), owner.id, ADDRESS, "Work", False, now + timedelta(seconds=1), now)
+        async with open_store() as uow:
+            await uow.repo.lock_user(owner.id)
+            await uow.repo.add_address(home)
+            await uow.repo.add_address(work)
+            await uow.commit()
+        async with open_store() as uow:
+            assert await uow.repo.address_count(owner.id) == 2
+            assert await uow.repo.address_count(other.id) == 0
+            assert await uow.repo.address(other.id, home.id) is None  # someone else's: missing
+            found = await uow.repo.address(owner.id, home.id)
+            assert found is not None
+            assert found.address == ADDRESS
+            assert found.is_default
+            await uow.repo.clear_default_address(owner.id)
+            work.is_default = True
+            await uow.repo.save_address(work)
+            await uow.commit()
+        async with open_store() as uow:
+            assert not (await uow.repo.address(owner.id, home.id)).is_default  # type: ignore[union-attr]
+            await uow.repo.delete_address(owner.id, work.id)
+            await uow.repo.promote_newest_address(owner.id)
+            await uow.commit()
+        async with open_store() as uow:
+            assert await uow.repo.address(owner.id, work.id) is None
+            assert (await uow.repo.address(owner.id, home.id)).is_default  # type: ignore[union-attr]
+
+
+ADDRESS = Address(
+    name="Ada Lovelace", line1="1 Analytical St", city="London", postal_code="N1 9GU", country="GB"
+)
+
+
+class TestFakeAddressBook(AddressBookContract):
+    @pytest.fixture
+    def open_store(self) -> OpenStore:
+        return FakeUnitOfWork(FakeAccountsStore())
+
+
+class TestSqlAddressBook(AddressBookContract):
     @pytest.fixture
     async def open_store(self, engine: AsyncEngine, settings: Settings) -> AsyncIterator[OpenStore]:
         redis = Redis.from_url(settings.redis_url)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
+from subgraphs.accounts.domain.address_book import SavedAddress
 from subgraphs.accounts.domain.model import Device, RefreshToken, User
 from subgraphs.accounts.service_layer.access import Access
 from subgraphs.accounts.service_layer.devices import Devices
@@ -66,6 +67,7 @@ class FakeAccountsStore:
         self.resets: dict[uuid.UUID, tuple[uuid.UUID, str, datetime, datetime | None]] = {}
         self.messages: list[Message] = []
         self.submissions: dict[uuid.UUID, Submission] = {}
+        self.addresses: dict[uuid.UUID, SavedAddress] = {}
         self.documents: list[Document] = []
         self.roles: dict[str, uuid.UUID] = {
             "buyer": uuid.uuid4(),
@@ -262,6 +264,37 @@ class FakeAccountsStore:
         held = (user_id, role) in self.user_roles
         self.user_roles.discard((user_id, role))
         return held
+
+    # The address book.
+    async def lock_user(self, user_id: uuid.UUID) -> None:
+        return None
+
+    async def address_count(self, user_id: uuid.UUID) -> int:
+        return sum(1 for a in self.addresses.values() if a.user_id == user_id)
+
+    async def address(self, user_id: uuid.UUID, address_id: uuid.UUID) -> SavedAddress | None:
+        found = self.addresses.get(address_id)
+        return replace(found) if found is not None and found.user_id == user_id else None
+
+    async def add_address(self, saved: SavedAddress) -> None:
+        self.addresses[saved.id] = replace(saved)
+
+    async def save_address(self, saved: SavedAddress) -> None:
+        self.addresses[saved.id] = replace(saved)
+
+    async def clear_default_address(self, user_id: uuid.UUID) -> None:
+        for a in self.addresses.values():
+            if a.user_id == user_id:
+                a.is_default = False
+
+    async def delete_address(self, user_id: uuid.UUID, address_id: uuid.UUID) -> None:
+        if (found := self.addresses.get(address_id)) is not None and found.user_id == user_id:
+            del self.addresses[address_id]
+
+    async def promote_newest_address(self, user_id: uuid.UUID) -> None:
+        own = [a for a in self.addresses.values() if a.user_id == user_id]
+        if own:
+            max(own, key=lambda a: (a.created_at, a.id)).is_default = True
 
 
 class FakeHasher:

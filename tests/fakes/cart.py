@@ -73,6 +73,12 @@ class FakeCartRepository:
                 for x in cart.lines
             ]
 
+    async def bump_versions(self, owner_ids: Iterable[uuid.UUID]) -> None:
+        owners = set(owner_ids)
+        for cart in self.carts.values():
+            if cart.owner_id in owners and cart.status is CartStatus.ACTIVE:
+                cart.version += 1
+
     async def stored_request(self, owner_id: uuid.UUID, key: str) -> StoredRequest | None:
         return self.requests.get((owner_id, key))
 

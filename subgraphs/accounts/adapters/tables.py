@@ -206,4 +206,26 @@ revocations = Table(
     Index("revocations_expires_at", "expires_at"),
 )
 
+# The address book: a user's saved postal addresses, at most one of them the default.
+addresses = Table(
+    "addresses",
+    metadata,
+    Column("user_id", Uuid, nullable=False),
+    Column("id", Uuid, nullable=False),
+    Column("label", String(40)),
+    Column("name", String(120), nullable=False),
+    Column("line1", String(200), nullable=False),
+    Column("line2", String(200)),
+    Column("city", String(100), nullable=False),
+    Column("region", String(100)),
+    Column("postal_code", String(20), nullable=False),
+    Column("country", String(2), nullable=False),
+    Column("phone", String(32)),
+    Column("is_default", Boolean, nullable=False, server_default="false"),
+    _created(),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    PrimaryKeyConstraint("user_id", "id"),
+    Index("addresses_one_default", "user_id", unique=True, postgresql_where=text("is_default")),
+)
+
 outbox, processed_events = STORAGE.outbox, STORAGE.processed_events

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from subgraphs.accounts.adapters import tables
 from subgraphs.accounts.adapters.access_repository import SqlAccessRepository
+from subgraphs.accounts.adapters.address_repository import SqlAddressRepository
 from subgraphs.accounts.adapters.kyc_repository import SqlKycRepository
 from subgraphs.accounts.adapters.profile_cache import ProfileCache
 from subgraphs.accounts.adapters.repository import SqlAccountsRepository
@@ -20,8 +21,11 @@ from subgraphs.platform.kernel.unit_of_work import Claim, UnitOfWorkFactory
 from subgraphs.platform.sql.unit_of_work import SqlUnitOfWork
 
 
-class SqlAccountsStore(SqlAccountsRepository, SqlKycRepository, SqlAccessRepository, SqlRevocationRecords):
-    """Users, devices, tokens, resets and messages; KYC submissions; roles and permissions; revocations."""
+class SqlAccountsStore(
+    SqlAccountsRepository, SqlKycRepository, SqlAccessRepository, SqlRevocationRecords, SqlAddressRepository
+):
+    """Users, devices, tokens, resets and messages; KYC submissions; roles and permissions;
+    revocations; address books."""
 
 
 def accounts_unit_of_work(engine: AsyncEngine, profiles: ProfileCache) -> UnitOfWorkFactory[AccountsStore]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import uuid
 
 from subgraphs.accounts.adapters.account_reads import SqlAccountsReads
+from subgraphs.accounts.adapters.address_reads import SqlAddressReads
 from subgraphs.accounts.adapters.document_store import FilesystemDocumentStore
 from subgraphs.accounts.adapters.passwords import Argon2Hasher
 from subgraphs.accounts.adapters.profile_cache import ProfileCache
@@ -21,6 +22,7 @@ from subgraphs.accounts.adapters.throttle import LoginThrottle
 from subgraphs.accounts.adapters.unit_of_work import accounts_unit_of_work
 from subgraphs.accounts.entrypoints.config import AccountsConfig
 from subgraphs.accounts.service_layer.access import Access
+from subgraphs.accounts.service_layer.address_book import AddressBook
 from subgraphs.accounts.service_layer.devices import Devices
 from subgraphs.accounts.service_layer.identity import Identity
 from subgraphs.accounts.service_layer.kyc import Kyc
@@ -78,5 +80,7 @@ def bootstrap(infra: Infrastructure, config: AccountsConfig) -> AccountsServices
         access=Access(uow=uow, revocations=revocations, clock=utcnow),
         restore_revocations=RestoreRevocationMarkers(uow=uow, markers=revocations, clock=utcnow),
         reads=SqlAccountsReads(infra.engine, profiles, sessions, infra.activity),
+        address_book=AddressBook(uow=uow, clock=utcnow),
+        address_reads=SqlAddressReads(infra.engine),
         keys=keys,
     )

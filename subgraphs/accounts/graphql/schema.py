@@ -5,6 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from subgraphs.accounts.graphql.access import AccessMutation, AccessQuery
+from subgraphs.accounts.graphql.addresses import AddressMutation, AddressQuery
 from subgraphs.accounts.graphql.devices import DeviceMutation, DeviceQuery
 from subgraphs.accounts.graphql.kyc import KycMutation, KycQuery
 from subgraphs.accounts.graphql.mutations import IdentityMutation
@@ -32,13 +33,19 @@ TOKEN_FREE = frozenset(
 
 
 @strawberry.type
-class Query(IdentityQuery, DeviceQuery, UserQuery, PasswordResetQuery, KycQuery, AccessQuery):
+class Query(IdentityQuery, DeviceQuery, UserQuery, PasswordResetQuery, KycQuery, AccessQuery, AddressQuery):
     pass
 
 
 @strawberry.type
 class Mutation(
-    IdentityMutation, DeviceMutation, ProfileMutation, PasswordResetMutation, KycMutation, AccessMutation
+    IdentityMutation,
+    DeviceMutation,
+    ProfileMutation,
+    PasswordResetMutation,
+    KycMutation,
+    AccessMutation,
+    AddressMutation,
 ):
     pass
 

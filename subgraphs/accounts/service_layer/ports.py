@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
+from subgraphs.accounts.domain.address_book import SavedAddress
 from subgraphs.accounts.domain.model import Device, RefreshToken, User
 from subgraphs.contracts.access import Revocation
 from subgraphs.platform.kernel.unit_of_work import UnitOfWorkFactory
@@ -93,11 +94,26 @@ class AccessRepository(RevocationRecords, Protocol):
     async def revoke(self, user_id: uuid.UUID, role: str) -> bool: ...
 
 
-class AccountsStore(AccountsRepository, KycRepository, AccessRepository, Protocol):
+class AddressRepository(Protocol):
+    async def lock_user(self, user_id: uuid.UUID) -> None:
+        """Serialises writes to one user's address book (its count and its one default)."""
+        ...
+
+    async def address_count(self, user_id: uuid.UUID) -> int: ...
+    async def address(self, user_id: uuid.UUID, address_id: uuid.UUID) -> SavedAddress | None: ...
+    async def add_address(self, saved: SavedAddress) -> None: ...
+    async def save_address(self, saved: SavedAddress) -> None: ...
+    async def clear_default_address(self, user_id: uuid.UUID) -> None: ...
+    async def delete_address(self, user_id: uuid.UUID, address_id: uuid.UUID) -> None: ...
+    async def promote_newest_address(self, user_id: uuid.UUID) -> None: ...
+
+
+class AccountsStore(AccountsRepository, KycRepository, AccessRepository, AddressRepository, Protocol):
     """Every accounts table behind one transaction."""
 
 
 OpenAccountsUnitOfWork = UnitOfWorkFactory[AccountsRepository]
+OpenAddressBookUnitOfWork = UnitOfWorkFactory[AddressRepository]
 OpenKycUnitOfWork = UnitOfWorkFactory[KycRepository]
 OpenAccessUnitOfWork = UnitOfWorkFactory[AccessRepository]
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from subgraphs.accounts.domain.address_book import SavedAddress
 from subgraphs.accounts.domain.model import User
 from subgraphs.accounts.service_layer.ports import ActiveSession
 from subgraphs.platform.kernel.paging import Page, PageArgs
@@ -155,3 +156,11 @@ class AccountsReads(Protocol):
     ) -> list[list[KycDocumentRecord]]:
         """The documents of each (user id, submission id)."""
         ...
+
+
+class AddressReads(Protocol):
+    async def addresses(self, user_id: uuid.UUID, page: PageArgs) -> Page[SavedAddress]:
+        """The user's saved addresses, newest first."""
+        ...
+
+    async def address(self, user_id: uuid.UUID, address_id: uuid.UUID) -> SavedAddress | None: ...

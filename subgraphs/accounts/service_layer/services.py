@@ -10,12 +10,13 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from subgraphs.accounts.service_layer.access import Access
+from subgraphs.accounts.service_layer.address_book import AddressBook
 from subgraphs.accounts.service_layer.devices import Devices
 from subgraphs.accounts.service_layer.identity import Identity
 from subgraphs.accounts.service_layer.kyc import Kyc
 from subgraphs.accounts.service_layer.password_reset import PasswordResets
 from subgraphs.accounts.service_layer.profiles import Profiles
-from subgraphs.accounts.service_layer.read_models import AccountsReads
+from subgraphs.accounts.service_layer.read_models import AccountsReads, AddressReads
 from subgraphs.accounts.service_layer.revoking import RestoreRevocationMarkers
 
 
@@ -35,4 +36,6 @@ class AccountsServices:
     access: Access
     restore_revocations: RestoreRevocationMarkers
     reads: AccountsReads
+    address_book: AddressBook
+    address_reads: AddressReads
     keys: KeySet

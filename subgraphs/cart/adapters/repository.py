@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import and_, bindparam, delete, func, select, text, update
@@ -154,6 +154,16 @@ class SqlCartRepository:
                 for owner, x in lines
             ],
         )
+
+    async def bump_versions(self, owner_ids: Iterable[uuid.UUID]) -> None:
+        owners = sorted(set(owner_ids))  # one lock order: two consumers never deadlock
+        if owners:
+            c = t.carts
+            await self.conn.execute(
+                update(c)
+                .where(c.c.owner_id.in_(owners), c.c.status == CartStatus.ACTIVE.value)
+                .values(version=c.c.version + 1, updated_at=func.now())
+            )
 
     async def stored_request(self, owner_id: uuid.UUID, key: str) -> StoredRequest | None:
         r = t.cart_requests

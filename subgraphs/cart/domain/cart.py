@@ -35,6 +35,7 @@ from subgraphs.cart.domain.model import (
     check_stock,
 )
 from subgraphs.contracts.cart import (
+    CartCheckedOut,
     CartItemAdded,
     CartItemRemoved,
     CartItemUpdated,
@@ -124,6 +125,34 @@ class Cart:
 
     def line(self, line_id: uuid.UUID) -> CartLine | None:
         return next((line for line in self.lines if line.id == line_id), None)
+
+    def check_out(
+        self, checkout_id: uuid.UUID, version: int, bought: set[uuid.UUID], now: datetime
+    ) -> LinesChange | None:
+        """The buyer's checkout of `version` completed. The cart as checked out closes; a cart
+        changed since (another tab added a line) keeps what was not bought. None: nothing to do."""
+        if self.status is not CartStatus.ACTIVE:
+            return None
+        closed = self.version == version
+        change = LinesChange()
+        if closed:
+            self.status = CartStatus.CHECKED_OUT
+        else:
+            change.removed = [line for line in self.lines if line.variant_id in bought]
+            self.lines = [line for line in self.lines if line.variant_id not in bought]
+        self.version += 1
+        self.updated_at = now
+        self.events.append(
+            CartCheckedOut(
+                cart_id=self.id,
+                owner_id=self.owner_id,
+                owner_kind=self.owner_kind.value,
+                version=self.version,
+                checkout_id=checkout_id,
+                closed=closed,
+            )
+        )
+        return change
 
     def pull_events(self) -> list[EventContract]:
         events, self.events = self.events, []

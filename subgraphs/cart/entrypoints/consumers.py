@@ -7,6 +7,7 @@ import logging
 from subgraphs.cart.domain.model import Owner
 from subgraphs.cart.service_layer.services import CartServices
 from subgraphs.contracts.accounts import ACCOUNTS_TOPIC, UserLoggedIn
+from subgraphs.contracts.orders import CHECKOUT_TOPIC, CheckoutCompleted
 from subgraphs.contracts.products import INVENTORY_TOPIC, PRODUCT_TOPIC, InventoryChanged, ProductEvent
 from subgraphs.platform.kernel.messages import Envelope
 from subgraphs.platform.kernel.unit_of_work import Claim
@@ -41,7 +42,22 @@ async def merge_at_sign_in(services: CartServices, envelope: Envelope, claim: Cl
     await services.carts.merge(Owner.user(event.user_id), guest, claim)
 
 
+async def check_out(services: CartServices, envelope: Envelope, claim: Claim) -> None:
+    """A checkout completed (its orders exist): the cart it bought is checked out."""
+    event = envelope.event()
+    if isinstance(event, CheckoutCompleted):
+        await services.carts.check_out(
+            Owner.user(event.buyer_id),
+            event.cart_id,
+            event.checkout_id,
+            event.cart_version,
+            set(event.variant_ids),
+            claim,
+        )
+
+
 CONSUMERS = (
     Consumer("cart-product-sync", (PRODUCT_TOPIC, INVENTORY_TOPIC), follow_catalogue),
     Consumer("cart-sign-in-merge", (ACCOUNTS_TOPIC,), merge_at_sign_in),
+    Consumer("cart-checkout", (CHECKOUT_TOPIC,), check_out),
 )

@@ -186,6 +186,28 @@ class Carts:
             await uow.commit()
         return Merged(cart, outcome.merged_lines, outcome.adjustments)
 
+    async def check_out(
+        self,
+        owner: Owner,
+        cart_id: uuid.UUID,
+        checkout_id: uuid.UUID,
+        version: int,
+        bought: set[uuid.UUID],
+        claim: Claim,
+    ) -> bool:
+        """The orders of a checkout exist: the cart it bought is closed (see `Cart.check_out`)."""
+        async with self.uow(claim) as uow:
+            cart = await uow.repo.active_cart(owner, create=False, lock=True)
+            bought_from = cart if cart is not None and cart.id == cart_id else None  # else: closed already
+            change = (
+                bought_from.check_out(checkout_id, version, bought, self.clock()) if bought_from else None
+            )
+            if cart is not None and change is not None:
+                await uow.repo.save(cart, change)
+                uow.events.extend(cart.pull_events())
+            await uow.commit()
+        return change is not None
+
     async def follow_catalogue(
         self, claim: Claim, *, product_id: uuid.UUID | None = None, variant_id: uuid.UUID | None = None
     ) -> None:
@@ -204,6 +226,15 @@ class Carts:
                 if (fresh := line.refreshed(facts.get(line.variant_id))) != line
             ]
             await uow.repo.refresh_lines(stale)
+            # A cart whose price (or availability) moved is a different cart to confirm at
+            # checkout: its version moves, so a checkout of the old version is refused.
+            lines = {line.id: line for _, line in held}
+            await uow.repo.bump_versions(
+                owner_id
+                for owner_id, fresh in stale
+                if (fresh.unit_price, fresh.unavailable)
+                != (lines[fresh.id].unit_price, lines[fresh.id].unavailable)
+            )
             owners = {owner_id for owner_id, _ in stale}
             # Before the claim commits (Valkey away: the event is retried, not lost), and after
             # (a reader may have re-cached the old lines meanwhile; best effort).

@@ -17,6 +17,7 @@ from sqlalchemy import (
     DateTime,
     Index,
     Integer,
+    PrimaryKeyConstraint,
     SmallInteger,
     String,
     Table,
@@ -24,6 +25,7 @@ from sqlalchemy import (
     UniqueConstraint,
     Uuid,
     func,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR
 
@@ -195,6 +197,33 @@ inventory_adjustments = Table(
     Column("on_hand_after", Integer, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     UniqueConstraint("product_id", "actor_id", "idempotency_key", name="inventory_adjustments_idem"),
+)
+
+# Stock held for checkouts (the orders saga): each row took `quantity` from one inventory row's
+# available stock. RESERVED until the order is paid (SOLD: on hand lowered), or released on a
+# failed or cancelled checkout or by the expiry job (RELEASED). Distributed by product_id with
+# the inventory it holds; the saga's lookups by checkout are asynchronous (consumers, a job).
+stock_reservations = Table(
+    "stock_reservations",
+    metadata,
+    Column("product_id", Uuid, nullable=False),
+    Column("id", Uuid, nullable=False),
+    Column("checkout_id", Uuid, nullable=False),
+    Column("line_id", Uuid, nullable=False),
+    Column("seller_id", Uuid, nullable=False),
+    Column("variant_id", Uuid, nullable=False),
+    Column("inventory_id", Uuid, nullable=False),
+    Column("warehouse", String(64), nullable=False),
+    Column("quantity", Integer, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    PrimaryKeyConstraint("product_id", "id"),
+    CheckConstraint("quantity > 0", name="stock_reservations_quantity"),
+    UniqueConstraint("product_id", "checkout_id", "line_id", name="stock_reservations_one_per_line"),
+    Index("stock_reservations_checkout", "checkout_id", "seller_id"),
+    Index("stock_reservations_due", "expires_at", postgresql_where=text("status = 'RESERVED'")),
 )
 
 # Direct ACTIVE-product counts per category, maintained from product events (see workers).

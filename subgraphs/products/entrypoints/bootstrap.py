@@ -7,16 +7,18 @@ a new read                 a method on CatalogReads (service_layer/read_models.p
 
 from __future__ import annotations
 
+from subgraphs.platform.kernel.clock import utcnow
 from subgraphs.platform.subgraph import Infrastructure
 from subgraphs.products.adapters.catalog_cache import catalog_cache
 from subgraphs.products.adapters.catalog_reads import SqlCatalogReads
-from subgraphs.products.adapters.unit_of_work import catalog_unit_of_work
+from subgraphs.products.adapters.unit_of_work import catalog_unit_of_work, reservation_unit_of_work
 from subgraphs.products.entrypoints.config import ProductsConfig
 from subgraphs.products.service_layer.catalog import Catalog
 from subgraphs.products.service_layer.catalogue_events import CatalogueFollowers
 from subgraphs.products.service_layer.images import Images
 from subgraphs.products.service_layer.inventory import Inventory
 from subgraphs.products.service_layer.media import MediaLinks
+from subgraphs.products.service_layer.reservations import Reservations
 from subgraphs.products.service_layer.services import ProductsServices
 from subgraphs.products.service_layer.taxonomy import Taxonomy
 from subgraphs.products.service_layer.taxonomy_updates import TaxonomyUpdates
@@ -34,4 +36,5 @@ def bootstrap(infra: Infrastructure, config: ProductsConfig) -> ProductsServices
         followers=CatalogueFollowers(uow, cache),
         reads=SqlCatalogReads(infra.engine),
         media=MediaLinks(config.cdn_base_url),
+        reservations=Reservations(reservation_unit_of_work(infra.engine), utcnow),
     )

@@ -14,6 +14,7 @@ from subgraphs.products.service_layer.images import Images
 from subgraphs.products.service_layer.inventory import Inventory
 from subgraphs.products.service_layer.media import MediaLinks
 from subgraphs.products.service_layer.read_models import CatalogReads
+from subgraphs.products.service_layer.reservations import Reservations
 from subgraphs.products.service_layer.taxonomy import Taxonomy
 from subgraphs.products.service_layer.taxonomy_updates import TaxonomyUpdates
 
@@ -28,3 +29,4 @@ class ProductsServices:
     followers: CatalogueFollowers
     reads: CatalogReads
     media: MediaLinks
+    reservations: Reservations

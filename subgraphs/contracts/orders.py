@@ -1,0 +1,98 @@
+"""Checkout and order events, published by the orders subgraph.
+
+    orders.checkout.v1  checkout.started | checkout.completed | checkout.failed      key: checkout id
+    orders.order.v1     order.created | order.paid | order.status_changed | order.cancelled
+                                                                                   key: order id
+
+A checkout is the buyer's order group: one order per seller. The checkout saga runs on these
+events and on the products subgraph's reservation events (`contracts/products.py`):
+
+    checkout.started  → products reserves every line (all or nothing)  → stock.reserved | stock.rejected
+    stock.reserved    → orders creates the orders, authorizes and captures the payment
+                        → order.paid per order, checkout.completed (the cart is checked out)
+    stock.rejected, a declined or timed-out payment → order.cancelled, checkout.failed
+                        (products releases what the checkout reserved)
+    order.paid        → products turns the order's reservations into sold stock
+    order.cancelled   → products releases the order's reservations, or puts sold stock back
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+
+from subgraphs.platform.kernel.messages import EventContract, Topic
+
+CHECKOUT_TOPIC = Topic("orders.checkout.v1", "Checkout (order group) saga, keyed by checkout id.")
+ORDER_TOPIC = Topic("orders.order.v1", "Seller order lifecycle, keyed by order id.")
+
+
+@dataclass(frozen=True, kw_only=True)
+class CheckoutLine:
+    """One line to reserve: a variant of a seller's product, and how many."""
+
+    line_id: uuid.UUID
+    variant_id: uuid.UUID
+    product_id: uuid.UUID
+    seller_id: uuid.UUID
+    quantity: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class CheckoutEvent(EventContract, topic=CHECKOUT_TOPIC, aggregate="checkout", key="checkout_id"):
+    checkout_id: uuid.UUID
+    buyer_id: uuid.UUID
+
+
+@dataclass(frozen=True, kw_only=True)
+class CheckoutStarted(CheckoutEvent, event_type="checkout.started"):
+    lines: list[CheckoutLine] = field(default_factory=list)
+    reserve_seconds: int = 900  # how long products holds the stock before its expiry job frees it
+
+
+@dataclass(frozen=True, kw_only=True)
+class CheckoutCompleted(CheckoutEvent, event_type="checkout.completed"):
+    cart_id: uuid.UUID
+    cart_version: int  # the version the buyer checked out; a cart changed since keeps its new lines
+    variant_ids: list[uuid.UUID] = field(default_factory=list)  # what was bought
+    order_ids: list[uuid.UUID] = field(default_factory=list)
+    grand_total: int
+    currency: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class CheckoutFailed(CheckoutEvent, event_type="checkout.failed"):
+    reason: str  # OUT_OF_STOCK | PAYMENT_DECLINED | PAYMENT_TIMEOUT | EXPIRED
+
+
+@dataclass(frozen=True, kw_only=True)
+class OrderEvent(EventContract, topic=ORDER_TOPIC, aggregate="order", key="order_id"):
+    order_id: uuid.UUID
+    checkout_id: uuid.UUID
+    buyer_id: uuid.UUID
+    seller_id: uuid.UUID
+    status: str
+    version: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class OrderCreated(OrderEvent, event_type="order.created"):
+    grand_total: int
+    currency: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class OrderPaid(OrderEvent, event_type="order.paid"):
+    grand_total: int
+    currency: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class OrderStatusChanged(OrderEvent, event_type="order.status_changed"):
+    previous_status: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class OrderCancelled(OrderEvent, event_type="order.cancelled"):
+    previous_status: str
+    reason: str

@@ -1,0 +1,189 @@
+"""The orders subgraph's tables (PostgreSQL schema `orders`).
+
+Distribution plan for Citus, one key per reader so each hot read is a single-key query:
+
+    checkouts, orders          by buyer_id   a buyer's checkouts and order history
+    seller_orders, order_items, order_history
+                               by seller_id  a seller's dashboard: their orders, lines, history
+    order_keys                 by id         an id alone (`order(id)`, `orderItem(id)`) → its keys
+    shipping_rates             by seller_id
+    order_grants               by user_id    explicit access to one order (support agents)
+
+`orders` and `seller_orders` are two copies of the same seller order written in the same
+transaction (the buyer's and the seller's projection). No foreign keys leave this schema;
+products, carts and users are referenced by id only.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Column,
+    DateTime,
+    Index,
+    Integer,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    Uuid,
+    func,
+    text,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+
+from subgraphs.platform.sql.storage import subgraph_storage
+
+STORAGE = subgraph_storage("orders", __file__)
+SCHEMA, MIGRATIONS, metadata = STORAGE.schema, STORAGE.migrations, STORAGE.metadata
+
+
+def _stamps() -> list[Column[object]]:
+    return [
+        Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+        Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    ]
+
+
+checkouts = Table(
+    "checkouts",
+    metadata,
+    Column("buyer_id", Uuid, nullable=False),
+    Column("id", Uuid, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("stage", String(16), nullable=False),
+    Column("cart_id", Uuid, nullable=False),
+    Column("cart_version", Integer, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("lines", JSONB, nullable=False),
+    Column("shipping", JSONB, nullable=False),  # seller id → charge
+    Column("lines_total", BigInteger, nullable=False),
+    Column("shipping_total", BigInteger, nullable=False),
+    Column("grand_total", BigInteger, nullable=False),
+    Column("shipping_address", JSONB, nullable=False),
+    Column("payment_method", String(64), nullable=False),
+    Column("authorization_id", String(100)),
+    Column("idempotency_key", String(100), nullable=False),
+    Column("request_hash", String(64), nullable=False),
+    Column("failure_code", String(32)),
+    Column("failure_detail", JSONB, nullable=False, server_default=text("'[]'::jsonb")),
+    Column("order_ids", JSONB, nullable=False, server_default=text("'[]'::jsonb")),
+    Column("reserved_until", DateTime(timezone=True)),
+    *_stamps(),
+    PrimaryKeyConstraint("buyer_id", "id"),
+    UniqueConstraint("buyer_id", "idempotency_key", name="checkouts_idempotency_key"),
+    CheckConstraint("grand_total = lines_total + shipping_total", name="checkouts_totals"),
+    # The keeper's scan for checkouts a dead process left mid-saga (small: only unsettled ones).
+    Index("checkouts_unsettled", "stage", "updated_at", postgresql_where=text("status = 'PROCESSING'")),
+)
+
+
+def _order_columns() -> list[Column[object]]:
+    return [
+        Column("id", Uuid, nullable=False),
+        Column("checkout_id", Uuid, nullable=False),
+        Column("status", String(24), nullable=False),
+        Column("version", Integer, nullable=False),
+        Column("currency", String(3), nullable=False),
+        Column("lines", JSONB, nullable=False),
+        Column("item_count", Integer, nullable=False),
+        Column("lines_total", BigInteger, nullable=False),
+        Column("shipping_total", BigInteger, nullable=False),
+        Column("grand_total", BigInteger, nullable=False),
+        Column("shipping_address", JSONB, nullable=False),
+        *_stamps(),
+    ]
+
+
+orders = Table(
+    "orders",
+    metadata,
+    Column("buyer_id", Uuid, nullable=False),
+    Column("seller_id", Uuid, nullable=False),
+    *_order_columns(),
+    PrimaryKeyConstraint("buyer_id", "id"),
+    Index("orders_buyer_newest", "buyer_id", "created_at", "id"),
+    Index("orders_buyer_checkout", "buyer_id", "checkout_id"),
+)
+
+seller_orders = Table(
+    "seller_orders",
+    metadata,
+    Column("seller_id", Uuid, nullable=False),
+    Column("buyer_id", Uuid, nullable=False),
+    *_order_columns(),
+    PrimaryKeyConstraint("seller_id", "id"),
+    Index("seller_orders_newest", "seller_id", "created_at", "id"),
+    Index("seller_orders_status_newest", "seller_id", "status", "created_at", "id"),
+    Index("seller_orders_total", "seller_id", "grand_total", "id"),
+    # Admin listings across sellers (admin-only, so a cross-shard read is acceptable).
+    Index("seller_orders_all_newest", "created_at", "id"),
+)
+
+order_items = Table(
+    "order_items",
+    metadata,
+    Column("seller_id", Uuid, nullable=False),
+    Column("id", Uuid, nullable=False),
+    Column("order_id", Uuid, nullable=False),
+    Column("buyer_id", Uuid, nullable=False),
+    Column("product_id", Uuid, nullable=False),
+    Column("variant_id", Uuid, nullable=False),
+    Column("sku", String(64), nullable=False),
+    Column("title", String(300), nullable=False),
+    Column("quantity", Integer, nullable=False),
+    Column("unit_price", BigInteger, nullable=False),
+    Column("line_total", BigInteger, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    PrimaryKeyConstraint("seller_id", "id"),
+    CheckConstraint(
+        "quantity > 0 AND unit_price >= 0 AND line_total = unit_price * quantity", name="order_items_money"
+    ),
+    Index("order_items_order", "seller_id", "order_id"),
+    Index("order_items_newest", "seller_id", "created_at", "id"),
+    Index("order_items_sku", "seller_id", "sku", "created_at", "id"),
+    Index("order_items_product", "seller_id", "product_id", "created_at", "id"),
+)
+
+order_history = Table(
+    "order_history",
+    metadata,
+    Column("seller_id", Uuid, nullable=False),
+    Column("id", Uuid, nullable=False),
+    Column("order_id", Uuid, nullable=False),
+    Column("from_status", String(24)),
+    Column("to_status", String(24), nullable=False),
+    Column("actor", String(16), nullable=False),
+    Column("actor_id", Uuid),
+    Column("note", Text),
+    Column("at", DateTime(timezone=True), nullable=False),
+    PrimaryKeyConstraint("seller_id", "id"),
+    Index("order_history_order", "seller_id", "order_id", "at"),
+)
+
+order_keys = Table(
+    "order_keys",
+    metadata,
+    Column("id", Uuid, nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("buyer_id", Uuid, nullable=False),
+    Column("seller_id", Uuid),
+    Column("order_id", Uuid),
+    PrimaryKeyConstraint("id"),
+)
+
+shipping_rates = Table(
+    "shipping_rates",
+    metadata,
+    Column("seller_id", Uuid, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("amount", BigInteger, nullable=False),
+    Column("free_over", BigInteger),
+    PrimaryKeyConstraint("seller_id", "currency"),
+    CheckConstraint("amount >= 0 AND (free_over IS NULL OR free_over >= 0)", name="shipping_rates_money"),
+)
+
+outbox, processed_events = STORAGE.outbox, STORAGE.processed_events

@@ -1,0 +1,76 @@
+"""The orders subgraph's composition root: its use cases and read models, wired once per process.
+
+resolvers and consumers    receive the `OrdersServices` built here
+a new use case             a method on Checkouts/CheckoutSaga/OrderActions, or a new class: a
+                           field in OrdersServices and a line here
+a new read                 the OrderReads port and adapters/order_reads.py
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import httpx
+
+from subgraphs.orders.adapters.fake_payments import FakePaymentProvider
+from subgraphs.orders.adapters.order_reads import SqlOrderReads
+from subgraphs.orders.adapters.peers import AddressBookPeer, CartPeer, CataloguePeer, Peer
+from subgraphs.orders.adapters.settle_signal import PgSettleSignal
+from subgraphs.orders.adapters.unit_of_work import orders_unit_of_work
+from subgraphs.orders.domain.checkout import ShippingRate
+from subgraphs.orders.entrypoints.config import OrdersConfig
+from subgraphs.orders.service_layer.checkouts import CheckoutPolicy, Checkouts
+from subgraphs.orders.service_layer.orders import OrderActions, OrderQueries
+from subgraphs.orders.service_layer.saga import CheckoutSaga, SagaPolicy
+from subgraphs.orders.service_layer.services import OrdersServices
+from subgraphs.platform.kernel.clock import utcnow
+from subgraphs.platform.subgraph import Infrastructure
+
+
+def bootstrap(
+    infra: Infrastructure, config: OrdersConfig, *, http: httpx.AsyncClient | None = None
+) -> OrdersServices:
+    """`http` lets tests route the peers' calls to in-process subgraphs."""
+    # One pooled client for the process; lives as long as the app (closed with the event loop).
+    client = http or httpx.AsyncClient(
+        timeout=httpx.Timeout(5.0), limits=httpx.Limits(max_keepalive_connections=50)
+    )
+    uow = orders_unit_of_work(infra.engine)
+    payments = FakePaymentProvider(
+        infra.redis,
+        client,
+        config.payment_webhook_url,
+        config.payment_webhook_secret,
+        late_seconds=config.payment_late_callback_ms / 1000,
+    )
+    checkouts = Checkouts(
+        uow=uow,
+        carts=CartPeer(Peer(client, config.cart_url, "cart")),
+        addresses=AddressBookPeer(Peer(client, config.accounts_url, "accounts")),
+        catalogue=CataloguePeer(Peer(client, config.products_url, "products")),
+        signal=PgSettleSignal(infra.settings.asyncpg_dsn),
+        policy=CheckoutPolicy(
+            default_shipping=ShippingRate(config.default_shipping),
+            reserve_seconds=config.reserve_seconds,
+            wait_seconds=config.checkout_wait_ms / 1000,
+        ),
+        clock=utcnow,
+    )
+    saga = CheckoutSaga(
+        uow=uow,
+        payments=payments,
+        policy=SagaPolicy(
+            capture_margin=timedelta(seconds=min(60, config.reserve_seconds // 4)),
+            retry_pause=config.payment_retry_pause_ms / 1000,
+            stalled_after=timedelta(seconds=30),
+            abandoned_after=timedelta(seconds=2 * config.reserve_seconds),
+        ),
+        clock=utcnow,
+    )
+    return OrdersServices(
+        checkouts=checkouts,
+        saga=saga,
+        queries=OrderQueries(SqlOrderReads(infra.engine)),
+        actions=OrderActions(uow=uow, payments=payments, clock=utcnow),
+        webhook_secret=config.payment_webhook_secret,
+    )

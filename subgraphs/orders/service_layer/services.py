@@ -1,0 +1,22 @@
+"""Everything the orders subgraph offers its resolvers and consumers, built by `entrypoints/bootstrap.py`.
+
+a new use case    a method on one of these classes (or a new class, added here and in bootstrap)
+a new read        a method on the `OrderReads` port and its SQL adapter (adapters/order_reads.py)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from subgraphs.orders.service_layer.checkouts import Checkouts
+from subgraphs.orders.service_layer.orders import OrderActions, OrderQueries
+from subgraphs.orders.service_layer.saga import CheckoutSaga
+
+
+@dataclass(frozen=True)
+class OrdersServices:
+    checkouts: Checkouts
+    saga: CheckoutSaga
+    queries: OrderQueries
+    actions: OrderActions
+    webhook_secret: str
