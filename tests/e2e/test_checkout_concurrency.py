@@ -1,7 +1,7 @@
 """No oversell under concurrency, through the router, the real subgraphs, Kafka and PostgreSQL.
 
 1,000 buyers check out the last unit of a variant at once: exactly one order. Many buyers
-buying across several sellers at once: each variant's stock ends at initial − sold, never
+buying across several sellers at once: each variant's stock ends at initial - sold, never
 below zero, with nothing left reserved.
 """
 

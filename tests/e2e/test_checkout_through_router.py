@@ -57,7 +57,8 @@ async def test_a_two_seller_cart_becomes_one_checkout_and_a_paid_order_per_selle
 
     # The seller sees their order, their lines, and only what a shipment needs of the buyer.
     seen = (await router(ORDER, {"id": shoe_order["id"]}, shoes))["data"]["order"]
-    assert seen["buyerId"] is None and seen["checkoutId"] is None
+    assert seen["buyerId"] is None
+    assert seen["checkoutId"] is None
     assert seen["shippingAddress"]["name"] == ADDRESS["name"]
     assert seen["shippingAddress"]["phone"] is None
     assert [h["toStatus"] for h in seen["history"]] == ["PENDING", "PAID"]
