@@ -27,13 +27,13 @@ ITEMS = """query($f: OrderItemFilter) { orderItems(filter: $f) { nodes { id sku 
 
 async def ledger(checkout_id: str) -> dict[str, str]:
     """What the card processor holds for a checkout (its ledger lives in Valkey)."""
-    redis = Redis.from_url(os.environ["REDIS_URL"])
+    redis = Redis.from_url(os.environ["REDIS_URL"], decode_responses=True)
     try:
         auth = await redis.get(f"fakepay:ref:{checkout_id}")
         if auth is None:
             return {}
-        raw = await redis.hgetall(f"fakepay:auth:{auth.decode()}")
-        return {k.decode(): v.decode() for k, v in raw.items()}
+        found = await redis.hgetall(f"fakepay:auth:{auth!s}")
+        return {str(k): str(v) for k, v in found.items()}
     finally:
         await redis.aclose()
 
