@@ -1,7 +1,8 @@
 """Checkout and order events, published by the orders subgraph.
 
     orders.checkout.v1  checkout.started | checkout.completed | checkout.failed      key: checkout id
-    orders.order.v1     order.created | order.paid | order.status_changed | order.cancelled
+    orders.order.v1     order.created | order.paid | order.status_changed | order.cancelled |
+                        order.access_changed
                                                                                    key: order id
 
 A checkout is the buyer's order group: one order per seller. The checkout saga runs on these
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from subgraphs.platform.kernel.messages import EventContract, Topic
 
@@ -96,3 +98,17 @@ class OrderStatusChanged(OrderEvent, event_type="order.status_changed"):
 class OrderCancelled(OrderEvent, event_type="order.cancelled"):
     previous_status: str
     reason: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class OrderAccessChanged(
+    EventContract, event_type="order.access_changed", topic=ORDER_TOPIC, aggregate="order", key="order_id"
+):
+    """An admin granted a user explicit access to one order, or took it back (an audit trail)."""
+
+    order_id: uuid.UUID
+    user_id: uuid.UUID
+    grant_id: uuid.UUID
+    role: str | None  # VIEWER | SUPPORT; None when revoked
+    expires_at: datetime | None
+    by: uuid.UUID

@@ -17,11 +17,13 @@ from sqlalchemy import Table, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from subgraphs.orders.adapters import tables as t
-from subgraphs.orders.adapters.rows import checkout_from_row, order_from_row
+from subgraphs.orders.adapters.rows import checkout_from_row, grant_from_row, order_from_row
 from subgraphs.orders.domain.checkout import Checkout
+from subgraphs.orders.domain.grants import OrderGrant
 from subgraphs.orders.domain.orders import Actor, Order, OrderStatus, StatusChange
 from subgraphs.orders.service_layer.ports import Keys
 from subgraphs.orders.service_layer.read_models import (
+    GrantQuery,
     ItemQuery,
     ItemRecord,
     OrderQuery,
@@ -137,6 +139,36 @@ class SqlOrderReads:
         return Page(
             [_item(r) for r in found.rows], found.cursors, found.has_next_page, found.has_previous_page
         )
+
+    async def grants(self, query: GrantQuery, page: PageArgs) -> Page[OrderGrant]:
+        g = t.order_grants
+        sql = select(g)
+        for column, value in ((g.c.order_id, query.order_id), (g.c.user_id, query.user_id)):
+            if value is not None:
+                sql = sql.where(column == value)
+        if query.role is not None:
+            sql = sql.where(g.c.role == query.role.value)
+        order = KeysetOrder(
+            "orderPermissions",
+            "NEWEST",
+            (SortKey(g.c.created_at, datetime), SortKey(g.c.id, uuid.UUID)),
+            True,
+        )
+        found = await fetch_page(self._engine, sql, order, page)
+        return Page(
+            [grant_from_row(r) for r in found.rows],
+            found.cursors,
+            found.has_next_page,
+            found.has_previous_page,
+        )
+
+    async def grant(self, keys: Keys) -> OrderGrant | None:
+        g = t.order_grants
+        async with self._engine.connect() as conn:
+            row = (
+                await conn.execute(select(g).where(g.c.user_id == keys.buyer_id, g.c.id == keys.id))
+            ).first()
+        return grant_from_row(row) if row else None
 
     async def history(self, seller_id: uuid.UUID, order_id: uuid.UUID) -> list[StatusChange]:
         h = t.order_history

@@ -11,13 +11,20 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import insert, select, text, update
+from sqlalchemy import delete, insert, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from subgraphs.orders.adapters import tables as t
-from subgraphs.orders.adapters.rows import checkout_from_row, checkout_values, order_from_row, order_values
+from subgraphs.orders.adapters.rows import (
+    checkout_from_row,
+    checkout_values,
+    grant_from_row,
+    order_from_row,
+    order_values,
+)
 from subgraphs.orders.domain.checkout import Checkout, ShippingRate
+from subgraphs.orders.domain.grants import OrderGrant
 from subgraphs.orders.domain.orders import Order, StatusChange
 from subgraphs.orders.service_layer.ports import Keys
 
@@ -184,6 +191,49 @@ class SqlOrdersRepository:
             .limit(limit)
         )
         return [(row.buyer_id, row.id) for row in rows]
+
+    async def grant_for(self, user_id: uuid.UUID, order_id: uuid.UUID) -> OrderGrant | None:
+        g = t.order_grants
+        row = (
+            await self.conn.execute(select(g).where(g.c.user_id == user_id, g.c.order_id == order_id))
+        ).first()
+        return grant_from_row(row) if row else None
+
+    async def grant(self, user_id: uuid.UUID, grant_id: uuid.UUID) -> OrderGrant | None:
+        g = t.order_grants
+        row = (await self.conn.execute(select(g).where(g.c.user_id == user_id, g.c.id == grant_id))).first()
+        return grant_from_row(row) if row else None
+
+    async def put_grant(self, grant: OrderGrant) -> OrderGrant:
+        g = t.order_grants
+        values = {"role": grant.role.value, "granted_by": grant.granted_by, "expires_at": grant.expires_at}
+        row = (
+            await self.conn.execute(
+                pg_insert(g)
+                .values(
+                    user_id=grant.user_id,
+                    id=grant.id,
+                    order_id=grant.order_id,
+                    created_at=grant.created_at,
+                    **values,
+                )
+                .on_conflict_do_update(constraint="order_grants_one_per_order", set_=values)
+                .returning(g)
+            )
+        ).one()
+        stored = grant_from_row(row)
+        if stored.id == grant.id:
+            await self.conn.execute(
+                insert(t.order_keys).values(
+                    id=stored.id, kind="GRANT", buyer_id=stored.user_id, order_id=stored.order_id
+                )
+            )
+        return stored
+
+    async def delete_grant(self, grant: OrderGrant) -> None:
+        g, k = t.order_grants, t.order_keys
+        await self.conn.execute(delete(g).where(g.c.user_id == grant.user_id, g.c.id == grant.id))
+        await self.conn.execute(delete(k).where(k.c.id == grant.id))
 
     async def settled(self, checkout_id: uuid.UUID) -> None:
         # Delivered to listeners only when this transaction commits (PostgreSQL queues it).

@@ -7,6 +7,7 @@ from typing import Any
 
 from subgraphs.contracts.addresses import Address
 from subgraphs.orders.domain.checkout import Checkout, CheckoutLine, CheckoutStage, CheckoutStatus
+from subgraphs.orders.domain.grants import GrantRole, OrderGrant
 from subgraphs.orders.domain.orders import Order, OrderLine, OrderStatus
 
 
@@ -142,4 +143,17 @@ def order_from_row(row: Any) -> Order:
         created_at=m["created_at"],
         updated_at=m["updated_at"],
         version=m["version"],
+    )
+
+
+def grant_from_row(row: Any) -> OrderGrant:
+    m = row._mapping
+    return OrderGrant(
+        id=m["id"],
+        user_id=m["user_id"],
+        order_id=m["order_id"],
+        role=GrantRole(m["role"]),
+        granted_by=m["granted_by"],
+        expires_at=m["expires_at"],
+        created_at=m["created_at"],
     )

@@ -5,7 +5,7 @@ Distribution plan for Citus, one key per reader so each hot read is a single-key
     checkouts, orders          by buyer_id   a buyer's checkouts and order history
     seller_orders, order_items, order_history
                                by seller_id  a seller's dashboard: their orders, lines, history
-    order_keys                 by id         an id alone (`order(id)`, `orderItem(id)`) → its keys
+    order_keys                 by id         an id alone (`order(id)`, `orderItem(id)`, a grant) → its keys
     shipping_rates             by seller_id
     order_grants               by user_id    explicit access to one order (support agents)
 
@@ -173,6 +173,23 @@ order_keys = Table(
     Column("seller_id", Uuid),
     Column("order_id", Uuid),
     PrimaryKeyConstraint("id"),
+)
+
+order_grants = Table(
+    "order_grants",
+    metadata,
+    Column("user_id", Uuid, nullable=False),
+    Column("id", Uuid, nullable=False),
+    Column("order_id", Uuid, nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("granted_by", Uuid, nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    PrimaryKeyConstraint("user_id", "id"),
+    UniqueConstraint("user_id", "order_id", name="order_grants_one_per_order"),
+    # Admin listings by order (admin-only: a cross-shard read is acceptable).
+    Index("order_grants_order", "order_id", "created_at", "id"),
+    Index("order_grants_newest", "created_at", "id"),
 )
 
 shipping_rates = Table(

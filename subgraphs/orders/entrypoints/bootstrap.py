@@ -13,6 +13,7 @@ from datetime import timedelta
 import httpx
 
 from subgraphs.orders.adapters.fake_payments import FakePaymentProvider
+from subgraphs.orders.adapters.grant_decisions import RedisGrantDecisions
 from subgraphs.orders.adapters.order_reads import SqlOrderReads
 from subgraphs.orders.adapters.peers import AddressBookPeer, CartPeer, CataloguePeer, Peer
 from subgraphs.orders.adapters.settle_signal import PgSettleSignal
@@ -20,6 +21,7 @@ from subgraphs.orders.adapters.unit_of_work import orders_unit_of_work
 from subgraphs.orders.domain.checkout import ShippingRate
 from subgraphs.orders.entrypoints.config import OrdersConfig
 from subgraphs.orders.service_layer.checkouts import CheckoutPolicy, Checkouts
+from subgraphs.orders.service_layer.grants import OrderGrants
 from subgraphs.orders.service_layer.orders import OrderActions, OrderQueries
 from subgraphs.orders.service_layer.saga import CheckoutSaga, SagaPolicy
 from subgraphs.orders.service_layer.services import OrdersServices
@@ -35,7 +37,9 @@ def bootstrap(
     client = http or httpx.AsyncClient(
         timeout=httpx.Timeout(5.0), limits=httpx.Limits(max_keepalive_connections=50)
     )
-    uow = orders_unit_of_work(infra.engine)
+    decisions = RedisGrantDecisions(infra.redis)
+    uow = orders_unit_of_work(infra.engine, decisions)
+    grants = OrderGrants(uow=uow, decisions=decisions, clock=utcnow)
     payments = FakePaymentProvider(
         infra.redis,
         client,
@@ -70,7 +74,8 @@ def bootstrap(
     return OrdersServices(
         checkouts=checkouts,
         saga=saga,
-        queries=OrderQueries(SqlOrderReads(infra.engine)),
-        actions=OrderActions(uow=uow, payments=payments, clock=utcnow),
+        queries=OrderQueries(SqlOrderReads(infra.engine), grants),
+        actions=OrderActions(uow=uow, payments=payments, grants=grants, clock=utcnow),
+        grants=grants,
         webhook_secret=config.payment_webhook_secret,
     )

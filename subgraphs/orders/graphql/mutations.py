@@ -9,9 +9,7 @@ import strawberry
 from subgraphs.orders.domain.orders import OrderStatus as Status
 from subgraphs.orders.graphql.context import Info
 from subgraphs.orders.graphql.types import Checkout, Order
-from subgraphs.orders.service_layer.access import viewer
 from subgraphs.orders.service_layer.checkouts import CheckoutCommand
-from subgraphs.orders.service_layer.orders import Seen
 from subgraphs.platform.graphql.mutations import user_errors
 from subgraphs.platform.graphql.types import UserError
 from subgraphs.platform.kernel.errors import NotFound
@@ -140,11 +138,7 @@ class OrdersMutation:
 async def _move(info: Info, raw_id: strawberry.ID, to: Status, note: str | None) -> OrderPayload:
     ctx = info.context
     principal = ctx.require_principal()
-    order, errors = await user_errors(
+    seen, errors = await user_errors(
         lambda: ctx.services.actions.move(principal, _order_id(raw_id), to, note)
     )
-    if order is None:
-        return OrderPayload(order=None, user_errors=errors)
-    role = viewer(principal, order.buyer_id, order.seller_id)
-    assert role is not None, "the move checked who the caller is"
-    return OrderPayload(order=Order.of(Seen(order, role)), user_errors=[])
+    return OrderPayload(order=Order.of(seen) if seen else None, user_errors=errors)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from subgraphs.orders.graphql.mutations import OrdersMutation
+from subgraphs.orders.graphql.permissions import PermissionMutation, PermissionQuery
 from subgraphs.orders.graphql.queries import OrdersQuery
 from subgraphs.orders.graphql.types import Checkout, Order, OrderItem, Product, ProductVariant
 from subgraphs.platform.graphql.auth_extension import reject_invalid_tokens
@@ -14,12 +15,12 @@ from subgraphs.platform.settings import Settings
 
 
 @strawberry.type
-class Query(OrdersQuery):
+class Query(OrdersQuery, PermissionQuery):
     pass
 
 
 @strawberry.type
-class Mutation(OrdersMutation):
+class Mutation(OrdersMutation, PermissionMutation):
     pass
 
 

@@ -18,12 +18,20 @@ from subgraphs.contracts.access import Principal
 from subgraphs.contracts.orders import OrderStatusChanged
 from subgraphs.orders.domain.checkout import Checkout
 from subgraphs.orders.domain.errors import IllegalTransition
+from subgraphs.orders.domain.grants import GrantRole, OrderGrant
 from subgraphs.orders.domain.orders import PAID_STATES, Actor, Order, OrderStatus, StatusChange
 from subgraphs.orders.service_layer.access import scoped_items, scoped_orders, viewer
-from subgraphs.orders.service_layer.ports import OpenOrdersUnitOfWork, PaymentGateway, PaymentTimeout
-from subgraphs.orders.service_layer.read_models import ItemQuery, ItemRecord, OrderQuery, OrderReads
+from subgraphs.orders.service_layer.grants import OrderGrants
+from subgraphs.orders.service_layer.ports import Keys, OpenOrdersUnitOfWork, PaymentGateway, PaymentTimeout
+from subgraphs.orders.service_layer.read_models import (
+    GrantQuery,
+    ItemQuery,
+    ItemRecord,
+    OrderQuery,
+    OrderReads,
+)
 from subgraphs.orders.service_layer.saga import cancelled_event
-from subgraphs.platform.kernel.errors import BadUserInput, NotFound, Unauthenticated
+from subgraphs.platform.kernel.errors import BadUserInput, Forbidden, NotFound, Unauthenticated
 from subgraphs.platform.kernel.paging import Page, PageArgs
 from subgraphs.platform.kernel.results import InputErrors
 
@@ -39,9 +47,21 @@ class Seen:
     as_: Actor
 
 
+async def who_is(
+    grants: OrderGrants, principal: Principal | None, keys: Keys, order_id: uuid.UUID | None
+) -> Actor | None:
+    """The caller's role to an object: buyer, seller, admin — or, through an explicit grant on
+    its order, an admin's view (None: they may not see it)."""
+    role = viewer(principal, keys.buyer_id, keys.seller_id)
+    if role is not None or principal is None or order_id is None:
+        return role
+    return Actor.ADMIN if await grants.role_of(principal.user_id, order_id) is not None else None
+
+
 @dataclass(frozen=True)
 class OrderQueries:
     reads: OrderReads
+    grants: OrderGrants
 
     async def checkout(self, principal: Principal | None, checkout_id: uuid.UUID) -> Checkout | None:
         keys = await self.reads.keys(checkout_id)
@@ -56,7 +76,7 @@ class OrderQueries:
         keys = await self.reads.keys(order_id)
         if keys is None or keys.kind != "ORDER":
             return None
-        role = viewer(principal, keys.buyer_id, keys.seller_id)
+        role = await who_is(self.grants, principal, keys, keys.id)
         if role is None:
             return None
         order = await self.reads.order(keys)
@@ -67,7 +87,11 @@ class OrderQueries:
 
     async def item(self, principal: Principal | None, item_id: uuid.UUID) -> ItemRecord | None:
         keys = await self.reads.keys(item_id)
-        if keys is None or keys.kind != "ITEM" or viewer(principal, keys.buyer_id, keys.seller_id) is None:
+        if (
+            keys is None
+            or keys.kind != "ITEM"
+            or await who_is(self.grants, principal, keys, keys.order_id) is None
+        ):
             return None
         return await self.reads.item(keys)
 
@@ -81,6 +105,24 @@ class OrderQueries:
         assert role is not None, "a listing only holds orders its caller may see"
         return Seen(order, role)
 
+    async def permissions(self, principal: Principal, query: GrantQuery, page: PageArgs) -> Page[OrderGrant]:
+        """Admins list every grant; anyone else only the grants they hold."""
+        if not principal.is_admin:
+            if query.user_id not in (None, principal.user_id):
+                raise Forbidden("Only admins list other users' order permissions.")
+            query = GrantQuery(order_id=query.order_id, user_id=principal.user_id, role=query.role)
+        return await self.reads.grants(query, page)
+
+    async def permission(self, principal: Principal, grant_id: uuid.UUID) -> OrderGrant | None:
+        keys = await self.reads.keys(grant_id)
+        if (
+            keys is None
+            or keys.kind != "GRANT"
+            or not (principal.is_admin or principal.user_id == keys.buyer_id)
+        ):
+            return None
+        return await self.reads.grant(keys)
+
     async def history(self, order: Order) -> list[StatusChange]:
         return await self.reads.history(order.seller_id, order.id)
 
@@ -89,18 +131,19 @@ class OrderQueries:
 class OrderActions:
     uow: OpenOrdersUnitOfWork
     payments: PaymentGateway
+    grants: OrderGrants
     clock: Callable[[], datetime]
 
     async def move(
         self, principal: Principal | None, order_id: uuid.UUID, to: OrderStatus, note: str | None = None
-    ) -> Order:
+    ) -> Seen:
         if principal is None:
             raise Unauthenticated("Sign in to change an order.")
         if note is not None and len(note) > NOTE_MAX:
             raise InputErrors([BadUserInput(f"A note has at most {NOTE_MAX} characters.", field="note")])
+        role = await self._role(principal, order_id)
         async with self.uow() as uow:
             keys = await uow.repo.keys(order_id)
-            role = viewer(principal, keys.buyer_id, keys.seller_id) if keys and keys.kind == "ORDER" else None
             if keys is None or role is None:
                 raise InputErrors([NotFound("Order not found.", field="id")])
             order = await uow.repo.order(keys.buyer_id, order_id, lock=True)
@@ -130,7 +173,19 @@ class OrderActions:
             await uow.commit()
         if to is OrderStatus.CANCELLED and previous in PAID_STATES and checkout and checkout.authorization_id:
             await self._refund(order, checkout.authorization_id)
-        return order
+        return Seen(order, role)
+
+    async def _role(self, principal: Principal, order_id: uuid.UUID) -> Actor | None:
+        """Who the caller acts as on the order: its buyer, its seller, an admin, or an admin
+        through a SUPPORT grant (a VIEWER grant only reads)."""
+        async with self.uow() as uow:
+            keys = await uow.repo.keys(order_id)
+        if keys is None or keys.kind != "ORDER":
+            return None
+        role = viewer(principal, keys.buyer_id, keys.seller_id)
+        if role is None and await self.grants.role_of(principal.user_id, order_id) is GrantRole.SUPPORT:
+            return Actor.ADMIN
+        return role
 
     async def _refund(self, order: Order, authorization_id: str) -> None:
         try:

@@ -16,6 +16,7 @@ from typing import Protocol
 
 from subgraphs.contracts.addresses import Address
 from subgraphs.orders.domain.checkout import CartView, Checkout, Offer, ShippingRate
+from subgraphs.orders.domain.grants import GrantRole, OrderGrant
 from subgraphs.orders.domain.orders import Order
 from subgraphs.platform.kernel.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
@@ -25,8 +26,8 @@ class Keys:
     """Where an id lives: the buyer and seller whose rows hold it (a lookup by id alone)."""
 
     id: uuid.UUID
-    kind: str  # CHECKOUT | ORDER | ITEM
-    buyer_id: uuid.UUID
+    kind: str  # CHECKOUT | ORDER | ITEM | GRANT
+    buyer_id: uuid.UUID  # the key of its rows: the buyer (for a grant: the user it lets in)
     seller_id: uuid.UUID | None
     order_id: uuid.UUID | None
 
@@ -64,9 +65,29 @@ class OrdersRepository(Protocol):
         """Tells waiting requests, when this transaction commits, that the checkout settled."""
         ...
 
+    async def grant_for(self, user_id: uuid.UUID, order_id: uuid.UUID) -> OrderGrant | None: ...
+    async def grant(self, user_id: uuid.UUID, grant_id: uuid.UUID) -> OrderGrant | None: ...
+    async def put_grant(self, grant: OrderGrant) -> OrderGrant:
+        """Stores the grant, replacing the user's earlier one on the same order (kept id)."""
+        ...
+
+    async def delete_grant(self, grant: OrderGrant) -> None: ...
+
 
 OrdersUnitOfWork = UnitOfWork[OrdersRepository]
 OpenOrdersUnitOfWork = UnitOfWorkFactory[OrdersRepository]
+
+
+class GrantDecisions(Protocol):
+    """Cached answers to "which grant does this user hold on this order" (None: none)."""
+
+    async def get(self, user_id: uuid.UUID, order_id: uuid.UUID) -> tuple[GrantRole | None, bool]:
+        """(the cached answer, whether one was cached)."""
+        ...
+
+    async def put(
+        self, user_id: uuid.UUID, order_id: uuid.UUID, role: GrantRole | None, until: datetime | None
+    ) -> None: ...
 
 
 class CartSource(Protocol):

@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Protocol
 
 from subgraphs.orders.domain.checkout import Checkout
+from subgraphs.orders.domain.grants import GrantRole, OrderGrant
 from subgraphs.orders.domain.orders import Order, OrderStatus, StatusChange
 from subgraphs.orders.service_layer.ports import Keys
 from subgraphs.platform.kernel.paging import Page, PageArgs
@@ -64,6 +65,13 @@ class ItemRecord:
     created_at: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class GrantQuery:
+    order_id: uuid.UUID | None = None
+    user_id: uuid.UUID | None = None
+    role: GrantRole | None = None
+
+
 class OrderReads(Protocol):
     async def keys(self, id: uuid.UUID) -> Keys | None: ...
     async def checkout(self, buyer_id: uuid.UUID, checkout_id: uuid.UUID) -> Checkout | None: ...
@@ -73,3 +81,8 @@ class OrderReads(Protocol):
     async def item(self, keys: Keys) -> ItemRecord | None: ...
     async def items(self, query: ItemQuery, page: PageArgs) -> Page[ItemRecord]: ...
     async def history(self, seller_id: uuid.UUID, order_id: uuid.UUID) -> list[StatusChange]: ...
+    async def grants(self, query: GrantQuery, page: PageArgs) -> Page[OrderGrant]:
+        """Newest first; the user's own when `user_id` is set (their shard), else every user's."""
+        ...
+
+    async def grant(self, keys: Keys) -> OrderGrant | None: ...

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from subgraphs.orders.service_layer.checkouts import Checkouts
+from subgraphs.orders.service_layer.grants import OrderGrants
 from subgraphs.orders.service_layer.orders import OrderActions, OrderQueries
 from subgraphs.orders.service_layer.saga import CheckoutSaga
 
@@ -19,4 +20,5 @@ class OrdersServices:
     saga: CheckoutSaga
     queries: OrderQueries
     actions: OrderActions
+    grants: OrderGrants
     webhook_secret: str
