@@ -38,6 +38,14 @@ async def ledger(checkout_id: str) -> dict[str, str]:
         await redis.aclose()
 
 
+async def cached_pages(buyer: Caller) -> int:
+    redis = Redis.from_url(os.environ["REDIS_URL"])
+    try:
+        return len([k async for k in redis.scan_iter(f"orders:recent:{buyer.user_id}:*:*")])
+    finally:
+        await redis.aclose()
+
+
 async def a_paid_order(
     router: GraphQLClient, make_caller: Any
 ) -> tuple[Caller, Caller, dict[str, Any], str, str]:
@@ -83,9 +91,14 @@ async def test_a_buyer_cancelling_a_paid_order_gets_the_money_and_the_seller_the
 ) -> None:
     seller, buyer, order, variant_id, checkout_id = await a_paid_order(router, make_caller)
     await stock_settles(router, seller, variant_id, {"onHand": 3, "reserved": 0, "available": 3})
+    before = (await router(ORDERS, {"f": {}}, buyer))["data"]["orders"]["nodes"]
+    assert [o["status"] for o in before] == ["PAID"]
+    assert await cached_pages(buyer) == 1  # the buyer's recent orders are now cached
     cancelled = (await router(CANCEL, {"id": order["id"]}, buyer))["data"]["orderCancel"]
     assert cancelled["userErrors"] == []
     assert cancelled["order"]["status"] == "CANCELLED"
+    after = (await router(ORDERS, {"f": {}}, buyer))["data"]["orders"]["nodes"]
+    assert [o["status"] for o in after] == ["CANCELLED"]  # the cancel moved the cache on at once
     again = (await router(CANCEL, {"id": order["id"]}, buyer))["data"]["orderCancel"]
     assert [e["code"] for e in again["userErrors"]] == ["ILLEGAL_TRANSITION"]
     await stock_settles(router, seller, variant_id, {"onHand": 5, "reserved": 0, "available": 5})

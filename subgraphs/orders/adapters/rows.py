@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Any
 
 from subgraphs.contracts.addresses import Address
@@ -129,19 +130,30 @@ def order_values(o: Order) -> dict[str, Any]:
 
 
 def order_from_row(row: Any) -> Order:
-    m = row._mapping
+    return order_from_dict(dict(row._mapping))
+
+
+def order_from_dict(m: dict[str, Any]) -> Order:
+    """An order from its row, or from the same values read back from JSON (the recent-orders cache)."""
+
+    def moment(value: Any) -> datetime:
+        return value if isinstance(value, datetime) else datetime.fromisoformat(value)
+
+    def ident(value: Any) -> uuid.UUID:
+        return value if isinstance(value, uuid.UUID) else uuid.UUID(value)
+
     return Order(
-        id=m["id"],
-        checkout_id=m["checkout_id"],
-        buyer_id=m["buyer_id"],
-        seller_id=m["seller_id"],
+        id=ident(m["id"]),
+        checkout_id=ident(m["checkout_id"]),
+        buyer_id=ident(m["buyer_id"]),
+        seller_id=ident(m["seller_id"]),
         status=OrderStatus(m["status"]),
         currency=m["currency"],
         lines=[order_line(d) for d in m["lines"]],
         shipping_total=m["shipping_total"],
         shipping_address=Address.from_dict(m["shipping_address"]),
-        created_at=m["created_at"],
-        updated_at=m["updated_at"],
+        created_at=moment(m["created_at"]),
+        updated_at=moment(m["updated_at"]),
         version=m["version"],
     )
 

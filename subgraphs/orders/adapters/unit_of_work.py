@@ -1,7 +1,7 @@
 """The orders unit of work: the platform's SQL unit of work bound to our repository and tables.
 
-A change of an order grant drops its cached decision before and after the commit (see
-`SqlUnitOfWork`); nothing else the orders subgraph writes is cached.
+Before and after the commit (see `SqlUnitOfWork`), a change of an order grant drops its cached
+decision and an order event moves its buyer's recent-orders version; nothing else is cached.
 """
 
 from __future__ import annotations
@@ -10,13 +10,21 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from subgraphs.orders.adapters import tables
 from subgraphs.orders.adapters.grant_decisions import RedisGrantDecisions
+from subgraphs.orders.adapters.recent_orders import RedisRecentOrders
 from subgraphs.orders.adapters.repository import SqlOrdersRepository
 from subgraphs.orders.service_layer.ports import OpenOrdersUnitOfWork
+from subgraphs.platform.kernel.messages import EventContract
 from subgraphs.platform.kernel.unit_of_work import Claim
 from subgraphs.platform.sql.unit_of_work import SqlUnitOfWork
 
 
-def orders_unit_of_work(engine: AsyncEngine, decisions: RedisGrantDecisions) -> OpenOrdersUnitOfWork:
+def orders_unit_of_work(
+    engine: AsyncEngine, decisions: RedisGrantDecisions, recent: RedisRecentOrders
+) -> OpenOrdersUnitOfWork:
+    async def drop_cached(events: list[EventContract]) -> None:
+        await decisions.drop_changed(events)
+        await recent.drop_changed(events)
+
     def open_unit_of_work(claim: Claim | None = None) -> SqlUnitOfWork[SqlOrdersRepository]:
         return SqlUnitOfWork(
             engine,
@@ -24,7 +32,7 @@ def orders_unit_of_work(engine: AsyncEngine, decisions: RedisGrantDecisions) -> 
             tables.outbox,
             tables.processed_events,
             claim,
-            invalidate=decisions.drop_changed,
+            invalidate=drop_cached,
         )
 
     return open_unit_of_work

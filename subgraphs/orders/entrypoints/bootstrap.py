@@ -16,6 +16,7 @@ from subgraphs.orders.adapters.fake_payments import FakePaymentProvider
 from subgraphs.orders.adapters.grant_decisions import RedisGrantDecisions
 from subgraphs.orders.adapters.order_reads import SqlOrderReads
 from subgraphs.orders.adapters.peers import AddressBookPeer, CartPeer, CataloguePeer, Peer
+from subgraphs.orders.adapters.recent_orders import RedisRecentOrders
 from subgraphs.orders.adapters.settle_signal import PgSettleSignal
 from subgraphs.orders.adapters.unit_of_work import orders_unit_of_work
 from subgraphs.orders.domain.checkout import ShippingRate
@@ -38,7 +39,8 @@ def bootstrap(
         timeout=httpx.Timeout(5.0), limits=httpx.Limits(max_keepalive_connections=50)
     )
     decisions = RedisGrantDecisions(infra.redis)
-    uow = orders_unit_of_work(infra.engine, decisions)
+    recent = RedisRecentOrders(infra.redis)
+    uow = orders_unit_of_work(infra.engine, decisions, recent)
     grants = OrderGrants(uow=uow, decisions=decisions, clock=utcnow)
     payments = FakePaymentProvider(
         infra.redis,
@@ -74,7 +76,7 @@ def bootstrap(
     return OrdersServices(
         checkouts=checkouts,
         saga=saga,
-        queries=OrderQueries(SqlOrderReads(infra.engine), grants),
+        queries=OrderQueries(SqlOrderReads(infra.engine), grants, recent),
         actions=OrderActions(uow=uow, payments=payments, grants=grants, clock=utcnow),
         grants=grants,
         webhook_secret=config.payment_webhook_secret,

@@ -18,6 +18,7 @@ from subgraphs.contracts.addresses import Address
 from subgraphs.orders.domain.checkout import CartView, Checkout, Offer, ShippingRate
 from subgraphs.orders.domain.grants import GrantRole, OrderGrant
 from subgraphs.orders.domain.orders import Order
+from subgraphs.platform.kernel.paging import Page
 from subgraphs.platform.kernel.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
 
@@ -88,6 +89,17 @@ class GrantDecisions(Protocol):
     async def put(
         self, user_id: uuid.UUID, order_id: uuid.UUID, role: GrantRole | None, until: datetime | None
     ) -> None: ...
+
+
+class RecentOrders(Protocol):
+    """The first page of each buyer's purchases, cached; order events move the buyer's version."""
+
+    async def version(self, buyer_id: uuid.UUID) -> str | None:
+        """The buyer's current version (read before the rows); None: do not cache now."""
+        ...
+
+    async def get(self, buyer_id: uuid.UUID, version: str, size: int) -> Page[Order] | None: ...
+    async def put(self, buyer_id: uuid.UUID, version: str, size: int, page: Page[Order]) -> None: ...
 
 
 class CartSource(Protocol):
