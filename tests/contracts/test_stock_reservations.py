@@ -7,6 +7,7 @@ import asyncio
 import uuid
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -15,7 +16,7 @@ from subgraphs.contracts.products import StockRejected, StockReserved
 from subgraphs.platform.kernel.clock import utcnow
 from subgraphs.platform.kernel.ids import new_id
 from subgraphs.platform.kernel.messages import Envelope
-from subgraphs.platform.kernel.unit_of_work import Claim
+from subgraphs.platform.kernel.unit_of_work import AlreadyProcessed, Claim
 from subgraphs.products.adapters import tables as t
 from subgraphs.products.adapters.unit_of_work import reservation_unit_of_work
 from subgraphs.products.service_layer.reservations import Reservations
@@ -136,3 +137,15 @@ async def test_selling_undoing_and_expiry_move_stock_once(engine: AsyncEngine) -
     assert (
         await stock.sell(abandoned.checkout_id, abandoned.lines[0].seller_id, claim()) == 0
     )  # expired: not sold
+
+
+async def test_a_redelivered_saga_event_changes_nothing(engine: AsyncEngine) -> None:
+    """A consumer killed after its effect committed but before its offset did: the event comes
+    again with the same claim, and the claim recorded with the effect refuses it."""
+    product_id, variant_id = await a_stock_row(engine, on_hand=4)
+    stock = Reservations(reservation_unit_of_work(engine), utcnow)
+    event, again = started((product_id, variant_id, 3)), claim()
+    assert await stock.reserve_checkout(event, again)
+    with pytest.raises(AlreadyProcessed):
+        await stock.reserve_checkout(event, again)
+    assert await levels(engine, variant_id) == (4, 3)

@@ -33,6 +33,8 @@ def fault_env(fault_stack: FaultStack, jwks_file: Path, accounts_env: dict[str, 
         **fault_stack.env(),
         "JWT_JWKS_FILE": str(jwks_file),
         "LOG_LEVEL": "WARNING",
+        # A checkout left mid-payment by a killed orders process is resumed within seconds.
+        "ORDERS_SAGA_STALLED_AFTER_SECONDS": "3",
     }
 
 

@@ -68,7 +68,7 @@ def bootstrap(
         policy=SagaPolicy(
             capture_margin=timedelta(seconds=min(60, config.reserve_seconds // 4)),
             retry_pause=config.payment_retry_pause_ms / 1000,
-            stalled_after=timedelta(seconds=30),
+            stalled_after=timedelta(seconds=config.saga_stalled_after_seconds),
             abandoned_after=timedelta(seconds=2 * config.reserve_seconds),
         ),
         clock=utcnow,

@@ -25,6 +25,8 @@ class OrdersConfig:
     payment_webhook_secret: str = "dev-payment-webhook-secret"
     payment_retry_pause_ms: int = 200
     payment_late_callback_ms: int = 1000
+    # A checkout a dead process left mid-payment is resumed by the keeper after this long.
+    saga_stalled_after_seconds: int = 30
 
     @classmethod
     def from_env(cls, environment: Mapping[str, str]) -> OrdersConfig:
@@ -46,5 +48,8 @@ class OrdersConfig:
             ),
             payment_late_callback_ms=env.integer(
                 environment, "ORDERS_PAYMENT_LATE_CALLBACK_MS", cls.payment_late_callback_ms
+            ),
+            saga_stalled_after_seconds=env.integer(
+                environment, "ORDERS_SAGA_STALLED_AFTER_SECONDS", cls.saga_stalled_after_seconds
             ),
         )

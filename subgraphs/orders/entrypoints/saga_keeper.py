@@ -15,7 +15,7 @@ from subgraphs.orders.service_layer.services import OrdersServices
 from subgraphs.platform.faults import unavailable_dependency
 
 logger = logging.getLogger("orders.saga_keeper")
-CHECK_EVERY_SECONDS = 5.0
+CHECK_EVERY_SECONDS = 2.0
 
 
 async def keep_sagas_moving(services: OrdersServices, stop: asyncio.Event) -> None:
