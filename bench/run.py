@@ -34,6 +34,7 @@ from bench.measure import (
     sequential_latency,
     statements_per_operation,
 )
+from bench.orders import OrdersFigures, measure_orders
 from deploy.local.profiles import get_profile, repo_root
 from deploy.local.supergraph import Ports, running_supergraph
 from subgraphs.accounts.adapters.passwords import Argon2Hasher
@@ -177,6 +178,8 @@ def main() -> int:
         identity = measure_identity(routed, settings, signer, SECONDS, CONNECTIONS)
         cart = measure_cart(routed, sg.urls["cart"], settings, signer, SECONDS, CONNECTIONS)
         rss["cart subgraph"] = rss_mib(sg.processes["cart"].pid)
+        orders = measure_orders(sg, settings, signer, SECONDS, CONNECTIONS)
+        rss["orders subgraph"] = rss_mib(sg.processes["orders"].pid)
         edge = measure_edge(
             sg, env, profile.logs_dir, first_page, seconds=max(3, SECONDS // 2), connections=CONNECTIONS
         )
@@ -184,6 +187,7 @@ def main() -> int:
     report = render(results, statements, rss, alone, exec_ms, profile_text, time.monotonic() - started)
     report += render_identity(identity)
     report += render_cart(cart)
+    report += render_orders(orders)
     report += render_edge(edge)
     print(report)
     out = repo_root() / "bench" / "results" / f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}.md"
@@ -271,6 +275,19 @@ def render_cart(figures: CartFigures) -> str:
         *(r.row() for r in figures.results),
         "",
         *figures.lines,
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def render_orders(figures: OrdersFigures) -> str:
+    lines = [
+        "",
+        "## Orders (checkout saga over Kafka; seller dashboards; one order)",
+        *figures.lines,
+        "",
+        "| scenario | rps | p50 ms | p99 ms | errors |",
+        "|---|---:|---:|---:|---:|",
+        *(r.row() for r in figures.results),
     ]
     return "\n".join(lines) + "\n"
 

@@ -19,6 +19,7 @@ from deploy.local.supergraph import Ports, running_supergraph
 from subgraphs.accounts.adapters.tables import MIGRATIONS as ACCOUNTS_MIGRATIONS
 from subgraphs.accounts.adapters.tables import SCHEMA as ACCOUNTS_SCHEMA
 from subgraphs.accounts.entrypoints.seed_users import ADMIN_ID, DEMO_PASSWORD, seed_demo_users
+from subgraphs.orders.entrypoints.seed import seed_shipping_rates
 from subgraphs.platform.settings import Settings
 from subgraphs.platform.sql.engine import create_engine
 from subgraphs.platform.sql.migrations import migrate
@@ -49,6 +50,7 @@ def main() -> int:
     settings = Settings.from_env("products", env=env)
     asyncio.run(prepare_catalogue(settings, DEMO_SIZE))
     emails = asyncio.run(prepare_accounts(settings))
+    asyncio.run(seed_shipping_rates(settings, demo_seller_ids()[:3]))
     started = time.monotonic()
     stop_requested = False
 
@@ -79,7 +81,12 @@ def main() -> int:
                     "Try:  { products(first: 5, sort: {field: PRICE}) "
                     "{ nodes { title priceRange { min { amount currency } } } } }",
                     '      mutation { addToCart(variantId: "<a variant id>", quantity: 1) { cartToken '
-                    "cart { subtotal { amount } items { variant { sku } product { title } } } } }",
+                    "cart { version subtotal { amount } items { variant { sku } product { title } } } } }",
+                    '      mutation { checkout(input: {idempotencyKey: "first", '
+                    "expectedCartVersion: <cart version>, "
+                    'shippingAddress: {address: {name: "Ada", line1: "1 Main St", city: "Berlin", '
+                    'postalCode: "10115", country: "DE"}}}) { checkout { status grandTotal { amount } '
+                    "orders { sellerId status } } userErrors { code message } } }   (signed in)",
                     "",
                     f"Demo accounts (dev only), password `{DEMO_PASSWORD}`: "
                     f"{', '.join(emails[:2])}, …, {emails[-1]}",

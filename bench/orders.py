@@ -1,0 +1,270 @@
+"""Orders figures for `make bench`: checkouts per second, a seller's newest orders, `order(id)`.
+
+- Checkout: 200 buyers, each in a loop for the run's length: add one in-stock variant (of
+  10,000 SKUs) to their cart, then `checkout` through the router — which waits for the whole
+  saga (stock reserved in products over Kafka, orders written, payment authorized and captured).
+  A completed checkout is one answered COMPLETED. The CPU each process spent per completed
+  checkout says what bounds the rate (the load driver shares the two cores too).
+- A seller's newest page of orders (`orders(filter: {scope: SALES}, first: 20)`) for a seller
+  with 100,000 orders and one with 10: the ratio shows the keyset read does not grow with the
+  seller's history.
+- `order(id)` through the router, over 2,000 of those orders, as their seller.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+import asyncpg
+import httpx
+
+from bench.measure import LoadResult, cpu_seconds, load
+from deploy.local.supergraph import Running
+from subgraphs.accounts.entrypoints.dev_signer import TestSigner
+from subgraphs.platform.kernel.ids import new_id
+from subgraphs.platform.settings import Settings
+
+BUYERS = 200
+SKUS = 10_000
+BIG, SMALL = 100_000, 10
+ADD = (
+    "mutation Add($v: ID!) { addToCart(variantId: $v, quantity: 1) { cart { version } userErrors { code } } }"
+)
+CHECKOUT = """mutation Checkout($input: CheckoutInput!) { checkout(input: $input) {
+  checkout { id status failureCode grandTotal { amount } } userErrors { code } } }"""
+NEWEST = (
+    "query Sales { orders(filter: {scope: SALES}, first: 20) { nodes { id status grandTotal { amount } } } }"
+)
+BY_ID = "query Order($id: ID!) { order(id: $id) { id status items { sku quantity } grandTotal { amount } } }"
+# Fixed, so the seeded histories are reused by the next run (the bench database is kept).
+BIG_SELLER = uuid.UUID("019ad000-0000-7000-8000-00000000b16a")
+SMALL_SELLER = uuid.UUID("019ad000-0000-7000-8000-0000000005a1")
+ADDRESS = {
+    "name": "Bench Buyer",
+    "line1": "1 Load St",
+    "city": "Berlin",
+    "postalCode": "10115",
+    "country": "DE",
+}
+
+
+@dataclass
+class OrdersFigures:
+    results: list[LoadResult] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)
+
+
+async def _skus(settings: Settings) -> list[str]:
+    conn = await asyncpg.connect(settings.asyncpg_dsn)
+    try:
+        rows = await conn.fetch(
+            "SELECT v.id FROM products.variants v JOIN products.products p ON p.id = v.product_id "
+            "JOIN products.inventory i ON i.variant_id = v.id AND i.product_id = v.product_id "
+            "WHERE p.status = 'ACTIVE' AND p.currency = 'USD' GROUP BY v.id "
+            "HAVING sum(i.on_hand - i.reserved) >= 10 ORDER BY v.id DESC LIMIT $1",
+            SKUS,
+        )
+    finally:
+        await conn.close()
+    return [str(r["id"]) for r in rows]
+
+
+async def _seed_seller_orders(settings: Settings, seller: uuid.UUID, count: int) -> list[str]:
+    """`count` paid orders of one seller, written as checkout would write them (both projections,
+    items, keys), in one INSERT … SELECT per table. Returns their ids."""
+    conn = await asyncpg.connect(settings.asyncpg_dsn)
+    try:
+        kept = await conn.fetch(
+            "SELECT id FROM orders.seller_orders WHERE seller_id = $1 ORDER BY created_at DESC, id DESC",
+            seller,
+        )
+        if len(kept) == count:  # seeded by an earlier run (the bench database is kept)
+            return [str(r["id"]) for r in kept]
+        ids = [new_id() for _ in range(count)]
+        buyers = [new_id() for _ in range(count)]
+        line = (
+            '[{"id": "%s", "variantId": "%s", "productId": "%s", "sku": "BENCH-1", "title": "Bench item", '
+            '"quantity": 1, "unitPrice": 1999, "currency": "USD"}]'
+        )
+        address = (
+            '{"name": "Bench", "line1": "1 St", "city": "Berlin", "postal_code": "10115", "country": "DE"}'
+        )
+        rows = [
+            (
+                b,
+                seller,
+                i,
+                new_id(),
+                "PAID",
+                2,
+                "USD",
+                line % (new_id(), new_id(), new_id()),
+                1,
+                1999,
+                500,
+                2499,
+                address,
+            )
+            for i, b in zip(ids, buyers, strict=True)
+        ]
+        columns = [
+            "buyer_id",
+            "seller_id",
+            "id",
+            "checkout_id",
+            "status",
+            "version",
+            "currency",
+            "lines",
+            "item_count",
+            "lines_total",
+            "shipping_total",
+            "grand_total",
+            "shipping_address",
+        ]
+        for table in ("orders", "seller_orders"):
+            await conn.copy_records_to_table(table, schema_name="orders", records=rows, columns=columns)
+        await conn.copy_records_to_table(
+            "order_keys",
+            schema_name="orders",
+            records=[(i, "ORDER", b, seller, i) for i, b in zip(ids, buyers, strict=True)],
+            columns=["id", "kind", "buyer_id", "seller_id", "order_id"],
+        )
+        await conn.execute("ANALYZE orders.seller_orders")
+    finally:
+        await conn.close()
+    return [str(i) for i in ids]
+
+
+async def _checkouts(router: str, tokens: list[str], skus: list[str], seconds: float) -> dict[str, Any]:
+    completed, failed, refused, errors = 0, 0, 0, 0
+    latencies: list[float] = []
+    deadline = time.monotonic() + seconds
+    async with httpx.AsyncClient(timeout=30, limits=httpx.Limits(max_connections=BUYERS)) as client:
+
+        async def buyer(index: int, token: str) -> None:
+            nonlocal completed, failed, refused, errors
+            headers = {"authorization": f"Bearer {token}"}
+            n = 0
+            while time.monotonic() < deadline:
+                n += 1
+                variant = skus[(index * 7919 + n * 104729) % len(skus)]
+                try:
+                    added = (
+                        await client.post(
+                            router, json={"query": ADD, "variables": {"v": variant}}, headers=headers
+                        )
+                    ).json()
+                    version = added["data"]["addToCart"]["cart"]["version"]
+                    started = time.monotonic()
+                    body = (
+                        await client.post(
+                            router,
+                            json={
+                                "query": CHECKOUT,
+                                "variables": {
+                                    "input": {
+                                        "shippingAddress": {"address": ADDRESS},
+                                        "idempotencyKey": f"bench-{index}-{n}-{uuid.uuid4().hex[:8]}",
+                                        "expectedCartVersion": version,
+                                    }
+                                },
+                            },
+                            headers=headers,
+                        )
+                    ).json()
+                    result = body["data"]["checkout"]
+                except (httpx.HTTPError, KeyError, TypeError, ValueError):
+                    errors += 1
+                    continue
+                if result["checkout"] is None:
+                    refused += 1
+                elif result["checkout"]["status"] == "COMPLETED":
+                    completed += 1
+                    latencies.append(time.monotonic() - started)
+                else:
+                    failed += 1
+
+        await asyncio.gather(*(buyer(i, t) for i, t in enumerate(tokens)))
+    latencies.sort()
+
+    def pct(p: float) -> float:
+        return latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000 if latencies else 0.0
+
+    return {
+        "completed": completed,
+        "failed": failed,
+        "refused": refused,
+        "errors": errors,
+        "p50": pct(0.5),
+        "p99": pct(0.99),
+    }
+
+
+def measure_orders(
+    sg: Running, settings: Settings, signer: TestSigner, seconds: int, connections: int
+) -> OrdersFigures:
+    figures = OrdersFigures()
+    router = sg.router_url
+    skus = asyncio.run(_skus(settings))
+    tokens = [signer.token(roles=["buyer"], ttl=3600) for _ in range(BUYERS)]
+    names = ["router", "products", "accounts", "cart", "orders"]
+    before = {n: cpu_seconds(sg.processes[n].pid) for n in names}
+    started = time.monotonic()
+    run = asyncio.run(_checkouts(router, tokens, skus, float(max(seconds, 10))))
+    elapsed = time.monotonic() - started
+    spent = {n: cpu_seconds(sg.processes[n].pid) - before[n] for n in names}
+    rate = run["completed"] / elapsed
+    per = {n: 1000 * s / max(run["completed"], 1) for n, s in spent.items()}
+    figures.lines += [
+        f"- checkout, {BUYERS} buyers over {len(skus):,} SKUs (add one line, then check out), via router: "
+        f"**{rate:.1f} completed checkouts/s** (goal ≥ 300); p50 {run['p50']:.0f} ms, p99 {run['p99']:.0f} ms; "
+        f"completed {run['completed']}, failed {run['failed']}, refused {run['refused']}, errors {run['errors']}",
+        "- CPU per completed checkout (ms): "
+        + ", ".join(f"{n} {v:.1f}" for n, v in per.items())
+        + f"; all processes {sum(per.values()):.1f} ms of the 2 cores' {2000 / max(rate, 0.001):.1f} ms per checkout",
+    ]
+
+    big_seller, small_seller = BIG_SELLER, SMALL_SELLER
+    big_ids = asyncio.run(_seed_seller_orders(settings, big_seller, BIG))
+    asyncio.run(_seed_seller_orders(settings, small_seller, SMALL))
+
+    def seller(user_id: uuid.UUID) -> dict[str, str]:
+        return {"authorization": f"Bearer {signer.token(user_id, roles=['seller'], ttl=3600)}"}
+
+    newest = {"query": NEWEST}
+    load("warm-up", router, [newest], seconds=2, connections=4, headers=seller(big_seller))
+    big = load(
+        f"seller's newest 20 orders (of {BIG:,}) — via router",
+        router,
+        [newest],
+        seconds=seconds,
+        connections=connections,
+        headers=seller(big_seller),
+    )
+    small = load(
+        f"seller's newest 20 orders (of {SMALL}) — via router",
+        router,
+        [newest],
+        seconds=seconds,
+        connections=connections,
+        headers=seller(small_seller),
+    )
+    by_id = [{"query": BY_ID, "variables": {"id": i}} for i in big_ids[:: BIG // 2000]]
+    one = load(
+        "order(id) as its seller, 2,000 ids — via router",
+        router,
+        by_id,
+        seconds=seconds,
+        connections=connections,
+        headers=seller(big_seller),
+    )
+    figures.results += [big, small, one]
+    figures.lines.append(
+        f"- newest page, {BIG:,} orders ÷ {SMALL} orders: {big.rps / max(small.rps, 0.001):.2f} (1.0: history does not matter)"
+    )
+    return figures
