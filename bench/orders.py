@@ -2,9 +2,10 @@
 
 - Checkout: 200 buyers, each in a loop for the run's length: add one in-stock variant (of
   10,000 SKUs) to their cart, then `checkout` through the router — which waits for the whole
-  saga (stock reserved in products over Kafka, orders written, payment authorized and captured).
-  A completed checkout is one answered COMPLETED. The CPU each process spent per completed
-  checkout says what bounds the rate (the load driver shares the two cores too).
+  saga (stock reserved in products over Kafka, orders written, payment authorized and captured)
+  — and, when it answers PROCESSING, ask `checkout(id)` until it settles. Completed checkouts
+  per second over the whole run, latency from the mutation to COMPLETED. The CPU each process
+  spent per completed checkout says what bounds the rate (the load driver shares the cores too).
 - A seller's newest page of orders (`orders(filter: {scope: SALES}, first: 20)`) for a seller
   with 100,000 orders and one with 10: the ratio shows the keyset read does not grow with the
   seller's history.
@@ -14,9 +15,15 @@
 from __future__ import annotations
 
 import asyncio
+import re
+import subprocess
+import sys
+import tempfile
 import time
 import uuid
+from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import asyncpg
@@ -28,6 +35,7 @@ from subgraphs.accounts.entrypoints.dev_signer import TestSigner
 from subgraphs.platform.kernel.ids import new_id
 from subgraphs.platform.settings import Settings
 
+PY_SPY = str(Path(sys.executable).parent / "py-spy")
 BUYERS = 200
 SKUS = 10_000
 BIG, SMALL = 100_000, 10
@@ -36,6 +44,7 @@ ADD = (
 )
 CHECKOUT = """mutation Checkout($input: CheckoutInput!) { checkout(input: $input) {
   checkout { id status failureCode grandTotal { amount } } userErrors { code } } }"""
+SETTLED = "query Settled($id: ID!) { checkout(id: $id) { id status failureCode } }"
 NEWEST = (
     "query Sales { orders(filter: {scope: SALES}, first: 20) { nodes { id status grandTotal { amount } } } }"
 )
@@ -181,9 +190,17 @@ async def _checkouts(router: str, tokens: list[str], skus: list[str], seconds: f
                 except (httpx.HTTPError, KeyError, TypeError, ValueError):
                     errors += 1
                     continue
-                if result["checkout"] is None:
+                checkout = result["checkout"]
+                # PROCESSING: the saga is behind; a client asks again until it settles.
+                while checkout is not None and checkout["status"] == "PROCESSING":
+                    await asyncio.sleep(1.0)
+                    asked = await client.post(
+                        router, json={"query": SETTLED, "variables": {"id": checkout["id"]}}, headers=headers
+                    )
+                    checkout = asked.json()["data"]["checkout"]
+                if checkout is None:
                     refused += 1
-                elif result["checkout"]["status"] == "COMPLETED":
+                elif checkout["status"] == "COMPLETED":
                     completed += 1
                     latencies.append(time.monotonic() - started)
                 else:
@@ -205,6 +222,37 @@ async def _checkouts(router: str, tokens: list[str], skus: list[str], seconds: f
     }
 
 
+def _profile(pid: int, seconds: int) -> tuple[subprocess.Popen[str], Path]:
+    """py-spy sampling a subgraph (its uvicorn workers too) while the checkouts run."""
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as out:
+        path = Path(out.name)
+    command = [PY_SPY, "record", "--pid", str(pid), "--subprocesses", "--duration", str(seconds)]
+    command += ["--rate", "50", "--format", "raw", "--output", str(path), "--nonblocking"]
+    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True), path
+
+
+FRAME = re.compile(r"(?P<function>[^ ;]+) \((?P<file>[^:()]+):\d+\)$")
+
+
+def _hottest(recording: tuple[subprocess.Popen[str], Path], top: int = 8) -> list[str]:
+    """The functions with the most self samples (py-spy's collapsed stacks: frames;…;leaf count)."""
+    process, path = recording
+    _, err = process.communicate(timeout=60)
+    try:
+        lines = path.read_text().splitlines()
+    except OSError:
+        return [f"no profile ({err.strip()[:80]})"]
+    counts: Counter[str] = Counter()
+    for line in lines:
+        stack, _, n = line.rpartition(" ")
+        if stack and n.isdigit():
+            leaf = stack.split(";")[-1]
+            found = FRAME.search(leaf)
+            counts[f"{found['function']} ({Path(found['file']).name})" if found else leaf[:60]] += int(n)
+    total = sum(counts.values()) or 1
+    return [f"{name} {100 * c / total:.0f}%" for name, c in counts.most_common(top)]
+
+
 def measure_orders(
     sg: Running, settings: Settings, signer: TestSigner, seconds: int, connections: int
 ) -> OrdersFigures:
@@ -215,8 +263,12 @@ def measure_orders(
     names = ["router", "products", "accounts", "cart", "orders"]
     before = {n: cpu_seconds(sg.processes[n].pid) for n in names}
     started = time.monotonic()
+    profiles = {
+        n: _profile(sg.processes[n].pid, min(8, max(seconds, 10) - 2)) for n in ("orders", "products", "cart")
+    }
     run = asyncio.run(_checkouts(router, tokens, skus, float(max(seconds, 10))))
     elapsed = time.monotonic() - started
+    hot = {n: _hottest(p) for n, p in profiles.items()}
     spent = {n: cpu_seconds(sg.processes[n].pid) - before[n] for n in names}
     rate = run["completed"] / elapsed
     per = {n: 1000 * s / max(run["completed"], 1) for n, s in spent.items()}
@@ -228,6 +280,11 @@ def measure_orders(
         + ", ".join(f"{n} {v:.1f}" for n, v in per.items())
         + f"; all processes {sum(per.values()):.1f} ms of the 2 cores' {2000 / max(rate, 0.001):.1f} ms per checkout",
     ]
+
+    for name, functions in hot.items():
+        figures.lines.append(
+            f"- py-spy, {name} subgraph, share of samples by function (self time): " + "; ".join(functions)
+        )
 
     big_seller, small_seller = BIG_SELLER, SMALL_SELLER
     big_ids = asyncio.run(_seed_seller_orders(settings, big_seller, BIG))

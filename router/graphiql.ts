@@ -15,6 +15,8 @@ const SIGNED_IN = JSON.stringify({ authorization: 'Bearer <the accessToken SignI
 const SETUP: Record<string, { variables?: unknown; headers?: string }> = {
   Me: { headers: SIGNED_IN },
   AddToCart: { variables: { variantId: '<a variant id from Storefront>' } },
+  Checkout: { variables: { expectedCartVersion: 1, idempotencyKey: 'first-checkout' }, headers: SIGNED_IN },
+  MyOrders: { headers: SIGNED_IN },
 };
 
 export const EXAMPLE_OPERATIONS = parse(SOURCE)

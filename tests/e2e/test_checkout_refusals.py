@@ -135,3 +135,18 @@ async def test_more_than_the_stock_and_a_moved_price_are_reported_not_charged(
     else:
         assert "OUT_OF_STOCK" in codes(short)
     assert (await router(MY_ORDERS, caller=buyer))["data"]["orders"]["nodes"] == []
+
+
+async def test_another_buyers_idempotency_key_is_just_a_new_key(
+    router: GraphQLClient, make_caller: Any
+) -> None:
+    """Keys belong to their buyer: someone else's key neither replays nor reveals their checkout."""
+    _, product = await a_product(router, make_caller)
+    variant = product["variants"][0]
+    first: Caller = make_caller("buyer")
+    second: Caller = make_caller("buyer")
+    key = unique("shared")
+    theirs = await check_out(router, first, await fill_cart(router, first, [(variant["id"], 1)]), key=key)
+    mine = await check_out(router, second, await fill_cart(router, second, [(variant["id"], 1)]), key=key)
+    assert theirs["checkout"]["status"] == mine["checkout"]["status"] == "COMPLETED"
+    assert mine["checkout"]["id"] != theirs["checkout"]["id"]

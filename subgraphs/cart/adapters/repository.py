@@ -151,7 +151,8 @@ class SqlCartRepository:
                     "available": x.available,
                     "unavailable": x.unavailable,
                 }
-                for owner, x in lines
+                # One lock order for every writer: concurrent consumers cannot deadlock.
+                for owner, x in sorted(lines, key=lambda ol: (ol[0], ol[1].id))
             ],
         )
 

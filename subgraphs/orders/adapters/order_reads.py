@@ -2,7 +2,7 @@
 
     PURCHASES   orders        WHERE buyer_id = …   (index orders_buyer_newest)
     SALES       seller_orders WHERE seller_id = …  (seller_orders_newest / _status_newest / _total)
-    ALL         seller_orders, every seller (admins; the one cross-shard listing)
+    ALL         orders, everyone's (admins; the one cross-shard listing, index orders_all_newest)
 
 The newest page of a seller with 100,000 orders reads the same few index entries as one with 10.
 """
@@ -88,7 +88,7 @@ class SqlOrderReads:
             return [order_from_row(r) for r in rows]
 
     async def orders(self, query: OrderQuery, page: PageArgs) -> Page[Order]:
-        table = t.orders if query.scope is Scope.PURCHASES else t.seller_orders
+        table = t.seller_orders if query.scope is Scope.SALES else t.orders
         sql = select(table)
         if query.buyer_id is not None:
             sql = sql.where(table.c.buyer_id == query.buyer_id)

@@ -106,6 +106,11 @@ orders = Table(
     PrimaryKeyConstraint("buyer_id", "id"),
     Index("orders_buyer_newest", "buyer_id", "created_at", "id"),
     Index("orders_buyer_checkout", "buyer_id", "checkout_id"),
+    Index("orders_buyer_total", "buyer_id", "grand_total", "id"),
+    # Admin listings across everyone (admin-only, so a cross-shard read is acceptable). It lives
+    # on the buyers' copy: on the sellers' copy the planner would walk it for a seller whose
+    # orders are most of the table instead of that seller's own index.
+    Index("orders_all_newest", "created_at", "id"),
 )
 
 seller_orders = Table(
@@ -118,8 +123,6 @@ seller_orders = Table(
     Index("seller_orders_newest", "seller_id", "created_at", "id"),
     Index("seller_orders_status_newest", "seller_id", "status", "created_at", "id"),
     Index("seller_orders_total", "seller_id", "grand_total", "id"),
-    # Admin listings across sellers (admin-only, so a cross-shard read is acceptable).
-    Index("seller_orders_all_newest", "created_at", "id"),
 )
 
 order_items = Table(

@@ -129,16 +129,18 @@ class IdempotentConsumer:
         self.state = "running"
         while not stop.is_set():
             batches = await consumer.getmany(timeout_ms=500, max_records=500)
+            # Partitions are independent (order holds per key, within a partition): they are
+            # applied side by side, each one in order.
+            outcomes = await asyncio.gather(*(self._apply_in_order(m) for m in batches.values()))
             done: dict[TopicPartition, OffsetAndMetadata] = {}
             waiting_on: str | None = None
-            for partition, messages in batches.items():
-                for message in messages:
-                    waiting_on = await self._apply(message)
-                    if waiting_on is not None:
-                        # Not committed: this event comes back next, after the backoff.
-                        consumer.seek(partition, message.offset)
-                        break
-                    done[partition] = OffsetAndMetadata(message.offset + 1, "")
+            for partition, (applied, blocked) in zip(batches, outcomes, strict=True):
+                if applied is not None:
+                    done[partition] = OffsetAndMetadata(applied + 1, "")
+                if blocked is not None:
+                    # Not committed: this event comes back next, after the backoff.
+                    waiting_on, offset = blocked
+                    consumer.seek(partition, offset)
             if done:
                 await consumer.commit(done)
             if waiting_on is None:
@@ -148,6 +150,18 @@ class IdempotentConsumer:
             failures += 1
             self.state = f"retrying: {waiting_on}"
             await _sleep_or_stop(stop, min(self._max_backoff, 0.1 * 2**failures))
+
+    async def _apply_in_order(
+        self, messages: list[ConsumerRecord[bytes, bytes]]
+    ) -> tuple[int | None, tuple[str, int] | None]:
+        """(the last offset done with, (why, offset) of the event it stopped at, if any)."""
+        applied: int | None = None
+        for message in messages:
+            waiting_on = await self._apply(message)
+            if waiting_on is not None:
+                return applied, (waiting_on, message.offset)
+            applied = message.offset
+        return applied, None
 
     async def _apply(self, message: ConsumerRecord[bytes, bytes]) -> str | None:
         """None when the event is done with (applied, duplicate or dead-lettered); else why not."""
