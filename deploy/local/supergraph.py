@@ -127,6 +127,11 @@ def start_subgraph(
         "--http",
         "httptools",
         "--no-access-log",
+        # Longer than the router's pooled connections stay idle (undici: 4 s), so the router,
+        # not the subgraph, closes an idle one: a request never lands on a socket being closed
+        # ("socket hang up", seen under 60 concurrent checkouts with uvicorn's default 5 s).
+        "--timeout-keep-alive",
+        "30",
         "--log-level",
         "warning",
         "--workers",
