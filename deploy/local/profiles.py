@@ -91,13 +91,15 @@ PROFILES: dict[str, Profile] = {
         valkey_snapshots=False,
     ),
     # The fault tests kill and restart these servers; durable like production, so "no
-    # acknowledged write lost" is tested on the settings that promise it.
+    # acknowledged write lost" is tested on the settings that promise it. Below Linux's
+    # ephemeral range (32768–60999): a server restarted while thousands of client sockets come
+    # and go could otherwise find its port taken as some connection's local port.
     "faults": Profile(
         name="faults",
-        postgres_port=54350,
-        valkey_port=63820,
-        kafka_port=49092,
-        kafka_controller_port=49093,
+        postgres_port=31432,
+        valkey_port=31379,
+        kafka_port=31092,
+        kafka_controller_port=31093,
         broker="apache",
         wipe_on_start=True,
         durable=True,

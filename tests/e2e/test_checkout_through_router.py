@@ -14,7 +14,7 @@ ORDER = """query($id: ID!) { order(id: $id) { id status sellerId buyerId checkou
   items { sku quantity } grandTotal { amount }
   shippingAddress { name line1 city country phone }
   history { fromStatus toStatus actor } } }"""
-CHECKOUT_BY_ID = "query($id: ID!) { checkout(id: $id) { id status orders { id sellerId } } }"
+CHECKOUT_BY_ID = "query($id: ID!) { checkout(id: $id) { id status ordersStatus orders { id sellerId } } }"
 
 
 async def test_a_two_seller_cart_becomes_one_checkout_and_a_paid_order_per_seller(
@@ -75,6 +75,7 @@ async def test_a_two_seller_cart_becomes_one_checkout_and_a_paid_order_per_selle
     assert (await router(CHECKOUT_BY_ID, {"id": checkout["id"]}, stranger))["data"]["checkout"] is None
     group = (await router(CHECKOUT_BY_ID, {"id": checkout["id"]}, buyer))["data"]["checkout"]
     assert {o["id"] for o in group["orders"]} == set(o["id"] for o in checkout["orders"])
+    assert group["ordersStatus"] == "PAID"  # derived: as far as its slowest order
 
 
 async def test_a_declined_card_fails_the_checkout_and_frees_the_stock(

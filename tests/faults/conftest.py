@@ -12,7 +12,8 @@ import pytest
 from deploy.local.supergraph import Ports, Running, running_supergraph
 from tests.faults.harness import FaultStack
 
-FAULT_PORTS = Ports(router=34000, subgraph_offset=30000)
+# Below the ephemeral port range, like the faults profile's servers (deploy/local/profiles.py).
+FAULT_PORTS = Ports(router=31000, subgraph_offset=27000)
 
 
 @pytest.fixture(scope="package")

@@ -19,7 +19,7 @@ from subgraphs.orders.domain.checkout import (
     priced_lines,
 )
 from subgraphs.orders.domain.errors import IllegalTransition
-from subgraphs.orders.domain.orders import MOVES, Actor, Order, OrderStatus
+from subgraphs.orders.domain.orders import MOVES, Actor, Order, OrderStatus, group_status
 from subgraphs.platform.kernel.clock import utcnow
 from subgraphs.platform.kernel.ids import new_id
 from subgraphs.platform.kernel.results import InputErrors
@@ -163,3 +163,11 @@ def test_an_address_is_trimmed_and_every_problem_reported_at_once() -> None:
         )
     assert all(isinstance(e, InvalidAddress) for e in refused.value.errors)
     assert sorted(str(e.field) for e in refused.value.errors) == ["a.country", "a.line1", "a.name"]
+
+
+def test_a_checkout_is_as_far_along_as_its_slowest_live_order() -> None:
+    assert group_status([]) is None
+    assert group_status([S.SHIPPED, S.PROCESSING, S.CANCELLED]) is S.PROCESSING
+    assert group_status([S.DELIVERED, S.CANCELLED]) is S.DELIVERED
+    assert group_status([S.CANCELLED, S.CANCELLED]) is S.CANCELLED
+    assert group_status([S.PAID]) is S.PAID

@@ -26,12 +26,7 @@ class SqlAddressReads:
 
     async def addresses(self, user_id: uuid.UUID, page: PageArgs) -> Page[SavedAddress]:
         found = await fetch_page(self._engine, select(a).where(a.c.user_id == user_id), NEWEST, page)
-        return Page(
-            [saved_address(r) for r in found.rows],
-            found.cursors,
-            found.has_next_page,
-            found.has_previous_page,
-        )
+        return found.map(saved_address)
 
     async def address(self, user_id: uuid.UUID, address_id: uuid.UUID) -> SavedAddress | None:
         async with self._engine.connect() as conn:

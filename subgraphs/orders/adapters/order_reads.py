@@ -101,12 +101,7 @@ class SqlOrderReads:
         if query.created_before is not None:
             sql = sql.where(table.c.created_at < query.created_before)
         found = await fetch_page(self._engine, sql, _order_keyset(table, query), page)
-        return Page(
-            [order_from_row(r) for r in found.rows],
-            found.cursors,
-            found.has_next_page,
-            found.has_previous_page,
-        )
+        return found.map(order_from_row)
 
     async def item(self, keys: Keys) -> ItemRecord | None:
         i = t.order_items
@@ -136,9 +131,7 @@ class SqlOrderReads:
             True,
         )
         found = await fetch_page(self._engine, sql, order, page)
-        return Page(
-            [_item(r) for r in found.rows], found.cursors, found.has_next_page, found.has_previous_page
-        )
+        return found.map(_item)
 
     async def grants(self, query: GrantQuery, page: PageArgs) -> Page[OrderGrant]:
         g = t.order_grants
@@ -155,12 +148,7 @@ class SqlOrderReads:
             True,
         )
         found = await fetch_page(self._engine, sql, order, page)
-        return Page(
-            [grant_from_row(r) for r in found.rows],
-            found.cursors,
-            found.has_next_page,
-            found.has_previous_page,
-        )
+        return found.map(grant_from_row)
 
     async def grant(self, keys: Keys) -> OrderGrant | None:
         g = t.order_grants

@@ -57,6 +57,19 @@ MOVES: dict[tuple[OrderStatus, OrderStatus], frozenset[Actor]] = {
     (S.PARTIALLY_RETURNED, S.RETURNED): frozenset({A.ADMIN, A.SYSTEM}),
 }
 FINAL = frozenset({S.CANCELLED, S.RETURNED})
+# How far along the lifecycle a status is (a checkout is as far as its slowest live order).
+PROGRESS = (S.PENDING, S.PAID, S.PROCESSING, S.SHIPPED, S.DELIVERED, S.PARTIALLY_RETURNED, S.RETURNED)
+
+
+def group_status(statuses: list[OrderStatus]) -> OrderStatus | None:
+    """A checkout's status, derived from its orders': the least advanced of those not cancelled,
+    CANCELLED when every one is, None before any order exists."""
+    if not statuses:
+        return None
+    live = [s for s in statuses if s is not S.CANCELLED]
+    return min(live, key=PROGRESS.index) if live else S.CANCELLED
+
+
 PAID_STATES = frozenset({S.PAID, S.PROCESSING, S.SHIPPED, S.DELIVERED, S.PARTIALLY_RETURNED, S.RETURNED})
 
 

@@ -110,18 +110,22 @@ class OrderItem:
 
     @classmethod
     def of_line(cls, order: od.Order, line: od.OrderLine) -> OrderItem:
-        return cls(
-            id=strawberry.ID(str(line.id)),
-            order_id=strawberry.ID(str(order.id)),
-            seller_id=strawberry.ID(str(order.seller_id)),
-            sku=line.sku,
-            title=line.title,
-            quantity=line.quantity,
-            unit_price=Money(amount=line.unit_price, currency=line.currency),
-            line_total=Money(amount=line.line_total, currency=line.currency),
-            variant=ProductVariant(id=strawberry.ID(str(line.variant_id))),
-            product=Product(id=strawberry.ID(str(line.product_id))),
-            created_at=order.created_at,
+        return cls.of_record(
+            ItemRecord(
+                id=line.id,
+                order_id=order.id,
+                buyer_id=order.buyer_id,
+                seller_id=order.seller_id,
+                product_id=line.product_id,
+                variant_id=line.variant_id,
+                sku=line.sku,
+                title=line.title,
+                quantity=line.quantity,
+                unit_price=line.unit_price,
+                line_total=line.line_total,
+                currency=line.currency,
+                created_at=order.created_at,
+            )
         )
 
 
@@ -221,6 +225,14 @@ class Checkout:
     async def orders(self, info: Info) -> list[Order]:
         found = await info.context.services.queries.orders_of(self._checkout)
         return [Order.of(Seen(o, od.Actor.BUYER)) for o in found]
+
+    @strawberry.field(
+        description="Derived from the orders: the least advanced of those not cancelled (the group is as "
+        "far as its slowest order), CANCELLED when all are, null before any order exists."
+    )
+    async def orders_status(self, info: Info) -> od.OrderStatus | None:
+        found = await info.context.services.queries.orders_of(self._checkout)
+        return od.group_status([o.status for o in found])
 
     @classmethod
     async def resolve_reference(cls, info: Info, id: strawberry.ID) -> Checkout | None:

@@ -26,6 +26,7 @@ DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 
 RowT = TypeVar("RowT")
+T = TypeVar("T")
 
 # How a cursor value of each type is written to JSON and read back.
 _ENCODERS: dict[type, Callable[[Any], Any]] = {
@@ -102,6 +103,10 @@ class Page(Generic[RowT]):
     cursors: list[str]
     has_next_page: bool
     has_previous_page: bool
+
+    def map(self, convert: Callable[[RowT], T]) -> Page[T]:
+        """The same page (cursors, flags) of converted rows, e.g. SQL rows to domain objects."""
+        return Page([convert(r) for r in self.rows], self.cursors, self.has_next_page, self.has_previous_page)
 
 
 def encode_cursor(order: CursorOrder, values: Sequence[Any]) -> str:
