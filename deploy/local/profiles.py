@@ -92,7 +92,7 @@ PROFILES: dict[str, Profile] = {
     ),
     # The fault tests kill and restart these servers; durable like production, so "no
     # acknowledged write lost" is tested on the settings that promise it. Below Linux's
-    # ephemeral range (32768–60999): a server restarted while thousands of client sockets come
+    # ephemeral range (32768-60999): a server restarted while thousands of client sockets come
     # and go could otherwise find its port taken as some connection's local port.
     "faults": Profile(
         name="faults",
