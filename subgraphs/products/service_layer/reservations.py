@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from subgraphs.contracts.orders import CheckoutStarted
+from subgraphs.contracts.orders import CheckoutLine, CheckoutStarted
 from subgraphs.contracts.products import InventoryChanged, ShortLine, StockRejected, StockReserved
 from subgraphs.platform.kernel.ids import new_id
 from subgraphs.platform.kernel.unit_of_work import Claim
@@ -56,6 +56,30 @@ async def _move_all(
     return moved
 
 
+async def _take(uow: ReservationUnitOfWork, rows: list[StockRow], quantity: int) -> StockRow | None:
+    """The first warehouse row (most free stock first) that still covers the line whole."""
+    for row in rows:
+        if row.available >= quantity and (taken := await uow.repo.take(row, quantity)):
+            return taken
+    return None
+
+
+def _held(started: CheckoutStarted, line: CheckoutLine, taken: StockRow, expires_at: datetime) -> Reservation:
+    return Reservation(
+        id=new_id(),
+        checkout_id=started.checkout_id,
+        line_id=line.line_id,
+        seller_id=line.seller_id,
+        product_id=taken.product_id,
+        variant_id=line.variant_id,
+        inventory_id=taken.inventory_id,
+        warehouse=taken.warehouse,
+        quantity=line.quantity,
+        status=ReservationStatus.RESERVED,
+        expires_at=expires_at,
+    )
+
+
 @dataclass(frozen=True)
 class Reservations:
     uow: OpenReservationUnitOfWork
@@ -74,10 +98,7 @@ class Reservations:
             short: list[ShortLine] = []
             for line in lines:
                 rows = sorted(stock.get(line.variant_id, []), key=lambda r: (-r.available, r.warehouse))
-                taken = None
-                for row in rows:
-                    if row.available >= line.quantity and (taken := await uow.repo.take(row, line.quantity)):
-                        break
+                taken = await _take(uow, rows, line.quantity)
                 if taken is None:
                     free = max((r.available for r in rows), default=0)
                     short.append(
@@ -88,25 +109,11 @@ class Reservations:
                             available=max(free, 0),
                         )
                     )
-                    continue
-                held.append(
-                    Reservation(
-                        id=new_id(),
-                        checkout_id=started.checkout_id,
-                        line_id=line.line_id,
-                        seller_id=line.seller_id,
-                        product_id=taken.product_id,
-                        variant_id=line.variant_id,
-                        inventory_id=taken.inventory_id,
-                        warehouse=taken.warehouse,
-                        quantity=line.quantity,
-                        status=ReservationStatus.RESERVED,
-                        expires_at=expires_at,
+                else:
+                    held.append(_held(started, line, taken, expires_at))
+                    uow.events.append(
+                        _changed(taken, StockMove(on_hand=0, reserved=line.quantity, reason="RESERVED"))
                     )
-                )
-                uow.events.append(
-                    _changed(taken, StockMove(on_hand=0, reserved=line.quantity, reason="RESERVED"))
-                )
             if short or not lines:
                 await uow.repo.undo_attempt()
                 uow.events[:] = [StockRejected(checkout_id=started.checkout_id, short=short)]
@@ -114,7 +121,7 @@ class Reservations:
                 await uow.repo.add(held)
                 uow.events.append(StockReserved(checkout_id=started.checkout_id, expires_at=expires_at))
             await uow.commit()
-        return not short
+        return bool(lines) and not short
 
     async def sell(self, checkout_id: uuid.UUID, seller_id: uuid.UUID, claim: Claim) -> int:
         """The seller's order of the checkout was paid: its held stock leaves on hand."""
