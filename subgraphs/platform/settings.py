@@ -31,8 +31,8 @@ class Settings:
     """Everything a subgraph process needs to know about its surroundings."""
 
     service_name: str
-    database_url: str = "postgresql+asyncpg://postgres@127.0.0.1:54320/marketplace"
-    redis_url: str = "redis://127.0.0.1:63790/0"
+    database_url: str = "postgresql+asyncpg://postgres@127.0.0.1:25432/marketplace"
+    redis_url: str = "redis://127.0.0.1:26379/0"
     kafka_bootstrap_servers: str = "127.0.0.1:19092"
     db_pool_size: int = 10
     db_max_overflow: int = 10

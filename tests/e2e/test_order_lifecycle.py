@@ -21,7 +21,7 @@ MOVE = """mutation($id: ID!, $s: OrderStatus!) { orderUpdateStatus(id: $id, stat
 CANCEL = """mutation($id: ID!) { orderCancel(id: $id, reason: "changed my mind") {
   order { id status } userErrors { field code } } }"""
 ORDERS = """query($f: OrderFilter, $first: Int, $after: String) { orders(filter: $f, first: $first, after: $after) {
-  nodes { id status sellerId buyerId items { sku } } pageInfo { hasNextPage endCursor } } }"""
+  nodes { id status sellerId buyerId items { sku } history { toStatus } } pageInfo { hasNextPage endCursor } } }"""
 ITEMS = """query($f: OrderItemFilter) { orderItems(filter: $f) { nodes { id sku quantity orderId unitPrice { amount } } } }"""
 
 
@@ -111,6 +111,7 @@ async def test_each_reader_lists_only_what_they_may_see(router: GraphQLClient, m
     seller, buyer, order, _, _ = await a_paid_order(router, make_caller)
     mine = (await router(ORDERS, {"f": {}}, buyer))["data"]["orders"]["nodes"]
     assert [o["id"] for o in mine] == [order["id"]]
+    assert [h["toStatus"] for h in mine[0]["history"]] == ["PENDING", "PAID"]  # batched per page
     sales = (await router(ORDERS, {"f": {"scope": "SALES"}}, seller))["data"]["orders"]["nodes"]
     assert [(o["id"], o["buyerId"]) for o in sales] == [(order["id"], None)]
     assert (await router(ORDERS, {"f": {"scope": "SALES", "status": ["CANCELLED"]}}, seller))["data"][

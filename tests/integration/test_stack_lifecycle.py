@@ -64,8 +64,8 @@ def test_no_two_profiles_share_a_port() -> None:
 def test_profile_exports_the_urls_the_subgraphs_read() -> None:
     env = PROFILES["test"].env()
     assert env == {
-        "DATABASE_URL": "postgresql+asyncpg://postgres@127.0.0.1:54330/marketplace",
-        "REDIS_URL": "redis://127.0.0.1:63800/0",
+        "DATABASE_URL": "postgresql+asyncpg://postgres@127.0.0.1:25433/marketplace",
+        "REDIS_URL": "redis://127.0.0.1:26380/0",
         "KAFKA_BOOTSTRAP_SERVERS": "127.0.0.1:29092",
         "STACK_PROFILE": "test",
     }

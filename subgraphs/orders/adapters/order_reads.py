@@ -13,7 +13,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, select
+from sqlalchemy import Table, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from subgraphs.orders.adapters import tables as t
@@ -158,21 +158,25 @@ class SqlOrderReads:
             ).first()
         return grant_from_row(row) if row else None
 
-    async def history(self, seller_id: uuid.UUID, order_id: uuid.UUID) -> list[StatusChange]:
+    async def histories(self, orders: list[tuple[uuid.UUID, uuid.UUID]]) -> list[list[StatusChange]]:
+        if not orders:
+            return []
         h = t.order_history
         async with self._engine.connect() as conn:
             rows = await conn.execute(
-                select(h).where(h.c.seller_id == seller_id, h.c.order_id == order_id).order_by(h.c.at, h.c.id)
+                select(h).where(tuple_(h.c.seller_id, h.c.order_id).in_(orders)).order_by(h.c.at, h.c.id)
             )
-            return [
-                StatusChange(
-                    id=r.id,
-                    from_status=OrderStatus(r.from_status) if r.from_status else None,
-                    to_status=OrderStatus(r.to_status),
-                    actor=Actor(r.actor),
-                    actor_id=r.actor_id,
-                    note=r.note,
-                    at=r.at,
+            found: dict[tuple[uuid.UUID, uuid.UUID], list[StatusChange]] = {}
+            for r in rows:
+                found.setdefault((r.seller_id, r.order_id), []).append(
+                    StatusChange(
+                        id=r.id,
+                        from_status=OrderStatus(r.from_status) if r.from_status else None,
+                        to_status=OrderStatus(r.to_status),
+                        actor=Actor(r.actor),
+                        actor_id=r.actor_id,
+                        note=r.note,
+                        at=r.at,
+                    )
                 )
-                for r in rows
-            ]
+        return [found.get(key, []) for key in orders]

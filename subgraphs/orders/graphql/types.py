@@ -14,6 +14,7 @@ from subgraphs.contracts.addresses import Address as AddressValue
 from subgraphs.orders.domain import checkout as ck
 from subgraphs.orders.domain import orders as od
 from subgraphs.orders.graphql.context import Info
+from subgraphs.orders.graphql.loaders import HistoryByOrderLoader
 from subgraphs.orders.service_layer.orders import Seen
 from subgraphs.orders.service_layer.read_models import ItemRecord
 from subgraphs.platform.graphql.cost import FREE, expected_size
@@ -150,7 +151,7 @@ class Order:
 
     @strawberry.field(description="Every status change, oldest first.", directives=[expected_size(6)])
     async def history(self, info: Info) -> list[OrderStatusChange]:
-        changes = await info.context.services.queries.history(self._order)
+        changes = await HistoryByOrderLoader.of(info.context).load((self._order.seller_id, self._order.id))
         return [
             OrderStatusChange(
                 from_status=c.from_status, to_status=c.to_status, actor=c.actor, note=c.note, at=c.at

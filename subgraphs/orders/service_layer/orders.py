@@ -146,8 +146,9 @@ class OrderQueries:
             return None
         return await self.reads.grant(keys)
 
-    async def history(self, order: Order) -> list[StatusChange]:
-        return await self.reads.history(order.seller_id, order.id)
+    async def histories(self, orders: list[tuple[uuid.UUID, uuid.UUID]]) -> list[list[StatusChange]]:
+        """Status changes of orders the caller was already allowed to see, (seller, order) each."""
+        return await self.reads.histories(orders)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,16 @@
+"""Per-request DataLoaders: a list of 100 orders asks their history in one query, not 100."""
+
+from __future__ import annotations
+
+import uuid
+
+from subgraphs.orders.domain.orders import StatusChange
+from subgraphs.orders.graphql.context import OrdersContext
+from subgraphs.platform.graphql.dataloaders import ContextLoader
+
+
+class HistoryByOrderLoader(ContextLoader[OrdersContext, tuple[uuid.UUID, uuid.UUID], list[StatusChange]]):
+    """Keys: (seller id, order id) of orders the resolver already showed the caller."""
+
+    async def fetch_many(self, keys: list[tuple[uuid.UUID, uuid.UUID]]) -> list[list[StatusChange]]:
+        return await self.ctx.services.queries.histories(keys)
