@@ -10,7 +10,7 @@
 //
 // Options: --schema-dir <dir>   read inputs from <dir> (tests use a temp dir)
 //          --out <file>         output path (default <schema-dir>/supergraph.graphql)
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { composeServices, compositionHasErrors } from '@theguild/federation-composition';
@@ -160,7 +160,11 @@ function main() {
     console.error('  run `npm --prefix router run compose` and commit the result.');
     return 1;
   }
-  writeFileSync(opts.out, out.supergraph);
+  // Atomically (a temporary file renamed over it): a running router reloads this file when it
+  // changes, and a half-written supergraph would be a parse error (it stopped a bench router).
+  const partial = `${opts.out}.${process.pid}.tmp`;
+  writeFileSync(partial, out.supergraph);
+  renameSync(partial, opts.out);
   console.log(`compose: wrote ${shown(opts.out)} (${subgraphs.map((s) => s.name).join(', ')})`);
   return 0;
 }

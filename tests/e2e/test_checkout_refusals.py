@@ -3,6 +3,7 @@ no checkout, no order, no stock held, no money moved."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from tests.conftest import Caller, GraphQLClient
@@ -150,3 +151,20 @@ async def test_another_buyers_idempotency_key_is_just_a_new_key(
     mine = await check_out(router, second, await fill_cart(router, second, [(variant["id"], 1)]), key=key)
     assert theirs["checkout"]["status"] == mine["checkout"]["status"] == "COMPLETED"
     assert mine["checkout"]["id"] != theirs["checkout"]["id"]
+
+
+async def test_a_double_click_with_two_keys_buys_the_cart_once(
+    router: GraphQLClient, make_caller: Any
+) -> None:
+    _, product = await a_product(router, make_caller)
+    variant = product["variants"][0]
+    buyer: Caller = make_caller("buyer")
+    version = await fill_cart(router, buyer, [(variant["id"], 1)])
+    first, second = await asyncio.gather(check_out(router, buyer, version), check_out(router, buyer, version))
+    placed = [p for p in (first, second) if p["checkout"] is not None]
+    refused = [p for p in (first, second) if p["checkout"] is None]
+    assert len(placed) == 1, (first, second)
+    assert codes(refused[0]) == ["CHECKOUT_IN_PROGRESS"]
+    assert refused[0]["userErrors"][0]["field"] == ["expectedCartVersion"]
+    assert placed[0]["checkout"]["status"] == "COMPLETED"
+    assert len((await router(MY_ORDERS, caller=buyer))["data"]["orders"]["nodes"]) == 1

@@ -65,6 +65,19 @@ class SqlOrdersRepository:
         row = (await self.conn.execute(query.with_for_update() if lock else query)).first()
         return checkout_from_row(row) if row else None
 
+    async def live_checkout_of(
+        self, buyer_id: uuid.UUID, cart_id: uuid.UUID, cart_version: int
+    ) -> Checkout | None:
+        c = t.checkouts
+        query = select(c).where(
+            c.c.buyer_id == buyer_id,
+            c.c.cart_id == cart_id,
+            c.c.cart_version == cart_version,
+            c.c.status != "FAILED",
+        )
+        row = (await self.conn.execute(query)).first()
+        return checkout_from_row(row) if row else None
+
     async def checkout_by_key(self, buyer_id: uuid.UUID, idempotency_key: str) -> Checkout | None:
         c = t.checkouts
         query = select(c).where(c.c.buyer_id == buyer_id, c.c.idempotency_key == idempotency_key)
@@ -75,7 +88,7 @@ class SqlOrdersRepository:
         added = await self.conn.execute(
             pg_insert(t.checkouts)
             .values(**checkout_values(checkout))
-            .on_conflict_do_nothing(constraint="checkouts_idempotency_key")
+            .on_conflict_do_nothing()  # the buyer's key, or a live checkout of this cart version
             .returning(t.checkouts.c.id)
         )
         if added.first() is None:

@@ -74,6 +74,15 @@ checkouts = Table(
     *_stamps(),
     PrimaryKeyConstraint("buyer_id", "id"),
     UniqueConstraint("buyer_id", "idempotency_key", name="checkouts_idempotency_key"),
+    # One live checkout per cart version: a double click with two keys buys the cart once.
+    Index(
+        "checkouts_one_per_cart_version",
+        "buyer_id",
+        "cart_id",
+        "cart_version",
+        unique=True,
+        postgresql_where=text("status <> 'FAILED'"),
+    ),
     CheckConstraint("grand_total = lines_total + shipping_total", name="checkouts_totals"),
     # The keeper's scan for checkouts a dead process left mid-saga (small: only unsettled ones).
     Index("checkouts_unsettled", "stage", "updated_at", postgresql_where=text("status = 'PROCESSING'")),

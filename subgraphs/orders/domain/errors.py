@@ -37,6 +37,10 @@ class PaymentTimedOut(Conflict):
     code = "PAYMENT_TIMEOUT"
 
 
+class CheckoutInProgress(Conflict):
+    code = "CHECKOUT_IN_PROGRESS"
+
+
 class IdempotencyKeyReused(Conflict):
     code = "IDEMPOTENCY_KEY_REUSED"
 

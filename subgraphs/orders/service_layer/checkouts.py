@@ -26,7 +26,13 @@ from subgraphs.contracts.addresses import Address, checked_address
 from subgraphs.contracts.orders import CheckoutLine as ReserveLine
 from subgraphs.contracts.orders import CheckoutStarted
 from subgraphs.orders.domain.checkout import Checkout, ShippingRate, priced_lines
-from subgraphs.orders.domain.errors import AddressNotFound, CartEmpty, IdempotencyKeyReused, StaleCartVersion
+from subgraphs.orders.domain.errors import (
+    AddressNotFound,
+    CartEmpty,
+    CheckoutInProgress,
+    IdempotencyKeyReused,
+    StaleCartVersion,
+)
 from subgraphs.orders.service_layer.ports import (
     AddressBook,
     CartSource,
@@ -101,8 +107,18 @@ class Checkouts:
         async with self.uow() as uow:
             if not await uow.repo.add_checkout(checkout):
                 twin = await uow.repo.checkout_by_key(buyer.user_id, cmd.idempotency_key)
-                assert twin is not None, "the key is taken, so its checkout exists"
-                return await self._replay(twin, digest)
+                if twin is not None:
+                    return await self._replay(twin, digest)
+                live = await uow.repo.live_checkout_of(buyer.user_id, checkout.cart_id, checkout.cart_version)
+                raise InputErrors(
+                    [
+                        CheckoutInProgress(
+                            "This cart is already being checked out (or was): see that checkout.",
+                            field="expectedCartVersion",
+                            checkoutId=str(live.id) if live else None,
+                        )
+                    ]
+                )
             uow.events.append(
                 CheckoutStarted(
                     checkout_id=checkout.id,
