@@ -140,10 +140,12 @@ async def test_checkouts_survive_a_killed_broker_or_process_with_nothing_lost_do
     keys = [unique("fault") for _ in buyers]
 
     fault = asyncio.create_task(_fault(service, fault_stack, fault_supergraph, fault_env))
-    outcomes = await asyncio.gather(
-        *(_until_settled(fault_router, b, k, v) for b, k, v in zip(buyers, keys, versions, strict=True))
-    )
-    await fault
+    try:
+        outcomes = await asyncio.gather(
+            *(_until_settled(fault_router, b, k, v) for b, k, v in zip(buyers, keys, versions, strict=True))
+        )
+    finally:
+        await fault  # the killed service is back even when an assertion failed (the next tests need it)
 
     # One answer per key: asking again gives the same checkout.
     for buyer, key, version, outcome in zip(buyers, keys, versions, outcomes, strict=True):

@@ -47,7 +47,9 @@ class ProductsCatalog:
                 self._url, json={"query": query, "variables": {"r": representations}}
             )
             body: dict[str, Any] = response.json()
-        except (httpx.HTTPError, ValueError) as exc:
+        except Exception as exc:
+            # Any failure of the call is "not answering" (httpx errors, a bad body, and the
+            # transport's own bugs on a socket reset mid-connect: an AttributeError in anyio).
             raise CatalogUnavailable("The catalogue is not answering; try again shortly.") from exc
         if response.status_code != 200 or body.get("errors") or "data" not in body:
             raise CatalogUnavailable("The catalogue is not answering; try again shortly.")

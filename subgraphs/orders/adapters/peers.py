@@ -50,7 +50,9 @@ class Peer:
                 self._url, json={"query": query, "variables": variables}, headers=headers
             )
             body: dict[str, Any] = response.json()
-        except (httpx.HTTPError, ValueError) as exc:
+        except Exception as exc:
+            # Any failure of the call is "not answering" (httpx errors, a bad body, and the
+            # transport's own bugs on a socket reset mid-connect: an AttributeError in anyio).
             raise ServiceUnavailable(
                 f"The {self._name} service is not answering.", dependency=self._name
             ) from exc
