@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from redis.asyncio import Redis
+
 from tests.conftest import Caller, GraphQLClient
 from tests.graphql.catalog import unique
 from tests.waiting import eventually
@@ -90,3 +92,16 @@ async def stock_settles(
         raise AssertionError(
             f"stock {await stock(router, seller, variant_id)} never became {expected}"
         ) from None
+
+
+async def ledger(redis_url: str, checkout_id: str) -> dict[str, str]:
+    """What the card processor holds for a checkout (its ledger lives in Valkey)."""
+    redis = Redis.from_url(redis_url, decode_responses=True)
+    try:
+        auth = await redis.get(f"fakepay:ref:{checkout_id}")
+        if auth is None:
+            return {}
+        found = await redis.hgetall(f"fakepay:auth:{auth!s}")
+        return {str(k): str(v) for k, v in found.items()}
+    finally:
+        await redis.aclose()

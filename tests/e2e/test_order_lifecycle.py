@@ -12,7 +12,7 @@ import pytest
 from redis.asyncio import Redis
 
 from tests.conftest import Caller, GraphQLClient
-from tests.e2e.checkout_helpers import check_out, fill_cart, stock_settles
+from tests.e2e.checkout_helpers import check_out, fill_cart, ledger, stock_settles
 from tests.graphql.catalog import CatalogBuilder
 from tests.waiting import eventually
 
@@ -23,19 +23,6 @@ CANCEL = """mutation($id: ID!) { orderCancel(id: $id, reason: "changed my mind")
 ORDERS = """query($f: OrderFilter, $first: Int, $after: String) { orders(filter: $f, first: $first, after: $after) {
   nodes { id status sellerId buyerId items { sku } history { toStatus } } pageInfo { hasNextPage endCursor } } }"""
 ITEMS = """query($f: OrderItemFilter) { orderItems(filter: $f) { nodes { id sku quantity orderId unitPrice { amount } } } }"""
-
-
-async def ledger(checkout_id: str) -> dict[str, str]:
-    """What the card processor holds for a checkout (its ledger lives in Valkey)."""
-    redis = Redis.from_url(os.environ["REDIS_URL"], decode_responses=True)
-    try:
-        auth = await redis.get(f"fakepay:ref:{checkout_id}")
-        if auth is None:
-            return {}
-        found = await redis.hgetall(f"fakepay:auth:{auth!s}")
-        return {str(k): str(v) for k, v in found.items()}
-    finally:
-        await redis.aclose()
 
 
 async def cached_pages(buyer: Caller) -> int:
@@ -102,7 +89,7 @@ async def test_a_buyer_cancelling_a_paid_order_gets_the_money_and_the_seller_the
     again = (await router(CANCEL, {"id": order["id"]}, buyer))["data"]["orderCancel"]
     assert [e["code"] for e in again["userErrors"]] == ["ILLEGAL_TRANSITION"]
     await stock_settles(router, seller, variant_id, {"onHand": 5, "reserved": 0, "available": 5})
-    money = await ledger(checkout_id)
+    money = await ledger(os.environ["REDIS_URL"], checkout_id)
     assert money["state"] == "captured"
     assert int(money["refunded"]) == int(money["captured"]) == order["grandTotal"]["amount"]
 
@@ -148,7 +135,7 @@ async def test_a_timeout_retried_or_a_duplicate_callback_captures_once(
     version = await fill_cart(router, buyer, [(variant["id"], 1)])
     checkout = (await check_out(router, buyer, version, payment_method=card))["checkout"]
     assert checkout["status"] == "COMPLETED", checkout
-    money = await ledger(checkout["id"])
+    money = await ledger(os.environ["REDIS_URL"], checkout["id"])
     assert (money["state"], int(money["captured"]), int(money["refunded"])) == (
         "captured",
         checkout["grandTotal"]["amount"],
@@ -172,7 +159,7 @@ async def test_a_payment_that_times_out_fails_the_checkout_and_its_late_success_
 
     # The processor did authorize; its late webhook arrives; nothing is captured, it is voided.
     async def voided() -> dict[str, str] | None:
-        money = await ledger(checkout["id"])
+        money = await ledger(os.environ["REDIS_URL"], checkout["id"])
         return money if money.get("state") == "voided" else None
 
     money = await eventually(voided, within=15, every=0.3)

@@ -5,20 +5,17 @@ Always your own: someone else's address id is "not found", for admins too.
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 
 import strawberry
 
 from subgraphs.accounts.domain.address_book import SavedAddress
 from subgraphs.accounts.graphql.context import Info
-from subgraphs.platform.graphql.arguments import page_args
+from subgraphs.platform.graphql.arguments import page_args, uuid_arg
 from subgraphs.platform.graphql.cost import PAGINATED
 from subgraphs.platform.graphql.mutations import user_errors
 from subgraphs.platform.graphql.types import Connection, UserError
-from subgraphs.platform.kernel.errors import NotFound
 from subgraphs.platform.kernel.ids import parse_id
-from subgraphs.platform.kernel.results import InputErrors
 
 
 @strawberry.type(description="A saved postal address.")
@@ -97,13 +94,6 @@ class AddressDeletePayload:
     user_errors: list[UserError]
 
 
-def _address_id(raw: strawberry.ID) -> uuid.UUID:
-    found = parse_id(raw)
-    if found is None:
-        raise InputErrors([NotFound("Address not found.", field="id")])
-    return found
-
-
 @strawberry.type
 class AddressQuery:
     @strawberry.federation.field(
@@ -145,7 +135,7 @@ class AddressMutation:
         owner = info.context.require_principal()
         book = info.context.services.address_book
         saved, errors = await user_errors(
-            lambda: book.update(owner, _address_id(id), input.fields(), input.label, input.is_default)
+            lambda: book.update(owner, uuid_arg(id, "id"), input.fields(), input.label, input.is_default)
         )
         return AddressPayload(address=Address.of(saved) if saved else None, user_errors=errors)
 
@@ -153,7 +143,7 @@ class AddressMutation:
     async def address_set_default(self, info: Info, id: strawberry.ID) -> AddressPayload:
         owner = info.context.require_principal()
         book = info.context.services.address_book
-        saved, errors = await user_errors(lambda: book.make_default(owner, _address_id(id)))
+        saved, errors = await user_errors(lambda: book.make_default(owner, uuid_arg(id, "id")))
         return AddressPayload(address=Address.of(saved) if saved else None, user_errors=errors)
 
     @strawberry.federation.mutation(
@@ -162,7 +152,7 @@ class AddressMutation:
     async def address_delete(self, info: Info, id: strawberry.ID) -> AddressDeletePayload:
         owner = info.context.require_principal()
         book = info.context.services.address_book
-        deleted, errors = await user_errors(lambda: book.delete(owner, _address_id(id)))
+        deleted, errors = await user_errors(lambda: book.delete(owner, uuid_arg(id, "id")))
         return AddressDeletePayload(
             deleted_id=strawberry.ID(str(deleted)) if deleted else None, user_errors=errors
         )

@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import uuid
-
 import strawberry
 
 from subgraphs.orders.domain.orders import OrderStatus as Status
 from subgraphs.orders.graphql.context import Info
 from subgraphs.orders.graphql.types import Checkout, Order
 from subgraphs.orders.service_layer.checkouts import CheckoutCommand
+from subgraphs.platform.graphql.arguments import optional_uuid_arg, uuid_arg
 from subgraphs.platform.graphql.mutations import user_errors
 from subgraphs.platform.graphql.types import UserError
-from subgraphs.platform.kernel.errors import NotFound
-from subgraphs.platform.kernel.ids import parse_id
-from subgraphs.platform.kernel.results import InputErrors
 
 
 @strawberry.input(description="Where the orders go: fields as on a parcel label.")
@@ -63,11 +59,7 @@ class OrderPayload:
 
 def _command(input: CheckoutInput) -> CheckoutCommand:
     given = input.shipping_address
-    address_id = None
-    if given.address_id is not None:
-        address_id = parse_id(given.address_id)
-        if address_id is None:
-            raise InputErrors([NotFound("Address not found.", field="shippingAddress.addressId")])
+    address_id = optional_uuid_arg(given.address_id, "shippingAddress.addressId")
     inline = None
     if given.address is not None:
         a = given.address
@@ -88,13 +80,6 @@ def _command(input: CheckoutInput) -> CheckoutCommand:
         address_id=address_id,
         address=inline,
     )
-
-
-def _order_id(raw: strawberry.ID) -> uuid.UUID:
-    found = parse_id(raw)
-    if found is None:
-        raise InputErrors([NotFound("Order not found.", field="id")])
-    return found
 
 
 @strawberry.type
@@ -139,6 +124,6 @@ async def _move(info: Info, raw_id: strawberry.ID, to: Status, note: str | None)
     ctx = info.context
     principal = ctx.require_principal()
     seen, errors = await user_errors(
-        lambda: ctx.services.actions.move(principal, _order_id(raw_id), to, note)
+        lambda: ctx.services.actions.move(principal, uuid_arg(raw_id, "id"), to, note)
     )
     return OrderPayload(order=Order.of(seen) if seen else None, user_errors=errors)

@@ -3,7 +3,6 @@ admins list every grant, anyone else the grants they hold."""
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 
 import strawberry
@@ -12,14 +11,12 @@ from subgraphs.contracts.access import ADMIN_SCOPE
 from subgraphs.orders.domain.grants import GrantRole, OrderGrant
 from subgraphs.orders.graphql.context import Info
 from subgraphs.orders.service_layer.read_models import GrantQuery
-from subgraphs.platform.graphql.arguments import id_filter, page_args
+from subgraphs.platform.graphql.arguments import id_filter, page_args, uuid_arg
 from subgraphs.platform.graphql.authz import requires_scopes
 from subgraphs.platform.graphql.cost import PAGINATED
 from subgraphs.platform.graphql.mutations import user_errors
 from subgraphs.platform.graphql.types import Connection, UserError
-from subgraphs.platform.kernel.errors import NotFound
 from subgraphs.platform.kernel.ids import parse_id
-from subgraphs.platform.kernel.results import InputErrors
 
 strawberry.enum(
     GrantRole,
@@ -78,13 +75,6 @@ class OrderPermissionRevokePayload:
     user_errors: list[UserError]
 
 
-def _id(raw: strawberry.ID, field: str, what: str) -> uuid.UUID:
-    found = parse_id(raw)
-    if found is None:
-        raise InputErrors([NotFound(f"{what} not found.", field=field)])
-    return found
-
-
 @strawberry.type
 class PermissionQuery:
     @strawberry.federation.field(authenticated=True, directives=[PAGINATED])
@@ -132,8 +122,8 @@ class PermissionMutation:
         grant, errors = await user_errors(
             lambda: ctx.services.grants.grant(
                 admin,
-                _id(input.order_id, "input.orderId", "Order"),
-                _id(input.user_id, "input.userId", "User"),
+                uuid_arg(input.order_id, "input.orderId"),
+                uuid_arg(input.user_id, "input.userId"),
                 input.role,
                 input.expires_at,
             )
@@ -146,9 +136,7 @@ class PermissionMutation:
     async def order_permission_revoke(self, info: Info, id: strawberry.ID) -> OrderPermissionRevokePayload:
         ctx = info.context
         admin = ctx.require_principal()
-        revoked, errors = await user_errors(
-            lambda: ctx.services.grants.revoke(admin, _id(id, "id", "Order permission"))
-        )
+        revoked, errors = await user_errors(lambda: ctx.services.grants.revoke(admin, uuid_arg(id, "id")))
         return OrderPermissionRevokePayload(
             revoked_id=strawberry.ID(str(revoked)) if revoked else None, user_errors=errors
         )

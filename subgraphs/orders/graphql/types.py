@@ -4,6 +4,7 @@ what a shipment needs (no buyer id, no phone, no checkout and so no other seller
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
 
 import strawberry
@@ -219,21 +220,26 @@ class Checkout:
     created_at: datetime
     updated_at: datetime
     _checkout: strawberry.Private[ck.Checkout]
+    _orders: strawberry.Private[asyncio.Future[list[od.Order]] | None] = None
 
     @strawberry.field(
         description="The seller orders (none before the stock is held).", directives=[expected_size(3)]
     )
     async def orders(self, info: Info) -> list[Order]:
-        found = await info.context.services.queries.orders_of(self._checkout)
-        return [Order.of(Seen(o, od.Actor.BUYER)) for o in found]
+        return [Order.of(Seen(o, od.Actor.BUYER)) for o in await self._orders_of(info)]
 
     @strawberry.field(
         description="Derived from the orders: the least advanced of those not cancelled (the group is as "
         "far as its slowest order), CANCELLED when all are, null before any order exists."
     )
     async def orders_status(self, info: Info) -> od.OrderStatus | None:
-        found = await info.context.services.queries.orders_of(self._checkout)
-        return od.group_status([o.status for o in found])
+        return od.group_status([o.status for o in await self._orders_of(info)])
+
+    def _orders_of(self, info: Info) -> asyncio.Future[list[od.Order]]:
+        """The checkout's orders, read once however many of its fields ask (even concurrently)."""
+        if self._orders is None:
+            self._orders = asyncio.ensure_future(info.context.services.queries.orders_of(self._checkout))
+        return self._orders
 
     @classmethod
     async def resolve_reference(cls, info: Info, id: strawberry.ID) -> Checkout | None:
