@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
 from redis.asyncio import Redis
@@ -127,6 +128,52 @@ class TestSqlCartRepository(CartRepositoryContract):
     @pytest.fixture
     def open_uow(self, engine: AsyncEngine) -> OpenCartUnitOfWork:
         return cart_unit_of_work(engine, FakeCartViews())
+
+    async def test_a_read_never_tears_against_a_repricing_committed_meanwhile(
+        self, open_uow: OpenCartUnitOfWork
+    ) -> None:
+        """A cart read shows its lines as of its version: a checkout confirming that version
+        must never be charged a price committed under the next one (seen in CI)."""
+        owner, offer = Owner.user(new_id()), facts(price=500)
+        async with open_uow() as uow:
+            cart = await uow.repo.active_cart(owner, create=True, lock=True)
+            assert cart is not None
+            await uow.repo.save(
+                cart, cart.add([LineRequest(offer.variant_id, 1)], {offer.variant_id: offer}, utcnow())
+            )
+            await uow.commit()
+        repriced = VariantFacts(offer.variant_id, offer.product_id, offer.seller_id, 700, "USD", 10)
+
+        async def reprice() -> None:
+            async with open_uow() as other:
+                held = await other.repo.lines_in_active_carts(variant_id=offer.variant_id)
+                await other.repo.refresh_lines([(o, line.refreshed(repriced)) for o, line in held])
+                await other.repo.bump_versions([owner.id])
+                await other.commit()
+
+        class RepricingAfterTheFirstStatement:
+            def __init__(self, conn: Any) -> None:
+                self.conn, self.statements = conn, 0
+
+            def __getattr__(self, name: str) -> Any:
+                return getattr(self.conn, name)
+
+            async def execute(self, *args: Any, **kwargs: Any) -> Any:
+                result = await self.conn.execute(*args, **kwargs)
+                self.statements += 1
+                if self.statements == 1:
+                    await reprice()
+                return result
+
+        async with open_uow() as uow:
+            repo: Any = uow.repo
+            repo.conn = RepricingAfterTheFirstStatement(repo.conn)
+            seen = await uow.repo.active_cart(owner, create=False, lock=False)
+        assert seen is not None
+        assert (seen.version, seen.lines[0].unit_price) in {
+            (cart.version, 500),
+            (cart.version + 1, 700),
+        }
 
 
 class CartViewsContract:

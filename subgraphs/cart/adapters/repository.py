@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -26,6 +27,15 @@ def cart_from_row(row: Any, lines: list[CartLine]) -> Cart:
     return row_to(Cart, row, owner_kind=OwnerKind(row.owner_kind), status=CartStatus(row.status), lines=lines)
 
 
+_LINE_FIELDS = tuple(f.name for f in dataclasses.fields(CartLine))
+_LINE_COLUMNS = tuple(t.cart_items.c[name].label(f"line_{name}") for name in _LINE_FIELDS)
+
+
+def _line_from_joined(row: Any) -> CartLine:
+    mapping = row._mapping
+    return CartLine(**{name: mapping[f"line_{name}"] for name in _LINE_FIELDS})
+
+
 def _line_values(line: CartLine) -> dict[str, Any]:
     return {
         "quantity": line.quantity,
@@ -42,33 +52,43 @@ class SqlCartRepository:
 
     async def active_cart(self, owner: Owner, *, create: bool, lock: bool) -> Cart | None:
         c = t.carts
-        query = select(c).where(c.c.owner_id == owner.id, c.c.status == CartStatus.ACTIVE.value)
-        if lock:
-            query = query.with_for_update()
-        row = (await self.conn.execute(query)).first()
-        if row is None and create:
+        where = (c.c.owner_id == owner.id, c.c.status == CartStatus.ACTIVE.value)
+        cart = await self._cart_with_lines(*where, lock=lock)
+        if cart is None and create:
             # The partial unique index makes concurrent first uses agree on one cart.
             await self.conn.execute(
                 insert(c)
                 .values(owner_id=owner.id, id=new_id(), owner_kind=owner.kind.value)
                 .on_conflict_do_nothing(index_elements=["owner_id"], index_where=text("status = 'ACTIVE'"))
             )
-            row = (await self.conn.execute(query)).first()
-        if row is None:
-            return None
-        return cart_from_row(row, await self._lines(owner.id, row.id))
+            cart = await self._cart_with_lines(*where, lock=lock)
+        return cart
 
     async def cart_by_id(self, owner_id: uuid.UUID, cart_id: uuid.UUID) -> Cart | None:
         c = t.carts
-        row = (await self.conn.execute(select(c).where(c.c.owner_id == owner_id, c.c.id == cart_id))).first()
-        return cart_from_row(row, await self._lines(owner_id, cart_id)) if row else None
+        return await self._cart_with_lines(c.c.owner_id == owner_id, c.c.id == cart_id, lock=False)
 
-    async def _lines(self, owner_id: uuid.UUID, cart_id: uuid.UUID) -> list[CartLine]:
-        i = t.cart_items
-        rows = await self.conn.execute(
-            select(i).where(i.c.owner_id == owner_id, i.c.cart_id == cart_id).order_by(i.c.id)
+    async def _cart_with_lines(self, *where: Any, lock: bool) -> Cart | None:
+        """The cart and its lines in one statement, so one snapshot.
+
+        Two statements could tear under READ COMMITTED: a re-pricing committed between them
+        would show the new prices under the old version, and a checkout confirming that version
+        would charge prices the buyer never saw.
+        """
+        c, i = t.carts, t.cart_items
+        query = (
+            select(c, *_LINE_COLUMNS)
+            .select_from(c.outerjoin(i, and_(i.c.owner_id == c.c.owner_id, i.c.cart_id == c.c.id)))
+            .where(*where)
+            .order_by(i.c.id)
         )
-        return [line_from_row(r) for r in rows]
+        if lock:
+            query = query.with_for_update(of=c)
+        rows = (await self.conn.execute(query)).all()
+        if not rows:
+            return None
+        lines = [_line_from_joined(r) for r in rows if r.line_id is not None]
+        return cart_from_row(rows[0], lines)
 
     async def save(
         self, cart: Cart, change: LinesChange | None = None, merged_into: uuid.UUID | None = None
