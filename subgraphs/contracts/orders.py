@@ -4,6 +4,7 @@
     orders.order.v1     order.created | order.paid | order.status_changed | order.cancelled |
                         order.access_changed
                                                                                    key: order id
+    orders.shipment.v1  shipment.created | shipment.tracking_updated              key: shipment id
 
 A checkout is the buyer's order group: one order per seller. The checkout saga runs on these
 events and on the products subgraph's reservation events (`contracts/products.py`):
@@ -27,6 +28,9 @@ from subgraphs.platform.kernel.messages import EventContract, Topic
 
 CHECKOUT_TOPIC = Topic("orders.checkout.v1", "Checkout (order group) saga, keyed by checkout id.")
 ORDER_TOPIC = Topic("orders.order.v1", "Seller order lifecycle, keyed by order id.")
+SHIPMENT_TOPIC = Topic(
+    "orders.shipment.v1", "Parcels of seller orders and their carrier scans, keyed by shipment id."
+)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -112,3 +116,38 @@ class OrderAccessChanged(
     role: str | None  # VIEWER | SUPPORT; None when revoked
     expires_at: datetime | None
     by: uuid.UUID
+
+
+@dataclass(frozen=True)
+class ShippedLine:
+    item_id: uuid.UUID  # the order item
+    quantity: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class ShipmentEvent(EventContract, topic=SHIPMENT_TOPIC, aggregate="shipment", key="shipment_id"):
+    shipment_id: uuid.UUID
+    order_id: uuid.UUID
+    buyer_id: uuid.UUID
+    seller_id: uuid.UUID
+    carrier: str
+    tracking_number: str
+    status: str  # LABEL_CREATED | IN_TRANSIT | OUT_FOR_DELIVERY | DELIVERED | EXCEPTION
+    version: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class ShipmentCreated(ShipmentEvent, event_type="shipment.created"):
+    """A seller put some of an order's lines in a parcel and bought its label."""
+
+    lines: list[ShippedLine] = field(default_factory=list)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ShipmentTracked(ShipmentEvent, event_type="shipment.tracking_updated"):
+    """The carrier scanned the parcel (a new tracking event; the status may be unchanged)."""
+
+    event_status: str
+    event_at: datetime
+    location: str | None = None
+    description: str | None = None

@@ -13,6 +13,7 @@ from redis.asyncio import Redis
 
 from tests.conftest import Caller, GraphQLClient
 from tests.e2e.checkout_helpers import check_out, fill_cart, ledger, stock_settles
+from tests.e2e.shipment_helpers import ship
 from tests.graphql.catalog import CatalogBuilder
 from tests.waiting import eventually
 
@@ -67,8 +68,11 @@ async def test_the_seller_accepts_and_ships_and_nobody_skips_a_step(
     ]
     assert accepted["userErrors"] == []
     assert accepted["order"]["status"] == "PROCESSING"
-    shipped = (await router(MOVE, {"id": order["id"], "s": "SHIPPED"}, seller))["data"]["orderUpdateStatus"]
-    assert shipped["order"]["status"] == "SHIPPED"
+    # Shipped follows the parcels: a seller ships with shipmentCreate, not by saying so.
+    claimed = (await router(MOVE, {"id": order["id"], "s": "SHIPPED"}, seller))["data"]["orderUpdateStatus"]
+    assert [e["code"] for e in claimed["userErrors"]] == ["ILLEGAL_TRANSITION"]
+    shipped = await ship(router, seller, order["id"])
+    assert shipped["userErrors"] == []
     too_late = (await router(CANCEL, {"id": order["id"]}, buyer))["data"]["orderCancel"]
     assert [e["code"] for e in too_late["userErrors"]] == ["ILLEGAL_TRANSITION"]
 

@@ -39,7 +39,7 @@ def an_order(status: OrderStatus = S.PENDING) -> Order:
         (S.PENDING, S.PAID, Actor.SYSTEM),
         (S.PAID, S.PROCESSING, Actor.SELLER),
         (S.PAID, S.CANCELLED, Actor.BUYER),
-        (S.PROCESSING, S.SHIPPED, Actor.SELLER),
+        (S.PROCESSING, S.SHIPPED, Actor.SYSTEM),  # the last line went into a parcel
         (S.PROCESSING, S.CANCELLED, Actor.SELLER),
         (S.SHIPPED, S.DELIVERED, Actor.ADMIN),
         (S.DELIVERED, S.PARTIALLY_RETURNED, Actor.ADMIN),
@@ -62,6 +62,7 @@ def test_a_legal_move_changes_the_status_and_records_it(
         (S.PENDING, S.PAID, Actor.BUYER),  # only the saga marks an order paid
         (S.PENDING, S.CANCELLED, Actor.BUYER),  # the payment is running: only the saga or an admin
         (S.PAID, S.PROCESSING, Actor.BUYER),
+        (S.PROCESSING, S.SHIPPED, Actor.SELLER),  # sellers ship through shipments
         (S.SHIPPED, S.CANCELLED, Actor.BUYER),  # shipped: too late to cancel
         (S.SHIPPED, S.CANCELLED, Actor.ADMIN),
         (S.CANCELLED, S.PAID, Actor.SYSTEM),

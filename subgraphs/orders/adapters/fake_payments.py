@@ -19,10 +19,7 @@ Webhooks are POSTed to the orders subgraph (`/webhooks/payments`) signed like St
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import hmac
 import logging
-import time
 import uuid
 from typing import Any
 
@@ -31,6 +28,7 @@ import orjson
 from redis.asyncio import Redis
 
 from subgraphs.orders.service_layer.ports import PaymentOutcome, PaymentResult, PaymentTimeout
+from subgraphs.platform.kernel.signatures import sign
 
 logger = logging.getLogger("orders.fake_payments")
 KEPT_SECONDS = 7 * 24 * 3600
@@ -77,12 +75,6 @@ end
 redis.call('SET', KEYS[1], result, 'EX', ARGV[3])
 return result
 """
-
-
-def sign(secret: str, body: bytes, at: int | None = None) -> str:
-    stamp = int(time.time()) if at is None else at
-    digest = hmac.new(secret.encode(), f"{stamp}.".encode() + body, hashlib.sha256).hexdigest()
-    return f"t={stamp},v1={digest}"
 
 
 def _text(value: bytes | str) -> str:

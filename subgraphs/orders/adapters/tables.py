@@ -8,6 +8,9 @@ Distribution plan for Citus, one key per reader so each hot read is a single-key
     order_keys                 by id         an id alone (`order(id)`, `orderItem(id)`, a grant) → its keys
     shipping_rates             by seller_id
     order_grants               by user_id    explicit access to one order (support agents)
+    shipments, tracking_events by seller_id  a seller's parcels and their carrier scans
+    buyer_shipments            by buyer_id   the buyer's copy of their parcels
+    tracking_numbers           by tracking number  a carrier webhook's number → its shipment
 
 `orders` and `seller_orders` are two copies of the same seller order written in the same
 transaction (the buyer's and the seller's projection). No foreign keys leave this schema;
@@ -202,6 +205,72 @@ order_grants = Table(
     # Admin listings by order (admin-only: a cross-shard read is acceptable).
     Index("order_grants_order", "order_id", "created_at", "id"),
     Index("order_grants_newest", "created_at", "id"),
+)
+
+
+def _shipment_columns() -> list[Column[object]]:
+    return [
+        Column("id", Uuid, nullable=False),
+        Column("order_id", Uuid, nullable=False),
+        Column("carrier", String(16), nullable=False),
+        Column("service", String(32), nullable=False),
+        Column("tracking_number", String(64), nullable=False),
+        Column("status", String(24), nullable=False),
+        Column("lines", JSONB, nullable=False),  # [{"itemId", "quantity"}]
+        Column("version", Integer, nullable=False),
+        Column("last_event_at", DateTime(timezone=True)),
+        Column("delivered_at", DateTime(timezone=True)),
+        *_stamps(),
+    ]
+
+
+shipments = Table(
+    "shipments",
+    metadata,
+    Column("seller_id", Uuid, nullable=False),
+    Column("buyer_id", Uuid, nullable=False),
+    *_shipment_columns(),
+    PrimaryKeyConstraint("seller_id", "id"),
+    Index("shipments_order", "seller_id", "order_id"),
+    Index("shipments_newest", "seller_id", "created_at", "id"),
+    Index("shipments_status_newest", "seller_id", "status", "created_at", "id"),
+)
+
+buyer_shipments = Table(
+    "buyer_shipments",
+    metadata,
+    Column("buyer_id", Uuid, nullable=False),
+    Column("seller_id", Uuid, nullable=False),
+    *_shipment_columns(),
+    PrimaryKeyConstraint("buyer_id", "id"),
+    Index("buyer_shipments_newest", "buyer_id", "created_at", "id"),
+    # Admin listings across everyone (admin-only: a cross-shard read is acceptable).
+    Index("buyer_shipments_all_newest", "created_at", "id"),
+)
+
+tracking_events = Table(
+    "tracking_events",
+    metadata,
+    Column("seller_id", Uuid, nullable=False),
+    Column("shipment_id", Uuid, nullable=False),
+    Column("event_id", String(64), nullable=False),  # the carrier's: a replay is kept once
+    Column("status", String(24), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("location", String(200)),
+    Column("description", String(500)),
+    Column("received_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    PrimaryKeyConstraint("seller_id", "shipment_id", "event_id"),
+    Index("tracking_events_shipment_at", "seller_id", "shipment_id", "at"),
+)
+
+tracking_numbers = Table(
+    "tracking_numbers",
+    metadata,
+    Column("carrier", String(16), nullable=False),
+    Column("tracking_number", String(64), nullable=False),
+    Column("seller_id", Uuid, nullable=False),
+    Column("shipment_id", Uuid, nullable=False),
+    PrimaryKeyConstraint("carrier", "tracking_number"),
 )
 
 shipping_rates = Table(

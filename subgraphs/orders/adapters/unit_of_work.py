@@ -19,8 +19,13 @@ from subgraphs.platform.sql.unit_of_work import SqlUnitOfWork
 
 
 def orders_unit_of_work(
-    engine: AsyncEngine, decisions: RedisGrantDecisions, recent: RedisRecentOrders
+    engine: AsyncEngine,
+    decisions: RedisGrantDecisions,
+    recent: RedisRecentOrders,
+    repository: type[SqlOrdersRepository] = SqlOrdersRepository,
 ) -> OpenOrdersUnitOfWork:
+    """`repository`: SqlFulfilmentRepository for the shipment use cases (same tables, same outbox)."""
+
     async def drop_cached(events: list[EventContract]) -> None:
         await decisions.drop_changed(events)
         await recent.drop_changed(events)
@@ -28,7 +33,7 @@ def orders_unit_of_work(
     def open_unit_of_work(claim: Claim | None = None) -> SqlUnitOfWork[SqlOrdersRepository]:
         return SqlUnitOfWork(
             engine,
-            SqlOrdersRepository,
+            repository,
             tables.outbox,
             tables.processed_events,
             claim,

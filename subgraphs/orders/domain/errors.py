@@ -51,3 +51,15 @@ class IllegalTransition(Conflict):
 
 class AddressNotFound(NotFound):
     code = "ADDRESS_NOT_FOUND"
+
+
+class AlreadyShipped(Conflict):
+    code = "ALREADY_SHIPPED"
+
+
+class NotShippable(Conflict):
+    code = "ORDER_NOT_SHIPPABLE"
+
+
+class UnknownCarrierService(BadUserInput):
+    code = "UNKNOWN_CARRIER_SERVICE"

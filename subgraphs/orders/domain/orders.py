@@ -5,9 +5,11 @@
        └── cancel ──────┴──── cancel ──────┘                 return (some lines) ───┤
                                                        PARTIALLY_RETURNED ─return──► RETURNED
 
-Who may move it: the buyer cancels a paid order before shipping; the seller accepts, ships and cancels
-before shipping; admins make any legal move; the saga (the system) pays and cancels unpaid
-orders. An illegal move is refused with ILLEGAL_TRANSITION and changes nothing.
+Who may move it: the buyer cancels a paid order before shipping; the seller accepts and cancels
+before shipping, and ships through shipments (domain/shipments.py: the order is SHIPPED once every
+line is in a parcel, DELIVERED once every parcel is); admins make any legal move; the saga (the
+system) pays and cancels unpaid orders. An illegal move is refused with ILLEGAL_TRANSITION and
+changes nothing.
 """
 
 from __future__ import annotations
@@ -50,7 +52,8 @@ MOVES: dict[tuple[OrderStatus, OrderStatus], frozenset[Actor]] = {
     (S.PAID, S.PROCESSING): _ANYONE_BUT_BUYER,
     (S.PAID, S.CANCELLED): frozenset({A.BUYER, A.SELLER, A.ADMIN}),
     (S.PROCESSING, S.CANCELLED): frozenset({A.BUYER, A.SELLER, A.ADMIN}),
-    (S.PROCESSING, S.SHIPPED): _ANYONE_BUT_BUYER,
+    # Shipped and delivered follow the seller's shipments (the system), or an admin.
+    (S.PROCESSING, S.SHIPPED): frozenset({A.ADMIN, A.SYSTEM}),
     (S.SHIPPED, S.DELIVERED): frozenset({A.ADMIN, A.SYSTEM}),
     (S.DELIVERED, S.PARTIALLY_RETURNED): frozenset({A.ADMIN, A.SYSTEM}),
     (S.DELIVERED, S.RETURNED): frozenset({A.ADMIN, A.SYSTEM}),

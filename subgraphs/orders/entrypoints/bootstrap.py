@@ -9,23 +9,30 @@ a new read                 the OrderReads port and adapters/order_reads.py
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import cast
 
 import httpx
 
+from subgraphs.orders.adapters.fake_carrier import FakeCarriers
 from subgraphs.orders.adapters.fake_payments import FakePaymentProvider
+from subgraphs.orders.adapters.fulfilment_repository import SqlFulfilmentRepository
 from subgraphs.orders.adapters.grant_decisions import RedisGrantDecisions
 from subgraphs.orders.adapters.order_reads import SqlOrderReads
 from subgraphs.orders.adapters.peers import AddressBookPeer, CartPeer, CataloguePeer, Peer
 from subgraphs.orders.adapters.recent_orders import RedisRecentOrders
 from subgraphs.orders.adapters.settle_signal import PgSettleSignal
+from subgraphs.orders.adapters.shipment_reads import SqlShipmentReads
+from subgraphs.orders.adapters.tracking_cache import RedisTrackingCache
 from subgraphs.orders.adapters.unit_of_work import orders_unit_of_work
 from subgraphs.orders.domain.checkout import ShippingRate
 from subgraphs.orders.entrypoints.config import OrdersConfig
 from subgraphs.orders.service_layer.checkouts import CheckoutPolicy, Checkouts
+from subgraphs.orders.service_layer.fulfilment_ports import OpenFulfilmentUnitOfWork
 from subgraphs.orders.service_layer.grants import OrderGrants
 from subgraphs.orders.service_layer.orders import OrderActions, OrderQueries
 from subgraphs.orders.service_layer.saga import CheckoutSaga, SagaPolicy
 from subgraphs.orders.service_layer.services import OrdersServices
+from subgraphs.orders.service_layer.shipments import ShipmentActions, ShipmentQueries
 from subgraphs.platform.kernel.clock import utcnow
 from subgraphs.platform.subgraph import Infrastructure
 
@@ -41,6 +48,10 @@ def bootstrap(
     decisions = RedisGrantDecisions(infra.redis)
     recent = RedisRecentOrders(infra.redis)
     uow = orders_unit_of_work(infra.engine, decisions, recent)
+    fulfilment = cast(
+        OpenFulfilmentUnitOfWork,
+        orders_unit_of_work(infra.engine, decisions, recent, SqlFulfilmentRepository),
+    )
     grants = OrderGrants(uow=uow, decisions=decisions, clock=utcnow)
     payments = FakePaymentProvider(
         infra.redis,
@@ -79,5 +90,10 @@ def bootstrap(
         queries=OrderQueries(SqlOrderReads(infra.engine), grants, recent),
         actions=OrderActions(uow=uow, payments=payments, grants=grants, clock=utcnow),
         grants=grants,
+        shipment_actions=ShipmentActions(uow=fulfilment, carrier=FakeCarriers(), clock=utcnow),
+        shipment_queries=ShipmentQueries(
+            SqlShipmentReads(infra.engine), grants, RedisTrackingCache(infra.redis)
+        ),
         webhook_secret=config.payment_webhook_secret,
+        carrier_secret=config.carrier_webhook_secret,
     )

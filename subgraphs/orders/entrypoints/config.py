@@ -23,6 +23,8 @@ class OrdersConfig:
     # The fake card processor's webhooks (local and test stacks) and their signing secret.
     payment_webhook_url: str = "http://127.0.0.1:4004/webhooks/payments"
     payment_webhook_secret: str = "dev-payment-webhook-secret"
+    # What carriers sign their tracking webhooks (`/webhooks/carriers`) with.
+    carrier_webhook_secret: str = "dev-carrier-webhook-secret"
     payment_retry_pause_ms: int = 200
     payment_late_callback_ms: int = 1000
     # A checkout a dead process left mid-payment is resumed by the keeper after this long.
@@ -42,6 +44,9 @@ class OrdersConfig:
             payment_webhook_url=env.text(environment, "ORDERS_PAYMENT_WEBHOOK_URL", webhook),
             payment_webhook_secret=env.text(
                 environment, "ORDERS_PAYMENT_WEBHOOK_SECRET", cls.payment_webhook_secret
+            ),
+            carrier_webhook_secret=env.text(
+                environment, "ORDERS_CARRIER_WEBHOOK_SECRET", cls.carrier_webhook_secret
             ),
             payment_retry_pause_ms=env.integer(
                 environment, "ORDERS_PAYMENT_RETRY_PAUSE_MS", cls.payment_retry_pause_ms

@@ -7,8 +7,6 @@ does is idempotent (voiding a failed checkout's authorization), so a duplicate c
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import time
 import uuid
 
@@ -18,21 +16,9 @@ from starlette.responses import JSONResponse, Response
 
 from subgraphs.orders.adapters.fake_payments import SIGNATURE_HEADER
 from subgraphs.orders.service_layer.services import OrdersServices
+from subgraphs.platform.kernel.signatures import verify
 
-TOLERANCE_SECONDS = 300
 MAX_BODY = 16_384
-
-
-def _signed(secret: str, header: str, body: bytes, now: float) -> bool:
-    parts = dict(p.split("=", 1) for p in header.split(",") if "=" in p)
-    try:
-        stamp = int(parts.get("t", ""))
-    except ValueError:
-        return False
-    if abs(now - stamp) > TOLERANCE_SECONDS:
-        return False
-    expected = hmac.new(secret.encode(), f"{stamp}.".encode() + body, hashlib.sha256).hexdigest()
-    return hmac.compare_digest(expected, parts.get("v1", ""))
 
 
 async def payment_webhook(request: Request) -> Response:
@@ -40,7 +26,7 @@ async def payment_webhook(request: Request) -> Response:
     body = await request.body()
     if len(body) > MAX_BODY:
         return JSONResponse({"error": "too large"}, status_code=413)
-    if not _signed(services.webhook_secret, request.headers.get(SIGNATURE_HEADER, ""), body, time.time()):
+    if not verify(services.webhook_secret, request.headers.get(SIGNATURE_HEADER, ""), body, time.time()):
         return JSONResponse({"error": "bad signature"}, status_code=400)
     try:
         event = orjson.loads(body)

@@ -6,6 +6,7 @@ from starlette.routing import Route
 
 from subgraphs.orders.adapters import tables
 from subgraphs.orders.entrypoints.bootstrap import bootstrap
+from subgraphs.orders.entrypoints.carrier_webhook import carrier_webhook
 from subgraphs.orders.entrypoints.config import OrdersConfig
 from subgraphs.orders.entrypoints.consumers import CONSUMERS
 from subgraphs.orders.entrypoints.payment_webhook import payment_webhook
@@ -23,5 +24,8 @@ ORDERS: Subgraph[OrdersServices, OrdersConfig] = Subgraph(
     bootstrap=bootstrap,
     consumers=CONSUMERS,
     workers=(keep_sagas_moving,),
-    routes=(Route("/webhooks/payments", payment_webhook, methods=["POST"]),),
+    routes=(
+        Route("/webhooks/payments", payment_webhook, methods=["POST"]),
+        Route("/webhooks/carriers", carrier_webhook, methods=["POST"]),
+    ),
 )

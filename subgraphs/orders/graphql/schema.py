@@ -7,6 +7,7 @@ import strawberry
 from subgraphs.orders.graphql.mutations import OrdersMutation
 from subgraphs.orders.graphql.permissions import PermissionMutation, PermissionQuery
 from subgraphs.orders.graphql.queries import OrdersQuery
+from subgraphs.orders.graphql.shipments import ShipmentMutations, ShipmentQueries
 from subgraphs.orders.graphql.types import Checkout, Order, OrderItem, Product, ProductVariant
 from subgraphs.platform.graphql.auth_extension import reject_invalid_tokens
 from subgraphs.platform.graphql.limits import limit_extensions
@@ -15,12 +16,12 @@ from subgraphs.platform.settings import Settings
 
 
 @strawberry.type
-class Query(OrdersQuery, PermissionQuery):
+class Query(OrdersQuery, PermissionQuery, ShipmentQueries):
     pass
 
 
 @strawberry.type
-class Mutation(OrdersMutation, PermissionMutation):
+class Mutation(OrdersMutation, PermissionMutation, ShipmentMutations):
     pass
 
 

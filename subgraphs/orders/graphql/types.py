@@ -15,7 +15,8 @@ from subgraphs.contracts.addresses import Address as AddressValue
 from subgraphs.orders.domain import checkout as ck
 from subgraphs.orders.domain import orders as od
 from subgraphs.orders.graphql.context import Info
-from subgraphs.orders.graphql.loaders import HistoryByOrderLoader
+from subgraphs.orders.graphql.loaders import HistoryByOrderLoader, ShipmentsByOrderLoader
+from subgraphs.orders.graphql.shipments import Shipment
 from subgraphs.orders.service_layer.orders import Seen
 from subgraphs.orders.service_layer.read_models import ItemRecord
 from subgraphs.platform.graphql.cost import FREE, expected_size
@@ -159,6 +160,11 @@ class Order:
             )
             for c in changes
         ]
+
+    @strawberry.field(description="The parcels of this order, oldest first.", directives=[expected_size(2)])
+    async def shipments(self, info: Info) -> list[Shipment]:
+        found = await ShipmentsByOrderLoader.of(info.context).load((self._order.seller_id, self._order.id))
+        return [Shipment.of(s) for s in found]
 
     @classmethod
     async def resolve_reference(cls, info: Info, id: strawberry.ID) -> Order | None:

@@ -12,6 +12,7 @@ from subgraphs.orders.service_layer.checkouts import Checkouts
 from subgraphs.orders.service_layer.grants import OrderGrants
 from subgraphs.orders.service_layer.orders import OrderActions, OrderQueries
 from subgraphs.orders.service_layer.saga import CheckoutSaga
+from subgraphs.orders.service_layer.shipments import ShipmentActions, ShipmentQueries
 
 
 @dataclass(frozen=True)
@@ -21,4 +22,7 @@ class OrdersServices:
     queries: OrderQueries
     actions: OrderActions
     grants: OrderGrants
+    shipment_actions: ShipmentActions
+    shipment_queries: ShipmentQueries
     webhook_secret: str
+    carrier_secret: str
