@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 
 import httpx
@@ -46,7 +47,7 @@ class FakeCarriers:
 def scan(
     carrier: Carrier,
     number: str,
-    events: list[tuple[str, ShipmentStatus, datetime, str | None]],
+    events: Sequence[tuple[str, ShipmentStatus, datetime, str | None]],
 ) -> bytes:
     """One webhook delivery: (event id, status, when, where) per scan."""
     return orjson.dumps(
