@@ -21,7 +21,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from subgraphs.platform.auth.activity import DeviceActivity
@@ -160,6 +160,8 @@ def build_app(
     app = Starlette(
         routes=[
             Route("/graphql", _GraphQLEndpoint(), methods=["GET", "POST"]),
+            # Subscriptions (graphql-transport-ws): the router connects here for its clients.
+            WebSocketRoute("/graphql", _GraphQLEndpoint()),
             Route("/health", _health),
             Route("/ready", _ready),
             *subgraph.routes,

@@ -13,6 +13,7 @@ from typing import cast
 
 import httpx
 
+from subgraphs.contracts.orders import ORDER_TOPIC, SHIPMENT_TOPIC
 from subgraphs.orders.adapters.fake_carrier import FakeCarriers
 from subgraphs.orders.adapters.fake_payments import FakePaymentProvider
 from subgraphs.orders.adapters.fulfilment_repository import SqlFulfilmentRepository
@@ -29,11 +30,13 @@ from subgraphs.orders.entrypoints.config import OrdersConfig
 from subgraphs.orders.service_layer.checkouts import CheckoutPolicy, Checkouts
 from subgraphs.orders.service_layer.fulfilment_ports import OpenFulfilmentUnitOfWork
 from subgraphs.orders.service_layer.grants import OrderGrants
+from subgraphs.orders.service_layer.live_orders import LiveOrders, keys_of
 from subgraphs.orders.service_layer.orders import OrderActions, OrderQueries
 from subgraphs.orders.service_layer.saga import CheckoutSaga, SagaPolicy
 from subgraphs.orders.service_layer.services import OrdersServices
 from subgraphs.orders.service_layer.shipments import ShipmentActions, ShipmentQueries
 from subgraphs.platform.kernel.clock import utcnow
+from subgraphs.platform.messaging.live_feed import LiveFeed
 from subgraphs.platform.subgraph import Infrastructure
 
 
@@ -84,16 +87,20 @@ def bootstrap(
         ),
         clock=utcnow,
     )
+    queries = OrderQueries(SqlOrderReads(infra.engine), grants, recent)
+    shipment_queries = ShipmentQueries(
+        SqlShipmentReads(infra.engine), grants, RedisTrackingCache(infra.redis)
+    )
+    feed = LiveFeed(infra.settings.kafka_bootstrap_servers, (ORDER_TOPIC, SHIPMENT_TOPIC), keys_of)
     return OrdersServices(
         checkouts=checkouts,
         saga=saga,
-        queries=OrderQueries(SqlOrderReads(infra.engine), grants, recent),
+        queries=queries,
         actions=OrderActions(uow=uow, payments=payments, grants=grants, clock=utcnow),
         grants=grants,
         shipment_actions=ShipmentActions(uow=fulfilment, carrier=FakeCarriers(), clock=utcnow),
-        shipment_queries=ShipmentQueries(
-            SqlShipmentReads(infra.engine), grants, RedisTrackingCache(infra.redis)
-        ),
+        shipment_queries=shipment_queries,
+        live=LiveOrders(feed, queries, shipment_queries),
         webhook_secret=config.payment_webhook_secret,
         carrier_secret=config.carrier_webhook_secret,
     )

@@ -9,6 +9,7 @@ from subgraphs.orders.entrypoints.bootstrap import bootstrap
 from subgraphs.orders.entrypoints.carrier_webhook import carrier_webhook
 from subgraphs.orders.entrypoints.config import OrdersConfig
 from subgraphs.orders.entrypoints.consumers import CONSUMERS
+from subgraphs.orders.entrypoints.live_feed import feed_subscribers
 from subgraphs.orders.entrypoints.payment_webhook import payment_webhook
 from subgraphs.orders.entrypoints.saga_keeper import keep_sagas_moving
 from subgraphs.orders.graphql.schema import build_schema
@@ -23,7 +24,7 @@ ORDERS: Subgraph[OrdersServices, OrdersConfig] = Subgraph(
     config=OrdersConfig.from_env,
     bootstrap=bootstrap,
     consumers=CONSUMERS,
-    workers=(keep_sagas_moving,),
+    workers=(keep_sagas_moving, feed_subscribers),
     routes=(
         Route("/webhooks/payments", payment_webhook, methods=["POST"]),
         Route("/webhooks/carriers", carrier_webhook, methods=["POST"]),

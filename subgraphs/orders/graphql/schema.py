@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
+from subgraphs.orders.graphql.live import OrdersSubscription
 from subgraphs.orders.graphql.mutations import OrdersMutation
 from subgraphs.orders.graphql.permissions import PermissionMutation, PermissionQuery
 from subgraphs.orders.graphql.queries import OrdersQuery
@@ -29,6 +30,7 @@ def build_schema(settings: Settings) -> SubgraphSchema:
     return SubgraphSchema(
         query=Query,
         mutation=Mutation,
+        subscription=OrdersSubscription,
         types=[Checkout, Order, OrderItem, Product, ProductVariant],
         federation_version="2.9",
         extensions=[reject_invalid_tokens(frozenset({"__typename"})), *limit_extensions(settings)],

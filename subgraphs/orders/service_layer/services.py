@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from subgraphs.orders.service_layer.checkouts import Checkouts
 from subgraphs.orders.service_layer.grants import OrderGrants
+from subgraphs.orders.service_layer.live_orders import LiveOrders
 from subgraphs.orders.service_layer.orders import OrderActions, OrderQueries
 from subgraphs.orders.service_layer.saga import CheckoutSaga
 from subgraphs.orders.service_layer.shipments import ShipmentActions, ShipmentQueries
@@ -24,5 +25,6 @@ class OrdersServices:
     grants: OrderGrants
     shipment_actions: ShipmentActions
     shipment_queries: ShipmentQueries
+    live: LiveOrders
     webhook_secret: str
     carrier_secret: str

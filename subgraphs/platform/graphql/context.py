@@ -6,6 +6,7 @@ resolver reaches `info.context.services.reads` with types, never a string key.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
@@ -31,6 +32,8 @@ class Context(Generic[ServicesT]):
     principal: Principal | None = None
     # Set when the request carried a token that failed verification: the operation is refused.
     auth_error: AppError | None = None
+    # Checks the caller's token again (expiry, revocation); set when a token verified.
+    reverify: Callable[[], Awaitable[Principal]] | None = None
     # Per-request DataLoaders, one per class (`ContextLoader.of`).
     loaders: dict[type, Any] = field(default_factory=dict)
 

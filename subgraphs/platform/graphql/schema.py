@@ -6,10 +6,17 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
+from strawberry.types.graphql import OperationType
+
+from subgraphs.platform.graphql.errors import code_errors
 
 
 class SubgraphSchema(strawberry.federation.Schema):
-    def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:  # noqa: ARG002
-        # Strawberry logs every error by default, user mistakes included; `CodedErrors`
-        # already logs the unexpected ones with the request id.
-        return None
+    def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
+        # Strawberry logs every error by default, user mistakes included; `code_errors` logs the
+        # unexpected ones with the request id. HTTP answers are coded by the view; subscription
+        # results leave over the WebSocket from here, so they are coded here, in place.
+        operation = getattr(execution_context, "operation_type", None)
+        if operation is OperationType.SUBSCRIPTION:
+            for error, coded in zip(errors, code_errors(list(errors)), strict=True):
+                error.message, error.extensions = coded.message, coded.extensions

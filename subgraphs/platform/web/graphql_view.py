@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 import json
+from collections.abc import Mapping
 from typing import Any
 
 import orjson
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.websockets import WebSocket
-from strawberry.asgi import GraphQL
+from starlette.websockets import WebSocket, WebSocketDisconnect
+from strawberry.asgi import ASGIWebSocketAdapter, GraphQL
 from strawberry.http import GraphQLHTTPResponse, process_result
+from strawberry.http.exceptions import WebSocketDisconnected
 from strawberry.types import ExecutionResult
 
 from subgraphs.platform.auth.activity import DeviceActivity
@@ -33,7 +36,20 @@ def unavailable_retry_after(response_data: object) -> int | None:
     return max(int(ext.get("retryAfterSeconds", 1)) for _, ext in codes)
 
 
+class _TextFrames(ASGIWebSocketAdapter):
+    """graphql-transport-ws frames as text: clients (the router's graphql-ws) parse text frames
+    only, and `encode_json` gives bytes for the HTTP answers."""
+
+    async def send_json(self, message: Mapping[str, object]) -> None:
+        try:
+            await self.ws.send_text(orjson.dumps(message).decode())
+        except WebSocketDisconnect as exc:
+            raise WebSocketDisconnected from exc
+
+
 class SubgraphGraphQL(GraphQL[Context[Any], None]):
+    websocket_adapter_class = _TextFrames
+
     def __init__(
         self,
         schema: Any,
@@ -95,6 +111,7 @@ class SubgraphGraphQL(GraphQL[Context[Any], None]):
             token = bearer_token(request.headers.get("authorization"))
             if token is not None:
                 ctx.principal = await self._verifier.verify(token)
+                ctx.reverify = functools.partial(self._verifier.verify, token)
                 if ctx.principal.device_id:
                     await self._activity.touch(ctx.principal.device_id)
         except AppError as exc:
