@@ -5,6 +5,10 @@
                         order.access_changed
                                                                                    key: order id
     orders.shipment.v1  shipment.created | shipment.tracking_updated              key: shipment id
+    orders.order.v1 also carries returns, keyed by their order id (one order's return, refund
+    and cancellation events stay in order):
+                        return.requested | order.returned (approved: refund it) | return.rejected |
+                        return.received (stock back) | return.refunded
 
 A checkout is the buyer's order group: one order per seller. The checkout saga runs on these
 events and on the products subgraph's reservation events (`contracts/products.py`):
@@ -151,3 +155,50 @@ class ShipmentTracked(ShipmentEvent, event_type="shipment.tracking_updated"):
     event_at: datetime
     location: str | None = None
     description: str | None = None
+
+
+@dataclass(frozen=True)
+class ReturnedLine:
+    item_id: uuid.UUID  # the order item
+    variant_id: uuid.UUID
+    quantity: int
+    reason: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReturnEvent(EventContract, topic=ORDER_TOPIC, aggregate="order", key="order_id"):
+    return_id: uuid.UUID
+    order_id: uuid.UUID
+    checkout_id: uuid.UUID
+    buyer_id: uuid.UUID
+    seller_id: uuid.UUID
+    status: str  # the return's: REQUESTED | APPROVED | REJECTED | RECEIVED
+    version: int
+    lines: list[ReturnedLine] = field(default_factory=list)
+    amount: int  # the lines' price, minor units
+    currency: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReturnRequested(ReturnEvent, event_type="return.requested"):
+    """The buyer asked to send delivered lines back."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class OrderReturned(ReturnEvent, event_type="order.returned"):
+    """A return was approved: its lines are returned and the refund pipeline pays it back."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReturnRejected(ReturnEvent, event_type="return.rejected"):
+    note: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReturnReceived(ReturnEvent, event_type="return.received"):
+    """The seller has the parcel back: products puts the units back on hand."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReturnRefunded(ReturnEvent, event_type="return.refunded"):
+    refunded: int  # what was paid back (capped by what is left of the capture)

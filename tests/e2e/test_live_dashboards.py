@@ -20,13 +20,14 @@ from tests.conftest import Caller, GraphQLClient
 from tests.e2e.checkout_helpers import check_out, fill_cart
 from tests.e2e.shipment_helpers import scans, send_scans, ship
 from tests.e2e.test_order_lifecycle import a_paid_order
+from tests.e2e.test_returns import a_delivered_order, request
 from tests.graphql.catalog import CatalogBuilder
 from tests.live_clients import Listener, over_sse, over_websocket
 
 WS_URL = "ws://127.0.0.1:14000/graphql"
 SSE_URL = "http://127.0.0.1:14000/graphql"
 SELLER_EVENTS = """subscription($after: String, $seller: ID) { sellerOrderEvents(after: $after, sellerId: $seller) {
-  kind cursor orderId status previousStatus grandTotal { amount } order { id status buyerId } } }"""
+  kind cursor orderId returnId status previousStatus grandTotal { amount } order { id status buyerId } } }"""
 ORDER_EVENTS = """subscription($id: ID!, $after: String) { orderStatusChanged(orderId: $id, after: $after) {
   kind cursor orderId status previousStatus } }"""
 TRACKING = """subscription($id: ID!, $after: String) { shipmentTracking(shipmentId: $id, after: $after) {
@@ -226,3 +227,26 @@ async def test_revoking_the_token_ends_the_stream(
     finally:
         await listener.stop()
         await redis.aclose()
+
+
+async def test_a_return_request_on_my_lines_reaches_my_dashboard_only(
+    router: GraphQLClient, make_caller: Any
+) -> None:
+    seller, buyer, order, _, _ = await a_delivered_order(router, make_caller)
+    other: Caller = make_caller("seller")
+    mine, theirs = listen("websocket", SELLER_EVENTS, {}, seller), listen("sse", SELLER_EVENTS, {}, other)
+    try:
+        await mine.until(1)
+        await theirs.until(1)
+        made = (await request(router, buyer, order, 1))["return"]
+        got = [r["data"]["sellerOrderEvents"] for r in await mine.until(2)]
+        assert (got[1]["kind"], got[1]["orderId"], got[1]["returnId"]) == (
+            "RETURN_REQUESTED",
+            order["id"],
+            made["id"],
+        )
+        await asyncio.sleep(1.0)
+        assert len(theirs.received) == 1
+    finally:
+        await mine.stop()
+        await theirs.stop()

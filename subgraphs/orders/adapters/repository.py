@@ -169,7 +169,12 @@ class SqlOrdersRepository:
             o.history.clear()
 
     async def save_order(self, order: Order) -> None:
-        changed = {"status": order.status.value, "version": order.version, "updated_at": order.updated_at}
+        changed = {
+            "status": order.status.value,
+            "version": order.version,
+            "updated_at": order.updated_at,
+            "refunded_total": order.refunded_total,
+        }
         await self.conn.execute(
             update(t.orders)
             .where(t.orders.c.buyer_id == order.buyer_id, t.orders.c.id == order.id)

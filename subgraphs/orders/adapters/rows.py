@@ -123,6 +123,7 @@ def order_values(o: Order) -> dict[str, Any]:
         "lines_total": o.lines_total,
         "shipping_total": o.shipping_total,
         "grand_total": o.grand_total,
+        "refunded_total": o.refunded_total,
         "shipping_address": o.shipping_address.as_dict(),
         "created_at": o.created_at,
         "updated_at": o.updated_at,
@@ -155,6 +156,7 @@ def order_from_dict(m: dict[str, Any]) -> Order:
         created_at=moment(m["created_at"]),
         updated_at=moment(m["updated_at"]),
         version=m["version"],
+        refunded_total=m.get("refunded_total", 0),
     )
 
 

@@ -9,6 +9,8 @@ Distribution plan for Citus, one key per reader so each hot read is a single-key
     shipping_rates             by seller_id
     order_grants               by user_id    explicit access to one order (support agents)
     shipments, tracking_events by seller_id  a seller's parcels and their carrier scans
+    returns, return_history    by seller_id  returns of a seller's lines and their decisions
+    buyer_returns              by buyer_id   the buyer's copy of their returns
     buyer_shipments            by buyer_id   the buyer's copy of their parcels
     tracking_numbers           by tracking number  a carrier webhook's number → its shipment
 
@@ -104,6 +106,7 @@ def _order_columns() -> list[Column[object]]:
         Column("lines_total", BigInteger, nullable=False),
         Column("shipping_total", BigInteger, nullable=False),
         Column("grand_total", BigInteger, nullable=False),
+        Column("refunded_total", BigInteger, nullable=False, server_default="0"),
         Column("shipping_address", JSONB, nullable=False),
         *_stamps(),
     ]
@@ -271,6 +274,68 @@ tracking_numbers = Table(
     Column("seller_id", Uuid, nullable=False),
     Column("shipment_id", Uuid, nullable=False),
     PrimaryKeyConstraint("carrier", "tracking_number"),
+)
+
+
+def _return_columns() -> list[Column[object]]:
+    return [
+        Column("id", Uuid, nullable=False),
+        Column("order_id", Uuid, nullable=False),
+        Column("status", String(16), nullable=False),
+        Column(
+            "lines", JSONB, nullable=False
+        ),  # [{"itemId", "variantId", "quantity", "reason", "unitPrice"}]
+        Column("reasons", JSONB, nullable=False),  # the lines' reasons, for the reason filter
+        Column("amount", BigInteger, nullable=False),
+        Column("currency", String(3), nullable=False),
+        Column("note", Text),
+        Column("photos", JSONB, nullable=False, server_default=text("'[]'::jsonb")),
+        Column("seller_note", Text),
+        Column("refunded_amount", BigInteger, nullable=False, server_default="0"),
+        Column("refunded_at", DateTime(timezone=True)),
+        Column("version", Integer, nullable=False),
+        *_stamps(),
+    ]
+
+
+returns = Table(
+    "returns",
+    metadata,
+    Column("seller_id", Uuid, nullable=False),
+    Column("buyer_id", Uuid, nullable=False),
+    *_return_columns(),
+    PrimaryKeyConstraint("seller_id", "id"),
+    Index("returns_order", "seller_id", "order_id"),
+    Index("returns_newest", "seller_id", "created_at", "id"),
+    Index("returns_status_newest", "seller_id", "status", "created_at", "id"),
+)
+
+buyer_returns = Table(
+    "buyer_returns",
+    metadata,
+    Column("buyer_id", Uuid, nullable=False),
+    Column("seller_id", Uuid, nullable=False),
+    *_return_columns(),
+    PrimaryKeyConstraint("buyer_id", "id"),
+    Index("buyer_returns_newest", "buyer_id", "created_at", "id"),
+    # Admin listings across everyone (admin-only: a cross-shard read is acceptable).
+    Index("buyer_returns_all_newest", "created_at", "id"),
+)
+
+return_history = Table(
+    "return_history",
+    metadata,
+    Column("seller_id", Uuid, nullable=False),
+    Column("id", Uuid, nullable=False),
+    Column("return_id", Uuid, nullable=False),
+    Column("from_status", String(16)),
+    Column("to_status", String(16), nullable=False),
+    Column("actor", String(16), nullable=False),
+    Column("actor_id", Uuid),
+    Column("note", Text),
+    Column("at", DateTime(timezone=True), nullable=False),
+    PrimaryKeyConstraint("seller_id", "id"),
+    Index("return_history_return", "seller_id", "return_id", "at"),
 )
 
 shipping_rates = Table(

@@ -63,3 +63,7 @@ class NotShippable(Conflict):
 
 class UnknownCarrierService(BadUserInput):
     code = "UNKNOWN_CARRIER_SERVICE"
+
+
+class ReturnWindowClosed(Conflict):
+    code = "RETURN_WINDOW_CLOSED"

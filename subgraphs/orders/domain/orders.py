@@ -117,6 +117,7 @@ class Order:
     created_at: datetime
     updated_at: datetime
     version: int = 1
+    refunded_total: int = 0  # minor units given back (a cancellation, returns)
     history: list[StatusChange] = field(default_factory=list)
 
     @property

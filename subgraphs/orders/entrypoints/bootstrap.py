@@ -16,11 +16,12 @@ import httpx
 from subgraphs.contracts.orders import ORDER_TOPIC, SHIPMENT_TOPIC
 from subgraphs.orders.adapters.fake_carrier import FakeCarriers
 from subgraphs.orders.adapters.fake_payments import FakePaymentProvider
-from subgraphs.orders.adapters.fulfilment_repository import SqlFulfilmentRepository
 from subgraphs.orders.adapters.grant_decisions import RedisGrantDecisions
 from subgraphs.orders.adapters.order_reads import SqlOrderReads
 from subgraphs.orders.adapters.peers import AddressBookPeer, CartPeer, CataloguePeer, Peer
 from subgraphs.orders.adapters.recent_orders import RedisRecentOrders
+from subgraphs.orders.adapters.return_reads import SqlReturnReads
+from subgraphs.orders.adapters.returns_repository import SqlReturnsRepository
 from subgraphs.orders.adapters.settle_signal import PgSettleSignal
 from subgraphs.orders.adapters.shipment_reads import SqlShipmentReads
 from subgraphs.orders.adapters.tracking_cache import RedisTrackingCache
@@ -28,10 +29,11 @@ from subgraphs.orders.adapters.unit_of_work import orders_unit_of_work
 from subgraphs.orders.domain.checkout import ShippingRate
 from subgraphs.orders.entrypoints.config import OrdersConfig
 from subgraphs.orders.service_layer.checkouts import CheckoutPolicy, Checkouts
-from subgraphs.orders.service_layer.fulfilment_ports import OpenFulfilmentUnitOfWork
 from subgraphs.orders.service_layer.grants import OrderGrants
 from subgraphs.orders.service_layer.live_orders import LiveOrders, keys_of
 from subgraphs.orders.service_layer.orders import OrderActions, OrderQueries
+from subgraphs.orders.service_layer.returns import ReturnActions, ReturnQueries
+from subgraphs.orders.service_layer.returns_ports import OpenReturnsUnitOfWork
 from subgraphs.orders.service_layer.saga import CheckoutSaga, SagaPolicy
 from subgraphs.orders.service_layer.services import OrdersServices
 from subgraphs.orders.service_layer.shipments import ShipmentActions, ShipmentQueries
@@ -51,9 +53,9 @@ def bootstrap(
     decisions = RedisGrantDecisions(infra.redis)
     recent = RedisRecentOrders(infra.redis)
     uow = orders_unit_of_work(infra.engine, decisions, recent)
+    # Shipments and returns: the same tables and outbox, the repository that knows them too.
     fulfilment = cast(
-        OpenFulfilmentUnitOfWork,
-        orders_unit_of_work(infra.engine, decisions, recent, SqlFulfilmentRepository),
+        OpenReturnsUnitOfWork, orders_unit_of_work(infra.engine, decisions, recent, SqlReturnsRepository)
     )
     grants = OrderGrants(uow=uow, decisions=decisions, clock=utcnow)
     payments = FakePaymentProvider(
@@ -101,6 +103,8 @@ def bootstrap(
         shipment_actions=ShipmentActions(uow=fulfilment, carrier=FakeCarriers(), clock=utcnow),
         shipment_queries=shipment_queries,
         live=LiveOrders(feed, queries, shipment_queries),
+        return_actions=ReturnActions(uow=fulfilment, payments=payments, grants=grants, clock=utcnow),
+        return_queries=ReturnQueries(SqlReturnReads(infra.engine), grants),
         webhook_secret=config.payment_webhook_secret,
         carrier_secret=config.carrier_webhook_secret,
     )

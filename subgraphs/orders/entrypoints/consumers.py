@@ -1,7 +1,9 @@
-"""The orders subgraph's consumers: the stock answers of the checkout saga."""
+"""The orders subgraph's consumers: the stock answers of the checkout saga, and the refund
+pipeline (`order.returned`: pay the approved return back)."""
 
 from __future__ import annotations
 
+from subgraphs.contracts.orders import ORDER_TOPIC, OrderReturned
 from subgraphs.contracts.products import RESERVATION_TOPIC, StockRejected, StockReserved
 from subgraphs.orders.service_layer.services import OrdersServices
 from subgraphs.platform.kernel.messages import Envelope
@@ -18,4 +20,14 @@ async def follow_stock(services: OrdersServices, envelope: Envelope, claim: Clai
         await services.saga.stock_rejected(event, claim)
 
 
-CONSUMERS = (Consumer("orders-checkout-saga", (RESERVATION_TOPIC,), follow_stock),)
+async def refund_returns(services: OrdersServices, envelope: Envelope, claim: Claim) -> None:
+    event = envelope.event()
+    if isinstance(event, OrderReturned):
+        await services.return_actions.refund(event, claim)
+
+
+CONSUMERS = (
+    Consumer("orders-checkout-saga", (RESERVATION_TOPIC,), follow_stock),
+    # One order's events share a partition: its refunds run one after the other.
+    Consumer("orders-refunds", (ORDER_TOPIC,), refund_returns),
+)

@@ -30,6 +30,7 @@ class LiveEventKind(enum.Enum):
     ORDER_PLACED = "ORDER_PLACED"
     ORDER_STATUS_CHANGED = "ORDER_STATUS_CHANGED"
     ORDER_CANCELLED = "ORDER_CANCELLED"
+    RETURN_REQUESTED = "RETURN_REQUESTED"
     SHIPMENT_CREATED = "SHIPMENT_CREATED"
     SHIPMENT_SCANNED = "SHIPMENT_SCANNED"
 
@@ -49,6 +50,7 @@ class OrderLiveEvent:
     event_id: strawberry.ID | None
     occurred_at: datetime | None
     order_id: strawberry.ID | None
+    return_id: strawberry.ID | None = strawberry.field(description="On RETURN_REQUESTED.")
     status: OrderStatus | None
     previous_status: OrderStatus | None
     version: int | None
@@ -67,6 +69,20 @@ class OrderLiveEvent:
     @classmethod
     def of(cls, live: LiveEvent) -> OrderLiveEvent:
         e, envelope = live.event, live.envelope
+        if isinstance(e, ev.ReturnRequested) and envelope is not None:
+            return cls(
+                kind=LiveEventKind.RETURN_REQUESTED,
+                cursor=live.cursor,
+                event_id=strawberry.ID(str(envelope.id)),
+                occurred_at=envelope.occurred_at,
+                order_id=strawberry.ID(str(e.order_id)),
+                return_id=strawberry.ID(str(e.return_id)),
+                status=None,
+                previous_status=None,
+                version=None,
+                grand_total=None,
+                reason=None,
+            )
         if not isinstance(e, ev.OrderEvent) or envelope is None:
             return cls(
                 kind=LiveEventKind.READY,
@@ -74,6 +90,7 @@ class OrderLiveEvent:
                 event_id=None,
                 occurred_at=None,
                 order_id=None,
+                return_id=None,
                 status=None,
                 previous_status=None,
                 version=None,
@@ -88,6 +105,7 @@ class OrderLiveEvent:
             event_id=strawberry.ID(str(envelope.id)),
             occurred_at=envelope.occurred_at,
             order_id=strawberry.ID(str(e.order_id)),
+            return_id=None,
             status=OrderStatus(e.status),
             previous_status=OrderStatus(previous) if previous else None,
             version=e.version,

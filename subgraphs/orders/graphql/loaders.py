@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 from subgraphs.orders.domain.orders import StatusChange
+from subgraphs.orders.domain.returns import ReturnChange
 from subgraphs.orders.domain.shipments import Shipment
 from subgraphs.orders.graphql.context import OrdersContext
 from subgraphs.platform.graphql.dataloaders import ContextLoader
@@ -22,3 +23,10 @@ class ShipmentsByOrderLoader(ContextLoader[OrdersContext, tuple[uuid.UUID, uuid.
 
     async def fetch_many(self, keys: list[tuple[uuid.UUID, uuid.UUID]]) -> list[list[Shipment]]:
         return await self.ctx.services.shipment_queries.of_orders(keys)
+
+
+class ReturnHistoryLoader(ContextLoader[OrdersContext, tuple[uuid.UUID, uuid.UUID], list[ReturnChange]]):
+    """Keys: (seller id, return id) of returns the resolver already showed the caller."""
+
+    async def fetch_many(self, keys: list[tuple[uuid.UUID, uuid.UUID]]) -> list[list[ReturnChange]]:
+        return await self.ctx.services.return_queries.histories(keys)

@@ -8,6 +8,7 @@ from subgraphs.orders.graphql.live import OrdersSubscription
 from subgraphs.orders.graphql.mutations import OrdersMutation
 from subgraphs.orders.graphql.permissions import PermissionMutation, PermissionQuery
 from subgraphs.orders.graphql.queries import OrdersQuery
+from subgraphs.orders.graphql.returns import ReturnMutations, ReturnQueries
 from subgraphs.orders.graphql.shipments import ShipmentMutations, ShipmentQueries
 from subgraphs.orders.graphql.types import Checkout, Order, OrderItem, Product, ProductVariant
 from subgraphs.platform.graphql.auth_extension import reject_invalid_tokens
@@ -17,12 +18,12 @@ from subgraphs.platform.settings import Settings
 
 
 @strawberry.type
-class Query(OrdersQuery, PermissionQuery, ShipmentQueries):
+class Query(OrdersQuery, PermissionQuery, ShipmentQueries, ReturnQueries):
     pass
 
 
 @strawberry.type
-class Mutation(OrdersMutation, PermissionMutation, ShipmentMutations):
+class Mutation(OrdersMutation, PermissionMutation, ShipmentMutations, ReturnMutations):
     pass
 
 

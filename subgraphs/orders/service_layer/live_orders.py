@@ -1,7 +1,8 @@
 """Live order events for dashboards and buyers: who may follow what, and which events go where.
 
-    sellerOrderEvents      ("seller", id)    a seller's new (paid) orders, status changes and
-                                             cancellations; the seller themselves, or an admin
+    sellerOrderEvents      ("seller", id)    a seller's new (paid) orders, status changes,
+                                             cancellations and return requests; the seller
+                                             themselves, or an admin
     orderStatusChanged     ("order", id)     one order's moves; whoever may see that order
     shipmentTracking       ("shipment", id)  one parcel's scans; whoever may see that parcel
 
@@ -21,6 +22,7 @@ from subgraphs.contracts.orders import (
     OrderEvent,
     OrderPaid,
     OrderStatusChanged,
+    ReturnRequested,
     ShipmentEvent,
 )
 from subgraphs.orders.service_layer.orders import OrderQueries
@@ -29,7 +31,7 @@ from subgraphs.platform.kernel.errors import Forbidden, NotFound, Unauthenticate
 from subgraphs.platform.kernel.live import LiveEvent, LiveEvents
 from subgraphs.platform.kernel.messages import EventContract
 
-SELLER_EVENTS = (OrderPaid, OrderStatusChanged, OrderCancelled)
+SELLER_EVENTS = (OrderPaid, OrderStatusChanged, OrderCancelled, ReturnRequested)
 
 
 def keys_of(event: EventContract) -> Iterable[Hashable]:

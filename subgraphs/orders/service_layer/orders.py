@@ -178,6 +178,8 @@ class OrderActions:
                 order.move(to, role, self.clock(), principal.user_id, note)
             except IllegalTransition as exc:
                 raise InputErrors([exc]) from exc
+            if to is OrderStatus.CANCELLED and previous in PAID_STATES:
+                order.refunded_total = order.grand_total  # all of it comes back (below)
             await uow.repo.save_order(order)
             if to is OrderStatus.CANCELLED:
                 uow.events.append(cancelled_event(order, previous, f"{role.value}_CANCELLED"))

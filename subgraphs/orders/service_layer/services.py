@@ -12,6 +12,7 @@ from subgraphs.orders.service_layer.checkouts import Checkouts
 from subgraphs.orders.service_layer.grants import OrderGrants
 from subgraphs.orders.service_layer.live_orders import LiveOrders
 from subgraphs.orders.service_layer.orders import OrderActions, OrderQueries
+from subgraphs.orders.service_layer.returns import ReturnActions, ReturnQueries
 from subgraphs.orders.service_layer.saga import CheckoutSaga
 from subgraphs.orders.service_layer.shipments import ShipmentActions, ShipmentQueries
 
@@ -26,5 +27,7 @@ class OrdersServices:
     shipment_actions: ShipmentActions
     shipment_queries: ShipmentQueries
     live: LiveOrders
+    return_actions: ReturnActions
+    return_queries: ReturnQueries
     webhook_secret: str
     carrier_secret: str

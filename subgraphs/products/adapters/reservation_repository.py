@@ -42,6 +42,7 @@ def _reservation(row: Any) -> Reservation:
         quantity=m["quantity"],
         status=ReservationStatus(m["status"]),
         expires_at=m["expires_at"],
+        returned=m["returned"],
     )
 
 
@@ -126,7 +127,7 @@ class SqlReservationRepository:
         await self.conn.execute(
             update(res)
             .where(res.c.product_id == reservation.product_id, res.c.id == reservation.id)
-            .values(status=reservation.status.value, updated_at=func.now())
+            .values(status=reservation.status.value, returned=reservation.returned, updated_at=func.now())
         )
         moved = (
             await self.conn.execute(

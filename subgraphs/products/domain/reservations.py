@@ -1,7 +1,8 @@
 """Stock held for a checkout: what one reservation took, and where it can go from there.
 
     RESERVED ──sell──► SOLD ──restock──► RESTOCKED      (paid, then cancelled before shipping)
-        └────release──► RELEASED                          (checkout failed, order cancelled, expired)
+        └────release──► RELEASED    │                     (checkout failed, order cancelled, expired)
+                                    └─take back (units of a received return; at most what was sold)
 
 Each transition names what it does to the inventory row the reservation took from, so the
 adapter moves on-hand and reserved stock in the same statement as the status.
@@ -44,6 +45,7 @@ class Reservation:
     quantity: int
     status: ReservationStatus
     expires_at: datetime
+    returned: int = 0  # units of a sold reservation that came back in returns
 
     def sell(self) -> StockMove | None:
         """The order was paid: the held units leave on-hand stock. None when not held."""
@@ -60,8 +62,16 @@ class Reservation:
             return StockMove(on_hand=0, reserved=-self.quantity, reason="RELEASED")
         if self.status is ReservationStatus.SOLD:
             self.status = ReservationStatus.RESTOCKED
-            return StockMove(on_hand=self.quantity, reserved=0, reason="RESTOCKED")
+            return StockMove(on_hand=self.quantity - self.returned, reserved=0, reason="RESTOCKED")
         return None
+
+    def take_back(self, units: int) -> StockMove | None:
+        """Units of a received return go back on hand (never more than were sold)."""
+        units = min(units, self.quantity - self.returned)
+        if self.status is not ReservationStatus.SOLD or units < 1:
+            return None
+        self.returned += units
+        return StockMove(on_hand=units, reserved=0, reason="RETURNED")
 
     def expire(self, now: datetime) -> StockMove | None:
         """Held past its expiry (the saga never finished): freed."""

@@ -9,6 +9,7 @@ from subgraphs.contracts.orders import (
     CheckoutStarted,
     OrderCancelled,
     OrderPaid,
+    ReturnReceived,
 )
 from subgraphs.contracts.products import CATALOG_TOPIC, PRODUCT_TOPIC, ProductEvent
 from subgraphs.platform.kernel.messages import Envelope
@@ -39,6 +40,8 @@ async def hold_stock(services: ProductsServices, envelope: Envelope, claim: Clai
         await stock.sell(event.checkout_id, event.seller_id, claim)
     elif isinstance(event, OrderCancelled):
         await stock.undo(event.checkout_id, event.seller_id, claim)
+    elif isinstance(event, ReturnReceived):
+        await stock.take_back(event, claim)
 
 
 CONSUMERS = (

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from subgraphs.contracts.orders import CheckoutLine, CheckoutStarted
+from subgraphs.contracts.orders import CheckoutLine, CheckoutStarted, ReturnReceived
 from subgraphs.contracts.products import InventoryChanged, ShortLine, StockRejected, StockReserved
 from subgraphs.platform.kernel.ids import new_id
 from subgraphs.platform.kernel.unit_of_work import Claim
@@ -134,6 +134,16 @@ class Reservations:
         """A failed checkout (every seller) or a cancelled order (one): stock freed or put back."""
         async with self.uow(claim) as uow:
             moved = await _move_all(uow, await uow.repo.of_checkout(checkout_id, seller_id), Reservation.undo)
+            await uow.commit()
+        return moved
+
+    async def take_back(self, received: ReturnReceived, claim: Claim) -> int:
+        """A return came back to the seller: its units go back on hand where they were sold from."""
+        async with self.uow(claim) as uow:
+            held = await uow.repo.of_checkout(received.checkout_id, received.seller_id)
+            units = {line.variant_id: line.quantity for line in received.lines}
+            back = [r for r in held if r.variant_id in units]
+            moved = await _move_all(uow, back, lambda r: r.take_back(units[r.variant_id]))
             await uow.commit()
         return moved
 
