@@ -4,7 +4,8 @@
     products    catalogue events (products, inventory, taxonomy) and their topics
     accounts    identity and access events
     cart        cart and wishlist events
-    orders      the checkout saga and the seller orders' lifecycle
+    orders      the checkout saga, the seller orders' lifecycle, shipments, returns, payouts
+    audit       what must be on record (admin override uses)
     addresses   the postal address the address book keeps and orders ship to
     dead_letters  the topic consumers put poison events on (with where and why)
     registry    every contract as JSON Schema (`schema/events/`), and the compatibility check
@@ -19,4 +20,5 @@ CONTRACT_MODULES = (
     "subgraphs.contracts.accounts",
     "subgraphs.contracts.cart",
     "subgraphs.contracts.orders",
+    "subgraphs.contracts.audit",
 )

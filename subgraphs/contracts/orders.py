@@ -89,17 +89,20 @@ class OrderEvent(EventContract, topic=ORDER_TOPIC, aggregate="order", key="order
 class OrderCreated(OrderEvent, event_type="order.created"):
     grand_total: int
     currency: str
+    lines_total: int | None = None  # the lines without shipping (what commission is taken on)
 
 
 @dataclass(frozen=True, kw_only=True)
 class OrderPaid(OrderEvent, event_type="order.paid"):
     grand_total: int
     currency: str
+    lines_total: int | None = None  # the lines without shipping (what commission is taken on)
 
 
 @dataclass(frozen=True, kw_only=True)
 class OrderStatusChanged(OrderEvent, event_type="order.status_changed"):
     previous_status: str
+    at: datetime | None = None  # when it happened (DELIVERED: when the carrier delivered)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -202,3 +205,15 @@ class ReturnReceived(ReturnEvent, event_type="return.received"):
 @dataclass(frozen=True, kw_only=True)
 class ReturnRefunded(ReturnEvent, event_type="return.refunded"):
     refunded: int  # what was paid back (capped by what is left of the capture)
+
+
+@dataclass(frozen=True, kw_only=True)
+class PayoutMade(
+    EventContract, event_type="payout.made", topic=ORDER_TOPIC, aggregate="seller", key="seller_id"
+):
+    """Released money left a seller's balance for their bank account."""
+
+    seller_id: uuid.UUID
+    entry_id: uuid.UUID
+    amount: int
+    currency: str

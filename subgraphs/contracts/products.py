@@ -70,6 +70,16 @@ class InventoryChanged(
     on_hand: int
     reserved: int
     available: int
+    # For low-stock alerts (added later: older events lack them).
+    seller_id: uuid.UUID | None = None
+    low_stock_threshold: int | None = None
+    available_before: int | None = None
+
+    @property
+    def crossed_low_stock(self) -> bool:
+        """This change took the warehouse's free stock to (or under) its threshold."""
+        t, before = self.low_stock_threshold, self.available_before
+        return t is not None and before is not None and before > t >= self.available
 
 
 @dataclass(frozen=True, kw_only=True)

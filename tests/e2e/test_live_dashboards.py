@@ -21,7 +21,7 @@ from tests.e2e.checkout_helpers import check_out, fill_cart
 from tests.e2e.shipment_helpers import scans, send_scans, ship
 from tests.e2e.test_order_lifecycle import a_paid_order
 from tests.e2e.test_returns import a_delivered_order, request
-from tests.graphql.catalog import CatalogBuilder
+from tests.graphql.catalog import CatalogBuilder, unique
 from tests.live_clients import Listener, over_sse, over_websocket
 
 WS_URL = "ws://127.0.0.1:14000/graphql"
@@ -246,6 +246,51 @@ async def test_a_return_request_on_my_lines_reaches_my_dashboard_only(
             made["id"],
         )
         await asyncio.sleep(1.0)
+        assert len(theirs.received) == 1
+    finally:
+        await mine.stop()
+        await theirs.stop()
+
+
+LOW_STOCK = (
+    """subscription { lowStockAlerts { kind cursor variantId warehouse available threshold reason } }"""
+)
+ADJUST = (
+    """mutation($input: AdjustInventoryInput!) { adjustInventory(input: $input) { userErrors { code } } }"""
+)
+WAREHOUSES = """query($v: ID!) { inventory(filter: {variantId: $v}) { nodes { warehouse } } }"""
+
+
+async def test_a_seller_is_alerted_when_a_variants_stock_falls_to_its_threshold(
+    router: GraphQLClient, make_caller: Any
+) -> None:
+    a, b, va, _ = await two_sellers_products(router, make_caller)
+    [where] = [n["warehouse"] for n in (await router(WAREHOUSES, {"v": va}, a))["data"]["inventory"]["nodes"]]
+    restock = {
+        "variantId": va,
+        "warehouse": where,
+        "delta": 5,
+        "reason": "RESTOCK",
+        "idempotencyKey": unique("adj"),
+    }
+    assert (await router(ADJUST, {"input": restock}, a))["data"]["adjustInventory"][
+        "userErrors"
+    ] == []  # 10, threshold 5
+    mine, theirs = listen("sse", LOW_STOCK, {}, a), listen("websocket", LOW_STOCK, {}, b)
+    try:
+        await mine.until(1)
+        await theirs.until(1)
+        buyer: Caller = make_caller("buyer")
+        await check_out(router, buyer, await fill_cart(router, buyer, [(va, 6)]))  # 10 -> 4 free
+        alert = payloads(await mine.until(2), "lowStockAlerts")[1]
+        assert (alert["kind"], alert["variantId"], alert["available"], alert["threshold"]) == (
+            "LOW_STOCK",
+            va,
+            4,
+            5,
+        )
+        await asyncio.sleep(1.0)
+        assert len(mine.received) == 2  # selling the reserved units does not alert again
         assert len(theirs.received) == 1
     finally:
         await mine.stop()

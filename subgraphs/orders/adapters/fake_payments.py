@@ -28,11 +28,13 @@ import orjson
 from redis.asyncio import Redis
 
 from subgraphs.orders.service_layer.ports import PaymentOutcome, PaymentResult, PaymentTimeout
+from subgraphs.orders.service_layer.settlement_ports import PayoutOutcome
 from subgraphs.platform.kernel.signatures import sign
 
 logger = logging.getLogger("orders.fake_payments")
 KEPT_SECONDS = 7 * 24 * 3600
 SIGNATURE_HEADER = "payment-signature"
+PAYOUT_LIMIT = 100_000_000  # minor units: a single bank transfer above this is refused
 
 # One atomic step on an authorization: replays the stored answer of a used key, else moves
 # the authorization's state (capture, void, refund) and stores the answer under the key.
@@ -146,6 +148,15 @@ class FakePaymentProvider:
 
     async def refund(self, *, key: str, authorization_id: str, amount: int) -> PaymentResult:
         return await self._run("refund", key, authorization_id, amount)
+
+    async def payout(self, *, key: str, seller_id: uuid.UUID, amount: int, currency: str) -> PayoutOutcome:
+        """A bank transfer to the seller, once per key; a bank refuses one above PAYOUT_LIMIT."""
+        outcome = PayoutOutcome.FAILED if amount > PAYOUT_LIMIT else PayoutOutcome.PAID
+        if not await self._redis.set(f"fakepay:payout:{key}", outcome.value, nx=True, ex=KEPT_SECONDS):
+            return PayoutOutcome(_text(await self._redis.get(f"fakepay:payout:{key}") or outcome.value))
+        if outcome is PayoutOutcome.PAID:
+            await self._redis.hincrby(f"fakepay:paidout:{seller_id}", currency, amount)
+        return outcome
 
     async def find_authorization(self, reference: uuid.UUID) -> str | None:
         found = await self._redis.get(f"fakepay:ref:{reference}")

@@ -16,6 +16,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from subgraphs.orders.adapters import tables as t
+from subgraphs.orders.adapters.override_rows import OverrideRows
 from subgraphs.orders.adapters.rows import (
     checkout_from_row,
     checkout_values,
@@ -48,7 +49,7 @@ def history_rows(order: Order, changes: Sequence[StatusChange]) -> list[dict[str
     ]
 
 
-class SqlOrdersRepository:
+class SqlOrdersRepository(OverrideRows):
     def __init__(self, conn: AsyncConnection) -> None:
         self.conn = conn
 

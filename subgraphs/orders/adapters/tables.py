@@ -11,6 +11,10 @@ Distribution plan for Citus, one key per reader so each hot read is a single-key
     shipments, tracking_events by seller_id  a seller's parcels and their carrier scans
     returns, return_history    by seller_id  returns of a seller's lines and their decisions
     buyer_returns              by buyer_id   the buyer's copy of their returns
+    seller_ledger, seller_releases, seller_accounts, commission_rates
+                               by seller_id  a seller's settlements: entries, when an order's
+                                             money is released, the payout lock, their rate
+    admin_overrides, audit_log by user_id    an admin's overrides and every use of them
     buyer_shipments            by buyer_id   the buyer's copy of their parcels
     tracking_numbers           by tracking number  a carrier webhook's number → its shipment
 
@@ -336,6 +340,88 @@ return_history = Table(
     Column("at", DateTime(timezone=True), nullable=False),
     PrimaryKeyConstraint("seller_id", "id"),
     Index("return_history_return", "seller_id", "return_id", "at"),
+)
+
+seller_ledger = Table(
+    "seller_ledger",
+    metadata,
+    Column("seller_id", Uuid, nullable=False),
+    Column("id", Uuid, nullable=False),
+    Column("kind", String(24), nullable=False),
+    Column("amount", BigInteger, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("reference", String(120), nullable=False),
+    Column("order_id", Uuid),
+    Column("rate_bp", Integer),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    PrimaryKeyConstraint("seller_id", "id"),
+    # Each thing is entered once: a replayed event or a retried payout adds nothing.
+    UniqueConstraint("seller_id", "reference", name="seller_ledger_once"),
+    Index("seller_ledger_newest", "seller_id", "created_at", "id"),
+    Index("seller_ledger_order", "seller_id", "order_id"),
+)
+
+seller_releases = Table(
+    "seller_releases",
+    metadata,
+    Column("seller_id", Uuid, nullable=False),
+    Column("order_id", Uuid, nullable=False),
+    Column("release_at", DateTime(timezone=True), nullable=False),
+    PrimaryKeyConstraint("seller_id", "order_id"),
+)
+
+seller_accounts = Table(
+    "seller_accounts",
+    metadata,
+    Column("seller_id", Uuid, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    PrimaryKeyConstraint("seller_id"),
+)
+
+commission_rates = Table(
+    "commission_rates",
+    metadata,
+    Column("seller_id", Uuid, nullable=False),
+    Column("rate_bp", Integer, nullable=False),
+    PrimaryKeyConstraint("seller_id"),
+    CheckConstraint("rate_bp BETWEEN 0 AND 5000", name="commission_rates_range"),
+)
+
+admin_overrides = Table(
+    "admin_overrides",
+    metadata,
+    Column("user_id", Uuid, nullable=False),  # the admin it lets through
+    Column("id", Uuid, nullable=False),
+    Column("resource_type", String(16), nullable=False),
+    Column("resource_id", Uuid, nullable=False),
+    Column("action", String(32), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("revoked_at", DateTime(timezone=True)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    PrimaryKeyConstraint("user_id", "id"),
+    Index("admin_overrides_resource", "user_id", "resource_id", "action"),
+    # Admin listings by resource and newest (admin-only: a cross-shard read is acceptable).
+    Index("admin_overrides_by_resource", "resource_id", "created_at", "id"),
+    Index("admin_overrides_newest", "created_at", "id"),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("user_id", Uuid, nullable=False),
+    Column("id", Uuid, nullable=False),  # the event's id: a redelivery is kept once
+    Column("override_id", Uuid, nullable=False),
+    Column("action", String(32), nullable=False),
+    Column("resource_type", String(16), nullable=False),
+    Column("resource_id", Uuid, nullable=False),
+    Column("detail", Text, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("request_id", String(100)),
+    Column("at", DateTime(timezone=True), nullable=False),
+    PrimaryKeyConstraint("user_id", "id"),
+    Index("audit_log_by_resource", "resource_id", "at", "id"),
+    Index("audit_log_newest", "at", "id"),
 )
 
 shipping_rates = Table(

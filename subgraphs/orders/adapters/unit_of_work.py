@@ -12,7 +12,9 @@ from subgraphs.orders.adapters import tables
 from subgraphs.orders.adapters.grant_decisions import RedisGrantDecisions
 from subgraphs.orders.adapters.recent_orders import RedisRecentOrders
 from subgraphs.orders.adapters.repository import SqlOrdersRepository
+from subgraphs.orders.adapters.settlement_repository import SqlSettlementRepository
 from subgraphs.orders.service_layer.ports import OpenOrdersUnitOfWork
+from subgraphs.orders.service_layer.settlement_ports import OpenSettlementUnitOfWork
 from subgraphs.platform.kernel.messages import EventContract
 from subgraphs.platform.kernel.unit_of_work import Claim
 from subgraphs.platform.sql.unit_of_work import SqlUnitOfWork
@@ -39,5 +41,14 @@ def orders_unit_of_work(
             claim,
             invalidate=drop_cached,
         )
+
+    return open_unit_of_work
+
+
+def settlement_unit_of_work(engine: AsyncEngine) -> OpenSettlementUnitOfWork:
+    """The sellers' ledgers: same schema and outbox; no cache to drop."""
+
+    def open_unit_of_work(claim: Claim | None = None) -> SqlUnitOfWork[SqlSettlementRepository]:
+        return SqlUnitOfWork(engine, SqlSettlementRepository, tables.outbox, tables.processed_events, claim)
 
     return open_unit_of_work

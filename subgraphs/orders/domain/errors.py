@@ -67,3 +67,7 @@ class UnknownCarrierService(BadUserInput):
 
 class ReturnWindowClosed(Conflict):
     code = "RETURN_WINDOW_CLOSED"
+
+
+class OverPayout(Conflict):
+    code = "INSUFFICIENT_BALANCE"

@@ -49,9 +49,9 @@ R, A = ReturnStatus, Actor
 MOVES: dict[tuple[ReturnStatus, ReturnStatus], frozenset[Actor]] = {
     (R.REQUESTED, R.APPROVED): frozenset({A.SELLER, A.ADMIN}),
     (R.REQUESTED, R.REJECTED): frozenset({A.SELLER, A.ADMIN}),
-    # An admin may overturn the seller's answer either way while nothing was received.
+    # An admin may overturn a rejection; taking back an approval (refunded already) needs an
+    # admin override (RETURN_FORCE_DECISION).
     (R.REJECTED, R.APPROVED): frozenset({A.ADMIN}),
-    (R.APPROVED, R.REJECTED): frozenset({A.ADMIN}),
     (R.APPROVED, R.RECEIVED): frozenset({A.SELLER, A.ADMIN}),
 }
 COUNTED = frozenset({R.REQUESTED, R.APPROVED, R.RECEIVED})  # what holds delivered units
@@ -120,6 +120,19 @@ class Return:
             self.seller_note = note
         self.history.append(change)
         return change
+
+
+def force_return(
+    ret: Return, to: ReturnStatus, at: datetime, actor_id: uuid.UUID | None, note: str | None
+) -> ReturnChange:
+    """A decision the rules refuse, let through by an admin override (the caller checked it)."""
+    change = ReturnChange(new_id(), ret.status, to, A.ADMIN, actor_id, note, at)
+    ret.status, ret.updated_at = to, at
+    ret.version += 1
+    if note is not None:
+        ret.seller_note = note
+    ret.history.append(change)
+    return change
 
 
 def returnable(

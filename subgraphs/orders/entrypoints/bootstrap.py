@@ -18,24 +18,28 @@ from subgraphs.orders.adapters.fake_carrier import FakeCarriers
 from subgraphs.orders.adapters.fake_payments import FakePaymentProvider
 from subgraphs.orders.adapters.grant_decisions import RedisGrantDecisions
 from subgraphs.orders.adapters.order_reads import SqlOrderReads
+from subgraphs.orders.adapters.override_reads import SqlOverrideReads
 from subgraphs.orders.adapters.peers import AddressBookPeer, CartPeer, CataloguePeer, Peer
 from subgraphs.orders.adapters.recent_orders import RedisRecentOrders
 from subgraphs.orders.adapters.return_reads import SqlReturnReads
 from subgraphs.orders.adapters.returns_repository import SqlReturnsRepository
 from subgraphs.orders.adapters.settle_signal import PgSettleSignal
+from subgraphs.orders.adapters.settlement_reads import SqlSettlementReads
 from subgraphs.orders.adapters.shipment_reads import SqlShipmentReads
 from subgraphs.orders.adapters.tracking_cache import RedisTrackingCache
-from subgraphs.orders.adapters.unit_of_work import orders_unit_of_work
+from subgraphs.orders.adapters.unit_of_work import orders_unit_of_work, settlement_unit_of_work
 from subgraphs.orders.domain.checkout import ShippingRate
 from subgraphs.orders.entrypoints.config import OrdersConfig
 from subgraphs.orders.service_layer.checkouts import CheckoutPolicy, Checkouts
 from subgraphs.orders.service_layer.grants import OrderGrants
 from subgraphs.orders.service_layer.live_orders import LiveOrders, keys_of
 from subgraphs.orders.service_layer.orders import OrderActions, OrderQueries
+from subgraphs.orders.service_layer.overrides import AdminOverrides
 from subgraphs.orders.service_layer.returns import ReturnActions, ReturnQueries
 from subgraphs.orders.service_layer.returns_ports import OpenReturnsUnitOfWork
 from subgraphs.orders.service_layer.saga import CheckoutSaga, SagaPolicy
 from subgraphs.orders.service_layer.services import OrdersServices
+from subgraphs.orders.service_layer.settlements import Settlements
 from subgraphs.orders.service_layer.shipments import ShipmentActions, ShipmentQueries
 from subgraphs.platform.kernel.clock import utcnow
 from subgraphs.platform.messaging.live_feed import LiveFeed
@@ -105,6 +109,14 @@ def bootstrap(
         live=LiveOrders(feed, queries, shipment_queries),
         return_actions=ReturnActions(uow=fulfilment, payments=payments, grants=grants, clock=utcnow),
         return_queries=ReturnQueries(SqlReturnReads(infra.engine), grants),
+        overrides=AdminOverrides(uow=uow, reads=SqlOverrideReads(infra.engine), clock=utcnow),
+        settlements=Settlements(
+            uow=settlement_unit_of_work(infra.engine),
+            reads=SqlSettlementReads(infra.engine),
+            payouts=payments,
+            default_rate_bp=config.default_commission_bp,
+            clock=utcnow,
+        ),
         webhook_secret=config.payment_webhook_secret,
         carrier_secret=config.carrier_webhook_secret,
     )

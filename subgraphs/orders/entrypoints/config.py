@@ -23,6 +23,8 @@ class OrdersConfig:
     # The fake card processor's webhooks (local and test stacks) and their signing secret.
     payment_webhook_url: str = "http://127.0.0.1:4004/webhooks/payments"
     payment_webhook_secret: str = "dev-payment-webhook-secret"
+    # The platform's commission on a seller's lines when the seller has no rate of their own.
+    default_commission_bp: int = 1000
     # What carriers sign their tracking webhooks (`/webhooks/carriers`) with.
     carrier_webhook_secret: str = "dev-carrier-webhook-secret"
     payment_retry_pause_ms: int = 200
@@ -44,6 +46,9 @@ class OrdersConfig:
             payment_webhook_url=env.text(environment, "ORDERS_PAYMENT_WEBHOOK_URL", webhook),
             payment_webhook_secret=env.text(
                 environment, "ORDERS_PAYMENT_WEBHOOK_SECRET", cls.payment_webhook_secret
+            ),
+            default_commission_bp=env.integer(
+                environment, "ORDERS_DEFAULT_COMMISSION_BP", cls.default_commission_bp
             ),
             carrier_webhook_secret=env.text(
                 environment, "ORDERS_CARRIER_WEBHOOK_SECRET", cls.carrier_webhook_secret

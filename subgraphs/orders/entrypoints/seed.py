@@ -1,4 +1,5 @@
-"""Demo shipping rates (the per-seller rate table checkout charges), for `make dev` and the bench.
+"""Demo shipping rates (the per-seller rate table checkout charges) and commission rates (what the
+platform keeps of each sale), for `make dev` and the bench.
 
 Idempotent: a rate already there is replaced by the same values.
 """
@@ -10,13 +11,15 @@ from collections.abc import Sequence
 
 from sqlalchemy.dialects.postgresql import insert
 
-from subgraphs.orders.adapters.tables import MIGRATIONS, SCHEMA, shipping_rates
+from subgraphs.orders.adapters.tables import MIGRATIONS, SCHEMA, commission_rates, shipping_rates
 from subgraphs.platform.settings import Settings
 from subgraphs.platform.sql.engine import create_engine
 from subgraphs.platform.sql.migrations import migrate
 
 # (flat charge, free from this lines total), in minor units, for the demo sellers in turn.
 DEMO_RATES: tuple[tuple[int, int | None], ...] = ((499, 5000), (299, None), (0, None))
+# Commission in basis points for the demo sellers in turn (others pay the default rate).
+DEMO_COMMISSIONS: tuple[int, ...] = (1200, 800, 1500)
 
 
 async def seed_shipping_rates(
@@ -36,6 +39,17 @@ async def seed_shipping_rates(
                     statement.on_conflict_do_update(
                         index_elements=["seller_id", "currency"],
                         set_={"amount": statement.excluded.amount, "free_over": statement.excluded.free_over},
+                    )
+                )
+                rates = insert(commission_rates).values(
+                    [
+                        {"seller_id": s, "rate_bp": r}
+                        for s, r in zip(seller_ids, DEMO_COMMISSIONS, strict=False)
+                    ]
+                )
+                await conn.execute(
+                    rates.on_conflict_do_update(
+                        index_elements=["seller_id"], set_={"rate_bp": rates.excluded.rate_bp}
                     )
                 )
         return len(rows)

@@ -124,6 +124,6 @@ async def _move(info: Info, raw_id: strawberry.ID, to: Status, note: str | None)
     ctx = info.context
     principal = ctx.require_principal()
     seen, errors = await user_errors(
-        lambda: ctx.services.actions.move(principal, uuid_arg(raw_id, "id"), to, note)
+        lambda: ctx.services.actions.move(principal, uuid_arg(raw_id, "id"), to, note, ctx.request_id)
     )
     return OrderPayload(order=Order.of(seen) if seen else None, user_errors=errors)

@@ -149,7 +149,7 @@ class ReturnPayload:
 
 @strawberry.type
 class ReturnsBulkPayload:
-    returns: list[Return]
+    returns: list[Return] = strawberry.field(directives=[expected_size(10)])
     user_errors: list[UserError]
 
 
@@ -207,7 +207,9 @@ async def _decide(info: Info, raw_id: strawberry.ID, to: rd.ReturnStatus, note: 
     ctx = info.context
     principal = ctx.require_principal()
     found, errors = await user_errors(
-        lambda: ctx.services.return_actions.decide(principal, uuid_arg(raw_id, "id"), to, note)
+        lambda: ctx.services.return_actions.decide(
+            principal, uuid_arg(raw_id, "id"), to, note, ctx.request_id
+        )
     )
     return ReturnPayload(return_=_seen(found, info) if found else None, user_errors=errors)
 

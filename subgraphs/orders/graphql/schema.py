@@ -6,9 +6,11 @@ import strawberry
 
 from subgraphs.orders.graphql.live import OrdersSubscription
 from subgraphs.orders.graphql.mutations import OrdersMutation
+from subgraphs.orders.graphql.overrides import OverrideMutations, OverrideQueries
 from subgraphs.orders.graphql.permissions import PermissionMutation, PermissionQuery
 from subgraphs.orders.graphql.queries import OrdersQuery
 from subgraphs.orders.graphql.returns import ReturnMutations, ReturnQueries
+from subgraphs.orders.graphql.settlements import SettlementMutations, SettlementQueries
 from subgraphs.orders.graphql.shipments import ShipmentMutations, ShipmentQueries
 from subgraphs.orders.graphql.types import Checkout, Order, OrderItem, Product, ProductVariant
 from subgraphs.platform.graphql.auth_extension import reject_invalid_tokens
@@ -18,12 +20,19 @@ from subgraphs.platform.settings import Settings
 
 
 @strawberry.type
-class Query(OrdersQuery, PermissionQuery, ShipmentQueries, ReturnQueries):
+class Query(OrdersQuery, PermissionQuery, ShipmentQueries, ReturnQueries, SettlementQueries, OverrideQueries):
     pass
 
 
 @strawberry.type
-class Mutation(OrdersMutation, PermissionMutation, ShipmentMutations, ReturnMutations):
+class Mutation(
+    OrdersMutation,
+    PermissionMutation,
+    ShipmentMutations,
+    ReturnMutations,
+    SettlementMutations,
+    OverrideMutations,
+):
     pass
 
 

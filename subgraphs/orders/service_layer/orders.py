@@ -20,8 +20,10 @@ from subgraphs.orders.domain.checkout import Checkout
 from subgraphs.orders.domain.errors import IllegalTransition
 from subgraphs.orders.domain.grants import GrantRole, OrderGrant
 from subgraphs.orders.domain.orders import PAID_STATES, Actor, Order, OrderStatus, StatusChange
+from subgraphs.orders.domain.overrides import OverrideAction, ResourceType
 from subgraphs.orders.service_layer.access import scoped_items, scoped_orders, viewer
 from subgraphs.orders.service_layer.grants import OrderGrants
+from subgraphs.orders.service_layer.overrides import use_override
 from subgraphs.orders.service_layer.ports import (
     Keys,
     OpenOrdersUnitOfWork,
@@ -159,7 +161,12 @@ class OrderActions:
     clock: Callable[[], datetime]
 
     async def move(
-        self, principal: Principal | None, order_id: uuid.UUID, to: OrderStatus, note: str | None = None
+        self,
+        principal: Principal | None,
+        order_id: uuid.UUID,
+        to: OrderStatus,
+        note: str | None = None,
+        request_id: str | None = None,
     ) -> Seen:
         if principal is None:
             raise Unauthenticated("Sign in to change an order.")
@@ -173,11 +180,24 @@ class OrderActions:
             order = await uow.repo.order(keys.buyer_id, order_id, lock=True)
             if order is None:
                 raise InputErrors([NotFound("Order not found.", field="id")])
-            previous = order.status
+            previous, now = order.status, self.clock()
             try:
-                order.move(to, role, self.clock(), principal.user_id, note)
+                order.move(to, role, now, principal.user_id, note)
             except IllegalTransition as exc:
-                raise InputErrors([exc]) from exc
+                detail = f"{previous.value} -> {to.value}"
+                forced = to is not previous and await use_override(
+                    uow,
+                    principal,
+                    ResourceType.ORDER,
+                    order_id,
+                    OverrideAction.ORDER_FORCE_STATUS,
+                    detail,
+                    request_id,
+                    now,
+                )
+                if not forced:
+                    raise InputErrors([exc]) from exc
+                order.force(to, now, principal.user_id, note)
             if to is OrderStatus.CANCELLED and previous in PAID_STATES:
                 order.refunded_total = order.grand_total  # all of it comes back (below)
             await uow.repo.save_order(order)

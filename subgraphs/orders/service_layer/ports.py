@@ -15,9 +15,11 @@ from datetime import datetime
 from typing import Protocol
 
 from subgraphs.contracts.addresses import Address
+from subgraphs.contracts.audit import OverrideUsed
 from subgraphs.orders.domain.checkout import CartView, Checkout, Offer, ShippingRate
 from subgraphs.orders.domain.grants import GrantRole, OrderGrant
 from subgraphs.orders.domain.orders import Order
+from subgraphs.orders.domain.overrides import AdminOverride, OverrideAction
 from subgraphs.platform.kernel.paging import Page
 from subgraphs.platform.kernel.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
@@ -78,6 +80,15 @@ class OrdersRepository(Protocol):
         ...
 
     async def delete_grant(self, grant: OrderGrant) -> None: ...
+    async def active_override(
+        self, admin_id: uuid.UUID, resource_id: uuid.UUID, action: OverrideAction, now: datetime
+    ) -> AdminOverride | None: ...
+    async def add_override(self, override: AdminOverride) -> None: ...
+    async def override(self, admin_id: uuid.UUID, override_id: uuid.UUID) -> AdminOverride | None: ...
+    async def revoke_override(self, override: AdminOverride) -> None: ...
+    async def record_use(self, event_id: uuid.UUID, used: OverrideUsed) -> bool:
+        """The audit entry of one override use, once per event; False when already there."""
+        ...
 
 
 OrdersUnitOfWork = UnitOfWork[OrdersRepository]

@@ -31,6 +31,7 @@ from subgraphs.contracts.orders import (
 from subgraphs.orders.domain.errors import IllegalTransition
 from subgraphs.orders.domain.grants import GrantRole
 from subgraphs.orders.domain.orders import Actor, Order, OrderStatus
+from subgraphs.orders.domain.overrides import OverrideAction, ResourceType
 from subgraphs.orders.domain.returns import (
     MAX_PHOTOS,
     NOTE_MAX,
@@ -38,6 +39,7 @@ from subgraphs.orders.domain.returns import (
     ReturnChange,
     ReturnReason,
     ReturnStatus,
+    force_return,
     refundable,
     return_lines,
     returnable,
@@ -46,6 +48,7 @@ from subgraphs.orders.domain.shipments import ShipmentStatus
 from subgraphs.orders.service_layer.access import viewer
 from subgraphs.orders.service_layer.grants import OrderGrants
 from subgraphs.orders.service_layer.orders import who_is
+from subgraphs.orders.service_layer.overrides import use_override
 from subgraphs.orders.service_layer.ports import PaymentGateway, PaymentOutcome
 from subgraphs.orders.service_layer.read_models import Scope
 from subgraphs.orders.service_layer.returns_ports import (
@@ -161,7 +164,12 @@ class ReturnActions:
         return ret
 
     async def decide(
-        self, principal: Principal | None, return_id: uuid.UUID, to: ReturnStatus, note: str | None = None
+        self,
+        principal: Principal | None,
+        return_id: uuid.UUID,
+        to: ReturnStatus,
+        note: str | None = None,
+        request_id: str | None = None,
     ) -> Return:
         """Approve, reject or receive, as the seller of the lines or an admin."""
         if principal is None:
@@ -181,10 +189,17 @@ class ReturnActions:
             assert ret is not None
             if role is Actor.BUYER:
                 raise InputErrors([Forbidden("The seller of these lines answers a return.", field="id")])
+            now = self.clock()
             try:
-                ret.move(to, role, self.clock(), principal.user_id, note)
+                ret.move(to, role, now, principal.user_id, note)
             except IllegalTransition as exc:
-                raise InputErrors([exc]) from exc
+                action, detail = OverrideAction.RETURN_FORCE_DECISION, f"{ret.status.value} -> {to.value}"
+                forced = to is not ret.status and await use_override(
+                    uow, principal, ResourceType.RETURN, return_id, action, detail, request_id, now
+                )
+                if not forced:
+                    raise InputErrors([exc]) from exc
+                force_return(ret, to, now, principal.user_id, note)
             await uow.repo.save_return(ret)
             if to is ReturnStatus.APPROVED:
                 uow.events.append(_event(OrderReturned, ret, order))

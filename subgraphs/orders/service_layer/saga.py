@@ -65,6 +65,7 @@ def _order_event(kind: type[OrderCreated] | type[OrderPaid], order: Order) -> Or
         status=order.status.value,
         version=order.version,
         grand_total=order.grand_total,
+        lines_total=order.lines_total,
         currency=order.currency,
     )
 

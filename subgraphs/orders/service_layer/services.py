@@ -12,8 +12,10 @@ from subgraphs.orders.service_layer.checkouts import Checkouts
 from subgraphs.orders.service_layer.grants import OrderGrants
 from subgraphs.orders.service_layer.live_orders import LiveOrders
 from subgraphs.orders.service_layer.orders import OrderActions, OrderQueries
+from subgraphs.orders.service_layer.overrides import AdminOverrides
 from subgraphs.orders.service_layer.returns import ReturnActions, ReturnQueries
 from subgraphs.orders.service_layer.saga import CheckoutSaga
+from subgraphs.orders.service_layer.settlements import Settlements
 from subgraphs.orders.service_layer.shipments import ShipmentActions, ShipmentQueries
 
 
@@ -29,5 +31,7 @@ class OrdersServices:
     live: LiveOrders
     return_actions: ReturnActions
     return_queries: ReturnQueries
+    settlements: Settlements
+    overrides: AdminOverrides
     webhook_secret: str
     carrier_secret: str

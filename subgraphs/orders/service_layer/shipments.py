@@ -65,6 +65,7 @@ def _status_event(order: Order, previous: OrderStatus) -> OrderStatusChanged:
         status=order.status.value,
         version=order.version,
         previous_status=previous.value,
+        at=order.updated_at,
     )
 
 
@@ -213,7 +214,9 @@ class ShipmentActions:
         parcels = await uow.repo.shipments_of(order.seller_id, order.id)
         parcels = [shipment if p.id == shipment.id else p for p in parcels]
         if all_delivered(order.lines, parcels):
-            _move(uow, order, OrderStatus.DELIVERED, Actor.SYSTEM, self.clock(), None)
+            # Delivered when the carrier delivered the last parcel: the return window counts from then.
+            at = max((p.delivered_at for p in parcels if p.delivered_at), default=None) or self.clock()
+            _move(uow, order, OrderStatus.DELIVERED, Actor.SYSTEM, at, None)
             await uow.repo.save_order(order)
 
 

@@ -16,7 +16,10 @@ class SubgraphSchema(strawberry.federation.Schema):
         # Strawberry logs every error by default, user mistakes included; `code_errors` logs the
         # unexpected ones with the request id. HTTP answers are coded by the view; subscription
         # results leave over the WebSocket from here, so they are coded here, in place.
-        operation = getattr(execution_context, "operation_type", None)
+        try:
+            operation = execution_context.operation_type if execution_context is not None else None
+        except RuntimeError:  # no document (it did not parse): not a subscription's result
+            return
         if operation is OperationType.SUBSCRIPTION:
             for error, coded in zip(errors, code_errors(list(errors)), strict=True):
                 error.message, error.extensions = coded.message, coded.extensions

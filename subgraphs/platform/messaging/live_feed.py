@@ -19,6 +19,7 @@ import base64
 import collections
 import contextlib
 import logging
+import time
 from collections.abc import AsyncIterator, Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -34,6 +35,7 @@ logger = logging.getLogger("live")
 Positions = dict[str, int]  # "topic:partition" → the next offset to read
 KeysOf = Callable[[EventContract], Iterable[Hashable]]
 CURSOR_MAX = 4096
+REASSIGN_SECONDS = 5.0
 
 
 class SlowSubscriber(ServiceUnavailable):
@@ -137,17 +139,25 @@ class LiveFeed:
         return partitions
 
     async def _read(self, consumer: AIOKafkaConsumer, stop: asyncio.Event) -> None:
-        await self._assign(consumer)
+        partitions = await self._assign(consumer)
+        logger.info("live feed reads %d partitions of %s", len(partitions), [t.name for t in self.topics])
         self._started.set()
         self.state = "running"
-        rounds = 0
+        checked = time.monotonic()
         while not stop.is_set():
+            if not consumer.assignment():
+                # No topic yet (nothing was ever published): a consumer with nothing assigned
+                # would wait on getmany for good, so look again in a moment.
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), 1.0)
+                await self._assign(consumer)
+                continue
             batches = await consumer.getmany(timeout_ms=200, max_records=1000)
             for tp, records in batches.items():
                 for record in records:
                     self._dispatch(tp, record)
-            rounds += 1
-            if rounds % 25 == 0:  # about every 5 s when idle: partitions (or topics) added since
+            if time.monotonic() - checked > REASSIGN_SECONDS:  # partitions (or topics) added since
+                checked = time.monotonic()
                 await self._assign(consumer)
 
     def _dispatch(self, tp: TopicPartition, record: ConsumerRecord[bytes, bytes]) -> None:

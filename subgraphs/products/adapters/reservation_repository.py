@@ -21,11 +21,19 @@ from subgraphs.products.domain.reservations import Reservation, ReservationStatu
 from subgraphs.products.service_layer.reservation_ports import StockRow
 
 inv, res = t.inventory, t.stock_reservations
-_ROW = (inv.c.id, inv.c.product_id, inv.c.variant_id, inv.c.warehouse, inv.c.on_hand, inv.c.reserved)
+_ROW = (
+    inv.c.id,
+    inv.c.product_id,
+    inv.c.variant_id,
+    inv.c.warehouse,
+    inv.c.on_hand,
+    inv.c.reserved,
+    inv.c.low_stock_threshold,
+)
 
 
 def _stock_row(row: Any) -> StockRow:
-    return StockRow(row[0], row[1], row[2], row[3], row[4], row[5])
+    return StockRow(row[0], row[1], row[2], row[3], row[4], row[5], row[6])
 
 
 def _reservation(row: Any) -> Reservation:

@@ -7,7 +7,9 @@ a new read                 a method on CatalogReads (service_layer/read_models.p
 
 from __future__ import annotations
 
+from subgraphs.contracts.products import INVENTORY_TOPIC
 from subgraphs.platform.kernel.clock import utcnow
+from subgraphs.platform.messaging.live_feed import LiveFeed
 from subgraphs.platform.subgraph import Infrastructure
 from subgraphs.products.adapters.catalog_cache import catalog_cache
 from subgraphs.products.adapters.catalog_reads import SqlCatalogReads
@@ -17,6 +19,7 @@ from subgraphs.products.service_layer.catalog import Catalog
 from subgraphs.products.service_layer.catalogue_events import CatalogueFollowers
 from subgraphs.products.service_layer.images import Images
 from subgraphs.products.service_layer.inventory import Inventory
+from subgraphs.products.service_layer.live_stock import LiveStock, keys_of
 from subgraphs.products.service_layer.media import MediaLinks
 from subgraphs.products.service_layer.reservations import Reservations
 from subgraphs.products.service_layer.services import ProductsServices
@@ -37,4 +40,5 @@ def bootstrap(infra: Infrastructure, config: ProductsConfig) -> ProductsServices
         reads=SqlCatalogReads(infra.engine),
         media=MediaLinks(config.cdn_base_url),
         reservations=Reservations(reservation_unit_of_work(infra.engine), utcnow),
+        live=LiveStock(LiveFeed(infra.settings.kafka_bootstrap_servers, (INVENTORY_TOPIC,), keys_of)),
     )

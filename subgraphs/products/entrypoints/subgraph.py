@@ -12,6 +12,7 @@ from subgraphs.products.domain.visibility import CatalogueView
 from subgraphs.products.entrypoints.bootstrap import bootstrap
 from subgraphs.products.entrypoints.config import ProductsConfig
 from subgraphs.products.entrypoints.consumers import CONSUMERS
+from subgraphs.products.entrypoints.live_feed import feed_subscribers
 from subgraphs.products.entrypoints.reservation_expiry import expire_reservations
 from subgraphs.products.graphql.schema import build_schema
 from subgraphs.products.service_layer.services import ProductsServices
@@ -37,6 +38,6 @@ PRODUCTS: Subgraph[ProductsServices, ProductsConfig] = Subgraph(
     config=ProductsConfig.from_env,
     bootstrap=bootstrap,
     consumers=CONSUMERS,
-    workers=(expire_reservations,),
+    workers=(expire_reservations, feed_subscribers),
     wrap_graphql=cached_for_the_public,
 )

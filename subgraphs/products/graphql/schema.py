@@ -9,6 +9,7 @@ from subgraphs.platform.graphql.limits import limit_extensions
 from subgraphs.platform.graphql.schema import SubgraphSchema
 from subgraphs.platform.settings import Settings
 from subgraphs.products.graphql.image_mutations import ImageMutation
+from subgraphs.products.graphql.live import ProductsSubscription
 from subgraphs.products.graphql.mutations import CatalogMutation
 from subgraphs.products.graphql.queries import CatalogQuery
 from subgraphs.products.graphql.taxonomy_mutations import TaxonomyMutation
@@ -29,6 +30,7 @@ def build_schema(settings: Settings) -> SubgraphSchema:
     return SubgraphSchema(
         query=Query,
         mutation=Mutation,
+        subscription=ProductsSubscription,
         types=[Product, ProductVariant, ProductImage, Category, Brand],
         federation_version="2.9",
         extensions=[RejectInvalidTokens, *limit_extensions(settings)],

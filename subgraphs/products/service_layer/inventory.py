@@ -77,6 +77,7 @@ class Inventory:
                         ]
                     )
                 return AdjustOutcome(item=item, replayed=True)
+            before = item.available
             try:
                 item.adjust(cmd.delta)
             except BadUserInput as exc:
@@ -94,6 +95,9 @@ class Inventory:
                     on_hand=item.on_hand,
                     reserved=item.reserved,
                     available=item.available,
+                    seller_id=product.seller_id,
+                    low_stock_threshold=item.low_stock_threshold,
+                    available_before=before,
                 )
             )
             await uow.commit()

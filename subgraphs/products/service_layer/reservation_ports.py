@@ -22,6 +22,7 @@ class StockRow:
     warehouse: str
     on_hand: int
     reserved: int
+    low_stock_threshold: int = 5
 
     @property
     def available(self) -> int:

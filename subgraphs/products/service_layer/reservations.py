@@ -27,7 +27,8 @@ from subgraphs.products.service_layer.reservation_ports import (
 EXPIRY_BATCH = 200
 
 
-def _changed(row: StockRow, move: StockMove) -> InventoryChanged:
+def _changed(row: StockRow, move: StockMove, seller_id: uuid.UUID) -> InventoryChanged:
+    """`row` is the stock after the move."""
     return InventoryChanged(
         inventory_id=row.inventory_id,
         product_id=row.product_id,
@@ -38,6 +39,9 @@ def _changed(row: StockRow, move: StockMove) -> InventoryChanged:
         on_hand=row.on_hand,
         reserved=row.reserved,
         available=row.available,
+        seller_id=seller_id,
+        low_stock_threshold=row.low_stock_threshold,
+        available_before=row.available - (move.on_hand - move.reserved),
     )
 
 
@@ -51,7 +55,7 @@ async def _move_all(
         move = step(reservation)
         if move is not None:
             row = await uow.repo.apply(reservation, move)
-            uow.events.append(_changed(row, move))
+            uow.events.append(_changed(row, move, reservation.seller_id))
             moved += 1
     return moved
 
@@ -112,7 +116,11 @@ class Reservations:
                 else:
                     held.append(_held(started, line, taken, expires_at))
                     uow.events.append(
-                        _changed(taken, StockMove(on_hand=0, reserved=line.quantity, reason="RESERVED"))
+                        _changed(
+                            taken,
+                            StockMove(on_hand=0, reserved=line.quantity, reason="RESERVED"),
+                            line.seller_id,
+                        )
                     )
             if short or not lines:
                 await uow.repo.undo_attempt()

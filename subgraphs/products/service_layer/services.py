@@ -12,6 +12,7 @@ from subgraphs.products.service_layer.catalog import Catalog
 from subgraphs.products.service_layer.catalogue_events import CatalogueFollowers
 from subgraphs.products.service_layer.images import Images
 from subgraphs.products.service_layer.inventory import Inventory
+from subgraphs.products.service_layer.live_stock import LiveStock
 from subgraphs.products.service_layer.media import MediaLinks
 from subgraphs.products.service_layer.read_models import CatalogReads
 from subgraphs.products.service_layer.reservations import Reservations
@@ -30,3 +31,4 @@ class ProductsServices:
     reads: CatalogReads
     media: MediaLinks
     reservations: Reservations
+    live: LiveStock
