@@ -26,6 +26,20 @@ logger = logging.getLogger("kafka")
 EventHandler = Callable[[Envelope, Claim], Awaitable[None]]
 
 
+async def close_quietly(client: AIOKafkaConsumer | AIOKafkaProducer, seconds: float = 5.0) -> None:
+    """Stops a client after its broker went away, whatever that raises. aiokafka's stop cancels
+    its in-flight fetches and can re-raise their CancelledError: swallowed here unless this
+    task itself is being cancelled, or the caller's loop would end as if it had been."""
+    task = asyncio.current_task()
+    try:
+        await asyncio.wait_for(client.stop(), seconds)
+    except asyncio.CancelledError:
+        if task is not None and task.cancelling():
+            raise
+    except Exception:
+        logger.debug("closing a Kafka client failed", exc_info=True)
+
+
 def make_producer(bootstrap_servers: str, client_id: str) -> AIOKafkaProducer:
     # Idempotent producer stays off: the dev broker (Tansu) rejects InitProducerId, and the
     # outbox + idempotent consumers already make duplicates harmless.
@@ -116,8 +130,7 @@ class IdempotentConsumer:
                     logger.warning("consumer %s lost Kafka; reconnecting", self._group_id)
                     await _sleep_or_stop(stop, 1.0)
                 finally:
-                    with contextlib.suppress(Exception):
-                        await consumer.stop()
+                    await close_quietly(consumer)
         finally:
             self.state = "stopped"
             if self._dead_letters is not None:

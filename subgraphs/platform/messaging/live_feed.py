@@ -30,6 +30,7 @@ from aiokafka.errors import KafkaError
 from subgraphs.platform.kernel.errors import BadUserInput, ServiceUnavailable
 from subgraphs.platform.kernel.live import LiveEvent
 from subgraphs.platform.kernel.messages import Envelope, EventContract, MalformedEvent, Topic
+from subgraphs.platform.messaging.kafka import close_quietly
 
 logger = logging.getLogger("live")
 Positions = dict[str, int]  # "topic:partition" → the next offset to read
@@ -111,8 +112,7 @@ class LiveFeed:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), 1.0)
             finally:
-                with contextlib.suppress(Exception):
-                    await consumer.stop()
+                await close_quietly(consumer)
 
     async def _assign(self, consumer: AIOKafkaConsumer) -> list[TopicPartition]:
         partitions = []
@@ -279,8 +279,7 @@ class LiveFeed:
                     "Live events are unavailable (the broker is away).", dependency="kafka"
                 ) from exc
             finally:
-                with contextlib.suppress(Exception):
-                    await consumer.stop()
+                await close_quietly(consumer)
 
 
 def _decode(raw: bytes | None) -> tuple[Envelope, EventContract] | None:
