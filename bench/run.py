@@ -25,6 +25,7 @@ from bench import scenarios
 from bench.cart import CartFigures, measure_cart
 from bench.edge import EdgeFigures, measure_edge
 from bench.identity import IdentityFigures, measure_identity
+from bench.live import LiveFigures, measure_live
 from bench.measure import (
     ROUTER_DIR,
     LoadResult,
@@ -180,6 +181,7 @@ def main() -> int:
         rss["cart subgraph"] = rss_mib(sg.processes["cart"].pid)
         orders = measure_orders(sg, settings, signer, SECONDS, CONNECTIONS)
         rss["orders subgraph"] = rss_mib(sg.processes["orders"].pid)
+        live = measure_live(sg, settings, signer, SECONDS, CONNECTIONS)
         edge = measure_edge(
             sg, env, profile.logs_dir, first_page, seconds=max(3, SECONDS // 2), connections=CONNECTIONS
         )
@@ -188,6 +190,7 @@ def main() -> int:
     report += render_identity(identity)
     report += render_cart(cart)
     report += render_orders(orders)
+    report += render_live(live)
     report += render_edge(edge)
     print(report)
     out = repo_root() / "bench" / "results" / f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}.md"
@@ -283,6 +286,19 @@ def render_orders(figures: OrdersFigures) -> str:
     lines = [
         "",
         "## Orders (checkout saga over Kafka; seller dashboards; one order)",
+        *figures.lines,
+        "",
+        "| scenario | rps | p50 ms | p99 ms | errors |",
+        "|---|---:|---:|---:|---:|",
+        *(r.row() for r in figures.results),
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def render_live(figures: LiveFigures) -> str:
+    lines = [
+        "",
+        "## Live dashboards and fulfilment (subscriptions through the router; shipments, returns)",
         *figures.lines,
         "",
         "| scenario | rps | p50 ms | p99 ms | errors |",

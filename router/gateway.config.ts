@@ -73,6 +73,11 @@ const transportEntries = new Proxy(
             ['accept-language', '{context.headers.accept-language}'],
           ],
           options: {
+            // A dropped subgraph socket ends the client's subscription with an error instead of
+            // being re-subscribed silently with the first variables: our streams resume from the
+            // client's last cursor (`after`), which only the client knows, so the client
+            // reconnects and nothing is lost in between.
+            retryAttempts: 0,
             connectionParams: {
               authorization: '{context.headers.authorization}',
               'x-cart-token': '{context.headers.x-cart-token}',

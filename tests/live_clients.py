@@ -18,7 +18,9 @@ async def over_websocket(
     url: str, query: str, variables: dict[str, Any] | None = None, token: str | None = None
 ) -> AsyncIterator[dict[str, Any]]:
     """graphql-transport-ws: connection_init (the token in its payload), subscribe, next… complete."""
-    async with websockets.connect(url, subprotocols=[websockets.Subprotocol("graphql-transport-ws")]) as ws:
+    async with websockets.connect(
+        url, subprotocols=[websockets.Subprotocol("graphql-transport-ws")], open_timeout=30, max_queue=None
+    ) as ws:
         init: dict[str, Any] = {"type": "connection_init"}
         if token:
             init["payload"] = {"authorization": f"Bearer {token}"}

@@ -120,12 +120,13 @@ async def test_a_returning_subscriber_misses_nothing_and_gets_nothing_twice(
         cursor = got[-1].cursor
         await stream.aclose()  # type: ignore[attr-defined]  # the client goes away
         if not restarted:
-            await send(producer, topic, *later_events, later_events[0])  # and a relay's duplicate
+            # Later changes, a relay's duplicate of one, and of one delivered before the cursor.
+            await send(producer, topic, *later_events, later_events[0], first_events[-1])
             back = feed.subscribe([("seller", seller)], after=cursor)
             again = await take(back, 3)
             await nothing_more(back)
     if restarted:
-        await send(producer, topic, *later_events, later_events[0])
+        await send(producer, topic, *later_events, later_events[0], first_events[-1])
         async with running(topic) as fresh:
             back = fresh.subscribe([("seller", seller)], after=cursor)
             again = await take(back, 3)

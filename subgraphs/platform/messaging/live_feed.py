@@ -18,8 +18,10 @@ import asyncio
 import base64
 import collections
 import contextlib
+import itertools
 import logging
 import time
+import uuid
 from collections.abc import AsyncIterator, Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -43,22 +45,37 @@ class SlowSubscriber(ServiceUnavailable):
     """The subscriber fell too far behind: reconnect with the last cursor to catch up."""
 
 
-def encode_cursor(positions: Positions) -> str:
-    return base64.urlsafe_b64encode(orjson.dumps(positions, option=orjson.OPT_SORT_KEYS)).decode()
+RECENT_IDS = 8  # envelope ids a cursor remembers: a re-published copy after it is still dropped
 
 
-def decode_cursor(cursor: str, field_name: str = "after") -> Positions:
+def encode_cursor(positions: Positions, recent: Sequence[uuid.UUID] = ()) -> str:
+    body: dict[str, object] = dict(positions)
+    if recent:
+        body["~"] = [i.hex for i in recent[-RECENT_IDS:]]
+    return base64.urlsafe_b64encode(orjson.dumps(body, option=orjson.OPT_SORT_KEYS)).decode()
+
+
+def decode_cursor(cursor: str, field_name: str = "after") -> tuple[Positions, list[uuid.UUID]]:
+    """(positions, the last events' envelope ids) of a cursor this stream gave."""
     try:
         if len(cursor) > CURSOR_MAX:
             raise ValueError("too long")
         data = orjson.loads(base64.urlsafe_b64decode(cursor.encode()))
-        if not isinstance(data, dict) or not all(
-            isinstance(k, str) and isinstance(v, int) and v >= 0 for k, v in data.items()
-        ):
+        if not isinstance(data, dict):
             raise ValueError("not positions")
-        return dict(data)
-    except (ValueError, orjson.JSONDecodeError) as exc:
+        recent = data.pop("~", [])
+        if not isinstance(recent, list) or len(recent) > RECENT_IDS:
+            raise ValueError("not event ids")
+        ids = [uuid.UUID(hex=i) for i in recent if isinstance(i, str)]
+        if not all(isinstance(k, str) and isinstance(v, int) and v >= 0 for k, v in data.items()):
+            raise ValueError("not positions")
+        return dict(data), ids
+    except (ValueError, TypeError, orjson.JSONDecodeError) as exc:
         raise BadUserInput("Not a cursor this stream gave.", field=field_name) from exc
+
+
+def _latest(seen: collections.OrderedDict[uuid.UUID, None]) -> list[uuid.UUID]:
+    return list(itertools.islice(reversed(seen), RECENT_IDS))[::-1]
 
 
 def _name(tp: TopicPartition) -> str:
@@ -186,7 +203,7 @@ class LiveFeed:
 
     async def subscribe(self, keys: Sequence[Hashable], after: str | None = None) -> AsyncIterator[LiveEvent]:
         """Events touching any of `keys`, from `after` (a cursor) or from now."""
-        wanted = decode_cursor(after) if after else None
+        wanted, remembered = decode_cursor(after) if after else (None, [])
         if not self._started.is_set():
             try:
                 await asyncio.wait_for(self._started.wait(), 10)
@@ -199,7 +216,7 @@ class LiveFeed:
             self._by_key.setdefault(key, set()).add(subscriber)
         live_from = dict(self._positions)  # the live queue holds everything from here on
         at = dict(live_from) if wanted is None else {**live_from, **wanted}
-        seen: collections.OrderedDict[object, None] = collections.OrderedDict()
+        seen: collections.OrderedDict[uuid.UUID, None] = collections.OrderedDict.fromkeys(remembered)
 
         def fresh(name: str, offset: int, envelope: Envelope) -> bool:
             if offset < at.get(name, 0):
@@ -213,11 +230,11 @@ class LiveFeed:
             return True
 
         try:
-            yield LiveEvent(None, None, encode_cursor(at))
+            yield LiveEvent(None, None, encode_cursor(at, _latest(seen)))
             if wanted is not None:
                 async for name, offset, envelope, event in self._missed(subscriber.keys, wanted, live_from):
                     if fresh(name, offset, envelope):
-                        yield LiveEvent(event, envelope, encode_cursor(at))
+                        yield LiveEvent(event, envelope, encode_cursor(at, _latest(seen)))
             while True:
                 if subscriber.overflowed and subscriber.queue.empty():
                     raise SlowSubscriber(
@@ -225,7 +242,7 @@ class LiveFeed:
                     )
                 name, offset, envelope, event = await subscriber.queue.get()
                 if fresh(name, offset, envelope):
-                    yield LiveEvent(event, envelope, encode_cursor(at))
+                    yield LiveEvent(event, envelope, encode_cursor(at, _latest(seen)))
         finally:
             for key in subscriber.keys:
                 followers = self._by_key.get(key)
