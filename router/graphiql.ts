@@ -17,6 +17,7 @@ const SETUP: Record<string, { variables?: unknown; headers?: string }> = {
   AddToCart: { variables: { variantId: '<a variant id from Storefront>' } },
   Checkout: { variables: { expectedCartVersion: 1, idempotencyKey: 'first-checkout' }, headers: SIGNED_IN },
   MyOrders: { headers: SIGNED_IN },
+  SellerDashboard: { headers: SIGNED_IN },
 };
 
 export const EXAMPLE_OPERATIONS = parse(SOURCE)
