@@ -14,6 +14,8 @@ from tests.faults.harness import FaultStack
 
 # Below the ephemeral port range, like the faults profile's servers (deploy/local/profiles.py).
 FAULT_PORTS = Ports(router=31000, subgraph_offset=27000)
+# The fault router's settings (a test that restarts the router starts it with these again).
+ROUTER_ENV = {"ROUTER_RATE_LIMIT": "0", "ROUTER_PUBLIC_CACHE_TTL_MS": "3000"}
 
 
 @pytest.fixture(scope="package")
@@ -41,9 +43,8 @@ def fault_env(fault_stack: FaultStack, jwks_file: Path, accounts_env: dict[str, 
 
 @pytest.fixture(scope="package")
 def fault_supergraph(fault_env: dict[str, str], fault_stack: FaultStack) -> Iterator[Running]:
-    router_env = {"ROUTER_RATE_LIMIT": "0", "ROUTER_PUBLIC_CACHE_TTL_MS": "3000"}
     with running_supergraph(
-        fault_env, fault_stack.profile.logs_dir, FAULT_PORTS, router_env=router_env
+        fault_env, fault_stack.profile.logs_dir, FAULT_PORTS, router_env=ROUTER_ENV
     ) as running:
         yield running
 

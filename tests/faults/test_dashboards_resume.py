@@ -1,4 +1,4 @@
-"""Live seller dashboards while the broker or the orders process is SIGKILLed and restarted: a
+"""Live seller dashboards while the broker, the orders process or the router is SIGKILLed and restarted: a
 dashboard that reconnects with its last cursor (as a real client does) ends up with every
 order's change exactly once — nothing lost while it was away, nothing repeated."""
 
@@ -13,10 +13,10 @@ import httpx
 import pytest
 import websockets
 
-from deploy.local.supergraph import Running, kill, start_subgraph
+from deploy.local.supergraph import Running, kill, start_router, start_subgraph, subgraph_urls
 from tests.conftest import Caller, GraphQLClient
 from tests.e2e.checkout_helpers import check_out, fill_cart
-from tests.faults.conftest import FAULT_PORTS
+from tests.faults.conftest import FAULT_PORTS, ROUTER_ENV
 from tests.faults.harness import FaultStack
 from tests.graphql.catalog import CatalogBuilder
 from tests.live_clients import over_sse, over_websocket
@@ -55,6 +55,15 @@ async def follow(
             await asyncio.wait_for(stop.wait(), 0.3)
 
 
+async def move_directly(running: Running, seller: Caller, order_id: str) -> None:
+    """The change made at the orders subgraph itself (the router is down)."""
+    async with httpx.AsyncClient(
+        base_url=running.urls["orders"].removesuffix("/graphql"), timeout=10
+    ) as client:
+        body = await GraphQLClient(client)(MOVE, {"id": order_id}, seller)
+    assert body["data"]["orderUpdateStatus"]["userErrors"] == [], body
+
+
 async def move(router: GraphQLClient, seller: Caller, order_id: str) -> None:
     async def moved() -> bool | None:
         try:
@@ -69,7 +78,7 @@ async def move(router: GraphQLClient, seller: Caller, order_id: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("service", "transport"), [("kafka", "websocket"), ("orders", "websocket"), ("orders", "sse")]
+    ("service", "transport"), [("kafka", "websocket"), ("orders", "sse"), ("router", "sse")]
 )
 async def test_a_dashboard_resumes_across_a_restart_with_nothing_lost_or_repeated(
     service: str,
@@ -104,6 +113,17 @@ async def test_a_dashboard_resumes_across_a_restart_with_nothing_lost_or_repeate
             await move(router, seller, orders[1])  # its event waits in the outbox
             await asyncio.sleep(1.0)
             await fault_stack.restart("kafka")
+        elif service == "router":
+            kill(fault_supergraph, "router")  # every client's stream breaks
+            await move_directly(fault_supergraph, seller, orders[1])  # while no router runs
+            await asyncio.to_thread(
+                start_router,
+                fault_supergraph,
+                fault_env,
+                Path(fault_stack.profile.logs_dir),
+                FAULT_PORTS.router,
+                {**subgraph_urls(fault_supergraph), **ROUTER_ENV},
+            )
         else:
             kill(fault_supergraph, "orders")  # the dashboard's stream breaks
             await asyncio.sleep(1.0)
@@ -136,6 +156,15 @@ async def test_a_dashboard_resumes_across_a_restart_with_nothing_lost_or_repeate
         dashboard.cancel()
         with contextlib.suppress(BaseException):
             await dashboard
+        if service == "router" and "router" not in fault_supergraph.processes:
+            await asyncio.to_thread(
+                start_router,
+                fault_supergraph,
+                fault_env,
+                Path(fault_stack.profile.logs_dir),
+                FAULT_PORTS.router,
+                {**subgraph_urls(fault_supergraph), **ROUTER_ENV},
+            )
         if service == "orders" and "orders" not in fault_supergraph.processes:
             await asyncio.to_thread(
                 start_subgraph,

@@ -17,6 +17,7 @@ from sqlalchemy import Table, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from subgraphs.orders.adapters import tables as t
+from subgraphs.orders.adapters.copies import keys_of
 from subgraphs.orders.adapters.rows import checkout_from_row, grant_from_row, order_from_row
 from subgraphs.orders.domain.checkout import Checkout
 from subgraphs.orders.domain.grants import OrderGrant
@@ -58,10 +59,7 @@ class SqlOrderReads:
         self._engine = engine
 
     async def keys(self, id: uuid.UUID) -> Keys | None:
-        k = t.order_keys
-        async with self._engine.connect() as conn:
-            row = (await conn.execute(select(k).where(k.c.id == id))).first()
-        return Keys(row.id, row.kind, row.buyer_id, row.seller_id, row.order_id) if row else None
+        return await keys_of(self._engine, id)
 
     async def checkout(self, buyer_id: uuid.UUID, checkout_id: uuid.UUID) -> Checkout | None:
         c = t.checkouts

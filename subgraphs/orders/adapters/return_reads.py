@@ -9,19 +9,18 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import datetime
 
 from sqlalchemy import select, tuple_
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from subgraphs.orders.adapters import tables as t
+from subgraphs.orders.adapters.copies import copy_for, keys_of, newest_first
 from subgraphs.orders.adapters.return_rows import change_from_row, return_from_row
 from subgraphs.orders.domain.returns import Return, ReturnChange
 from subgraphs.orders.service_layer.ports import Keys
-from subgraphs.orders.service_layer.read_models import Scope
 from subgraphs.orders.service_layer.returns_ports import ReturnQuery
 from subgraphs.platform.kernel.paging import Page, PageArgs
-from subgraphs.platform.sql.keyset import KeysetOrder, SortKey, fetch_page
+from subgraphs.platform.sql.keyset import fetch_page
 
 
 class SqlReturnReads:
@@ -29,10 +28,7 @@ class SqlReturnReads:
         self._engine = engine
 
     async def keys(self, id: uuid.UUID) -> Keys | None:
-        k = t.order_keys
-        async with self._engine.connect() as conn:
-            row = (await conn.execute(select(k).where(k.c.id == id))).first()
-        return Keys(row.id, row.kind, row.buyer_id, row.seller_id, row.order_id) if row else None
+        return await keys_of(self._engine, id)
 
     async def return_(self, keys: Keys) -> Return | None:
         r = t.returns
@@ -43,7 +39,7 @@ class SqlReturnReads:
         return return_from_row(row) if row else None
 
     async def returns(self, query: ReturnQuery, page: PageArgs) -> Page[Return]:
-        table = t.returns if query.scope is Scope.SALES else t.buyer_returns
+        table = copy_for(query.scope, t.returns, t.buyer_returns)
         sql = select(table)
         for column, value in (
             (table.c.seller_id, query.seller_id),
@@ -60,13 +56,7 @@ class SqlReturnReads:
             sql = sql.where(table.c.created_at >= query.created_after)
         if query.created_before is not None:
             sql = sql.where(table.c.created_at < query.created_before)
-        order = KeysetOrder(
-            "returns:" + query.scope.value,
-            "CREATED_AT",
-            (SortKey(table.c.created_at, datetime), SortKey(table.c.id, uuid.UUID)),
-            True,
-        )
-        found = await fetch_page(self._engine, sql, order, page)
+        found = await fetch_page(self._engine, sql, newest_first(table, "returns", query.scope), page)
         return found.map(return_from_row)
 
     async def histories(self, returns: Sequence[tuple[uuid.UUID, uuid.UUID]]) -> list[list[ReturnChange]]:

@@ -9,19 +9,18 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import datetime
 
 from sqlalchemy import select, tuple_
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from subgraphs.orders.adapters import tables as t
+from subgraphs.orders.adapters.copies import copy_for, keys_of, newest_first
 from subgraphs.orders.adapters.shipment_rows import shipment_from_row, tracking_event_from_row
 from subgraphs.orders.domain.shipments import Shipment, TrackingEvent
 from subgraphs.orders.service_layer.fulfilment_ports import ShipmentQuery
 from subgraphs.orders.service_layer.ports import Keys
-from subgraphs.orders.service_layer.read_models import Scope
 from subgraphs.platform.kernel.paging import Page, PageArgs
-from subgraphs.platform.sql.keyset import KeysetOrder, SortKey, fetch_page
+from subgraphs.platform.sql.keyset import fetch_page
 
 
 class SqlShipmentReads:
@@ -29,10 +28,7 @@ class SqlShipmentReads:
         self._engine = engine
 
     async def keys(self, id: uuid.UUID) -> Keys | None:
-        k = t.order_keys
-        async with self._engine.connect() as conn:
-            row = (await conn.execute(select(k).where(k.c.id == id))).first()
-        return Keys(row.id, row.kind, row.buyer_id, row.seller_id, row.order_id) if row else None
+        return await keys_of(self._engine, id)
 
     async def shipment(self, keys: Keys) -> Shipment | None:
         s = t.shipments
@@ -43,7 +39,7 @@ class SqlShipmentReads:
         return shipment_from_row(row) if row else None
 
     async def shipments(self, query: ShipmentQuery, page: PageArgs) -> Page[Shipment]:
-        table = t.shipments if query.scope is Scope.SALES else t.buyer_shipments
+        table = copy_for(query.scope, t.shipments, t.buyer_shipments)
         sql = select(table)
         for column, value in (
             (table.c.seller_id, query.seller_id),
@@ -55,13 +51,7 @@ class SqlShipmentReads:
                 sql = sql.where(column == value)
         if query.statuses:
             sql = sql.where(table.c.status.in_([s.value for s in query.statuses]))
-        order = KeysetOrder(
-            "shipments:" + query.scope.value,
-            "CREATED_AT",
-            (SortKey(table.c.created_at, datetime), SortKey(table.c.id, uuid.UUID)),
-            True,
-        )
-        found = await fetch_page(self._engine, sql, order, page)
+        found = await fetch_page(self._engine, sql, newest_first(table, "shipments", query.scope), page)
         return found.map(shipment_from_row)
 
     async def of_orders(self, orders: Sequence[tuple[uuid.UUID, uuid.UUID]]) -> list[list[Shipment]]:

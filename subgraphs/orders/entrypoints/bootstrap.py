@@ -35,6 +35,7 @@ from subgraphs.orders.service_layer.grants import OrderGrants
 from subgraphs.orders.service_layer.live_orders import LiveOrders, keys_of
 from subgraphs.orders.service_layer.orders import OrderActions, OrderQueries
 from subgraphs.orders.service_layer.overrides import AdminOverrides
+from subgraphs.orders.service_layer.permission_rows import PermissionRows
 from subgraphs.orders.service_layer.returns import ReturnActions, ReturnQueries
 from subgraphs.orders.service_layer.returns_ports import OpenReturnsUnitOfWork
 from subgraphs.orders.service_layer.saga import CheckoutSaga, SagaPolicy
@@ -97,6 +98,7 @@ def bootstrap(
     shipment_queries = ShipmentQueries(
         SqlShipmentReads(infra.engine), grants, RedisTrackingCache(infra.redis)
     )
+    return_queries = ReturnQueries(SqlReturnReads(infra.engine), grants)
     feed = LiveFeed(infra.settings.kafka_bootstrap_servers, (ORDER_TOPIC, SHIPMENT_TOPIC), keys_of)
     return OrdersServices(
         checkouts=checkouts,
@@ -108,7 +110,8 @@ def bootstrap(
         shipment_queries=shipment_queries,
         live=LiveOrders(feed, queries, shipment_queries),
         return_actions=ReturnActions(uow=fulfilment, payments=payments, grants=grants, clock=utcnow),
-        return_queries=ReturnQueries(SqlReturnReads(infra.engine), grants),
+        return_queries=return_queries,
+        permission_rows=PermissionRows(return_queries, shipment_queries),
         overrides=AdminOverrides(uow=uow, reads=SqlOverrideReads(infra.engine), clock=utcnow),
         settlements=Settlements(
             uow=settlement_unit_of_work(infra.engine),

@@ -7,6 +7,7 @@ import strawberry
 from subgraphs.orders.graphql.live import OrdersSubscription
 from subgraphs.orders.graphql.mutations import OrdersMutation
 from subgraphs.orders.graphql.overrides import OverrideMutations, OverrideQueries
+from subgraphs.orders.graphql.permission_rows import PermissionRowQueries
 from subgraphs.orders.graphql.permissions import PermissionMutation, PermissionQuery
 from subgraphs.orders.graphql.queries import OrdersQuery
 from subgraphs.orders.graphql.returns import ReturnMutations, ReturnQueries
@@ -20,7 +21,15 @@ from subgraphs.platform.settings import Settings
 
 
 @strawberry.type
-class Query(OrdersQuery, PermissionQuery, ShipmentQueries, ReturnQueries, SettlementQueries, OverrideQueries):
+class Query(
+    OrdersQuery,
+    PermissionQuery,
+    ShipmentQueries,
+    ReturnQueries,
+    SettlementQueries,
+    OverrideQueries,
+    PermissionRowQueries,
+):
     pass
 
 

@@ -13,6 +13,7 @@ from subgraphs.orders.service_layer.grants import OrderGrants
 from subgraphs.orders.service_layer.live_orders import LiveOrders
 from subgraphs.orders.service_layer.orders import OrderActions, OrderQueries
 from subgraphs.orders.service_layer.overrides import AdminOverrides
+from subgraphs.orders.service_layer.permission_rows import PermissionRows
 from subgraphs.orders.service_layer.returns import ReturnActions, ReturnQueries
 from subgraphs.orders.service_layer.saga import CheckoutSaga
 from subgraphs.orders.service_layer.settlements import Settlements
@@ -33,5 +34,6 @@ class OrdersServices:
     return_queries: ReturnQueries
     settlements: Settlements
     overrides: AdminOverrides
+    permission_rows: PermissionRows
     webhook_secret: str
     carrier_secret: str
