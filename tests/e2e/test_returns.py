@@ -6,9 +6,12 @@ moves the order; receipt puts the stock back on hand."""
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 from datetime import UTC, datetime, timedelta
 from typing import Any
+
+import httpx
 
 from subgraphs.orders.domain.shipments import ShipmentStatus
 from tests.conftest import Caller, GraphQLClient
@@ -200,3 +203,61 @@ async def test_the_return_window_undelivered_orders_strangers_and_races_are_refu
     assert (await router(RETURNS, {"f": {"scope": "ALL"}}, seller))["errors"][0]["extensions"][
         "code"
     ] == "FORBIDDEN"
+
+
+UPLOAD = """mutation($input: ReturnRequestInput!, $photos: [Upload!]) { returnRequest(input: $input, photos: $photos) {
+  return { id photoUrls } userErrors { field code } } }"""
+JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+async def upload(
+    router: GraphQLClient, buyer: Caller, order: dict[str, Any], files: list[bytes]
+) -> dict[str, Any]:
+    item = order["items"][0]["id"]
+    operations = {
+        "query": UPLOAD,
+        "variables": {
+            "input": {
+                "orderId": order["id"],
+                "items": [{"itemId": item, "quantity": 1, "reason": "DAMAGED"}],
+            },
+            "photos": [None] * len(files),
+        },
+    }
+    response = await router.http.post(
+        "/graphql",
+        data={
+            "operations": json.dumps(operations),
+            "map": json.dumps({str(i): [f"variables.photos.{i}"] for i in range(len(files))}),
+        },
+        files={str(i): (f"photo{i}", data, "application/octet-stream") for i, data in enumerate(files)},
+        headers={**buyer.headers, "graphql-preflight": "1"},
+    )
+    assert response.status_code == 200, response.text
+    payload: dict[str, Any] = response.json()["data"]["returnRequest"]
+    return payload
+
+
+async def test_photos_uploaded_with_a_return_are_served_by_signed_links_to_who_may_see_it(
+    router: GraphQLClient, make_caller: Any
+) -> None:
+    seller, buyer, order, _, _ = await a_delivered_order(router, make_caller)
+    assert [
+        e["code"] for e in (await upload(router, buyer, order, [b"GIF89a not a photo"]))["userErrors"]
+    ] == ["BAD_USER_INPUT"]
+    made = await upload(router, buyer, order, [JPEG, PNG])
+    assert made["userErrors"] == []
+    links = made["return"]["photoUrls"]
+    assert len(links) == 2
+    async with httpx.AsyncClient(timeout=10) as client:
+        first = await client.get(links[0])
+        assert (first.status_code, first.headers["content-type"], first.content) == (200, "image/jpeg", JPEG)
+        assert (await client.get(links[1])).content == PNG
+        tampered = links[0].replace("/0.jpg", "/1.png")
+        assert (await client.get(tampered)).status_code == 404  # a link opens its one file only
+        assert (await client.get(links[0].split("?")[0])).status_code == 404  # unsigned: nothing
+    seen = (await router(RETURNS, {"f": {"scope": "SALES"}}, seller))["data"]["returns"]["nodes"]
+    assert [r["id"] for r in seen] == [made["return"]["id"]]
+    stranger: Caller = make_caller("buyer")
+    assert (await router(RETURN, {"id": made["return"]["id"]}, stranger))["data"]["return"] is None

@@ -12,7 +12,6 @@ import uuid
 
 from subgraphs.accounts.adapters.account_reads import SqlAccountsReads
 from subgraphs.accounts.adapters.address_reads import SqlAddressReads
-from subgraphs.accounts.adapters.document_store import FilesystemDocumentStore
 from subgraphs.accounts.adapters.passwords import Argon2Hasher
 from subgraphs.accounts.adapters.profile_cache import ProfileCache
 from subgraphs.accounts.adapters.repository import SqlAccountsRepository
@@ -31,6 +30,7 @@ from subgraphs.accounts.service_layer.ports import ActiveSession
 from subgraphs.accounts.service_layer.profiles import Profiles
 from subgraphs.accounts.service_layer.revoking import RestoreRevocationMarkers
 from subgraphs.accounts.service_layer.services import AccountsServices
+from subgraphs.platform.files import FilesystemBlobStore
 from subgraphs.platform.kernel.clock import utcnow
 from subgraphs.platform.subgraph import Infrastructure
 
@@ -76,7 +76,7 @@ def bootstrap(infra: Infrastructure, config: AccountsConfig) -> AccountsServices
             reset_url=config.reset_url,
             sessions=sessions,
         ),
-        kyc=Kyc(uow=uow, store=FilesystemDocumentStore(config.kyc_storage_dir), clock=utcnow),
+        kyc=Kyc(uow=uow, store=FilesystemBlobStore(config.kyc_storage_dir), clock=utcnow),
         access=Access(uow=uow, revocations=revocations, clock=utcnow),
         restore_revocations=RestoreRevocationMarkers(uow=uow, markers=revocations, clock=utcnow),
         reads=SqlAccountsReads(infra.engine, profiles, sessions, infra.activity),

@@ -27,6 +27,17 @@ from subgraphs.platform.kernel.ids import new_id
 RETURN_WINDOW = timedelta(days=30)
 NOTE_MAX = 500
 MAX_PHOTOS = 5
+MAX_PHOTO_BYTES = 5 * 1024 * 1024
+UPLOADED = "upload:"  # a photo kept by us (its storage key follows), not a link
+
+
+def photo_kind(data: bytes) -> str | None:
+    """The photo's file type by its first bytes (JPEG or PNG), None for anything else."""
+    if data.startswith(b"\xff\xd8\xff"):
+        return "jpg"
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    return None
 
 
 class ReturnReason(enum.Enum):

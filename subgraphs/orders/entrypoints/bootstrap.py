@@ -20,6 +20,7 @@ from subgraphs.orders.adapters.grant_decisions import RedisGrantDecisions
 from subgraphs.orders.adapters.order_reads import SqlOrderReads
 from subgraphs.orders.adapters.override_reads import SqlOverrideReads
 from subgraphs.orders.adapters.peers import AddressBookPeer, CartPeer, CataloguePeer, Peer
+from subgraphs.orders.adapters.photo_links import SignedPhotoLinks
 from subgraphs.orders.adapters.recent_orders import RedisRecentOrders
 from subgraphs.orders.adapters.return_reads import SqlReturnReads
 from subgraphs.orders.adapters.returns_repository import SqlReturnsRepository
@@ -42,6 +43,7 @@ from subgraphs.orders.service_layer.saga import CheckoutSaga, SagaPolicy
 from subgraphs.orders.service_layer.services import OrdersServices
 from subgraphs.orders.service_layer.settlements import Settlements
 from subgraphs.orders.service_layer.shipments import ShipmentActions, ShipmentQueries
+from subgraphs.platform.files import FilesystemBlobStore
 from subgraphs.platform.kernel.clock import utcnow
 from subgraphs.platform.messaging.live_feed import LiveFeed
 from subgraphs.platform.subgraph import Infrastructure
@@ -98,7 +100,9 @@ def bootstrap(
     shipment_queries = ShipmentQueries(
         SqlShipmentReads(infra.engine), grants, RedisTrackingCache(infra.redis)
     )
-    return_queries = ReturnQueries(SqlReturnReads(infra.engine), grants)
+    return_queries = ReturnQueries(
+        SqlReturnReads(infra.engine), grants, SignedPhotoLinks(config.self_url, config.photo_link_secret)
+    )
     feed = LiveFeed(infra.settings.kafka_bootstrap_servers, (ORDER_TOPIC, SHIPMENT_TOPIC), keys_of)
     return OrdersServices(
         checkouts=checkouts,
@@ -109,7 +113,13 @@ def bootstrap(
         shipment_actions=ShipmentActions(uow=fulfilment, carrier=FakeCarriers(), clock=utcnow),
         shipment_queries=shipment_queries,
         live=LiveOrders(feed, queries, shipment_queries),
-        return_actions=ReturnActions(uow=fulfilment, payments=payments, grants=grants, clock=utcnow),
+        return_actions=ReturnActions(
+            uow=fulfilment,
+            payments=payments,
+            grants=grants,
+            clock=utcnow,
+            photos=FilesystemBlobStore(config.return_photos_dir),
+        ),
         return_queries=return_queries,
         permission_rows=PermissionRows(return_queries, shipment_queries),
         overrides=AdminOverrides(uow=uow, reads=SqlOverrideReads(infra.engine), clock=utcnow),
@@ -122,4 +132,5 @@ def bootstrap(
         ),
         webhook_secret=config.payment_webhook_secret,
         carrier_secret=config.carrier_webhook_secret,
+        photo_secret=config.photo_link_secret,
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 from subgraphs.platform.kernel import env
 
@@ -23,6 +24,11 @@ class OrdersConfig:
     # The fake card processor's webhooks (local and test stacks) and their signing secret.
     payment_webhook_url: str = "http://127.0.0.1:4004/webhooks/payments"
     payment_webhook_secret: str = "dev-payment-webhook-secret"
+    # Return photos buyers upload (filesystem for local runs; object storage in production), and
+    # what signs the links that serve them.
+    return_photos_dir: Path = Path(".data/return-photos")
+    photo_link_secret: str = "dev-photo-link-secret"
+    self_url: str = "http://127.0.0.1:4004"
     # The platform's commission on a seller's lines when the seller has no rate of their own.
     default_commission_bp: int = 1000
     # What carriers sign their tracking webhooks (`/webhooks/carriers`) with.
@@ -47,6 +53,11 @@ class OrdersConfig:
             payment_webhook_secret=env.text(
                 environment, "ORDERS_PAYMENT_WEBHOOK_SECRET", cls.payment_webhook_secret
             ),
+            return_photos_dir=Path(
+                env.text(environment, "ORDERS_RETURN_PHOTOS_DIR", str(cls.return_photos_dir))
+            ),
+            photo_link_secret=env.text(environment, "ORDERS_PHOTO_LINK_SECRET", cls.photo_link_secret),
+            self_url=own or cls.self_url,
             default_commission_bp=env.integer(
                 environment, "ORDERS_DEFAULT_COMMISSION_BP", cls.default_commission_bp
             ),

@@ -11,6 +11,7 @@ from subgraphs.orders.entrypoints.config import OrdersConfig
 from subgraphs.orders.entrypoints.consumers import CONSUMERS
 from subgraphs.orders.entrypoints.live_feed import feed_subscribers
 from subgraphs.orders.entrypoints.payment_webhook import payment_webhook
+from subgraphs.orders.entrypoints.return_photos import return_photo
 from subgraphs.orders.entrypoints.saga_keeper import keep_sagas_moving
 from subgraphs.orders.graphql.schema import build_schema
 from subgraphs.orders.service_layer.services import OrdersServices
@@ -28,5 +29,7 @@ ORDERS: Subgraph[OrdersServices, OrdersConfig] = Subgraph(
     routes=(
         Route("/webhooks/payments", payment_webhook, methods=["POST"]),
         Route("/webhooks/carriers", carrier_webhook, methods=["POST"]),
+        Route("/return-photos/{key:path}", return_photo, methods=["GET"]),
     ),
+    uploads=True,  # return photos (GraphQL multipart requests)
 )

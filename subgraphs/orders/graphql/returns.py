@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Annotated, Any
 
 import strawberry
+from strawberry.file_uploads import Upload
 
 from subgraphs.orders.domain import returns as rd
 from subgraphs.orders.domain.orders import Actor
@@ -56,7 +58,6 @@ class Return:
     items: list[ReturnItem] = strawberry.field(directives=[expected_size(3)])
     reasons: list[rd.ReturnReason]
     note: str | None
-    photo_urls: list[str]
     seller_note: str | None
     amount: Money = strawberry.field(description="The lines' price.")
     refunded: Money | None = strawberry.field(description="Paid back (once the refund went through).")
@@ -65,6 +66,10 @@ class Return:
     created_at: datetime
     updated_at: datetime
     _return: strawberry.Private[rd.Return]
+
+    @strawberry.field(description="The buyer's photos: their links, and signed links (an hour) to uploads.")
+    def photo_urls(self, info: Info) -> list[str]:
+        return info.context.services.return_queries.photo_urls(self._return)
 
     @strawberry.field(description="Every decision, oldest first.", directives=[expected_size(3)])
     async def history(self, info: Info) -> list[ReturnDecision]:
@@ -99,7 +104,6 @@ class Return:
             ],
             reasons=r.reasons,
             note=r.note,
-            photo_urls=list(r.photos),
             seller_note=r.seller_note,
             amount=money(r.amount),
             refunded=money(r.refunded_amount) if r.refunded_at else None,
@@ -151,6 +155,14 @@ class ReturnPayload:
 class ReturnsBulkPayload:
     returns: list[Return] = strawberry.field(directives=[expected_size(10)])
     user_errors: list[UserError]
+
+
+async def _read_photo(upload: Any, field: str) -> bytes:
+    # One byte past the cap: a larger file is refused without reading it all.
+    data = await upload.read(rd.MAX_PHOTO_BYTES + 1)
+    if not isinstance(data, bytes):
+        raise InputErrors([BadUserInput("Expected a file.", field=field)])
+    return data
 
 
 def _seen(ret: rd.Return, info: Info) -> Return:
@@ -220,19 +232,30 @@ class ReturnMutations:
         authenticated=True,
         description="Asks to send delivered lines of your order back (within 30 days of delivery).",
     )
-    async def return_request(self, info: Info, input: ReturnRequestInput) -> ReturnPayload:
+    async def return_request(
+        self,
+        info: Info,
+        input: ReturnRequestInput,
+        photos: Annotated[
+            list[Upload] | None,
+            strawberry.argument(description="JPEG or PNG files, 5 MB each (a GraphQL multipart request)."),
+        ] = None,
+    ) -> ReturnPayload:
         ctx = info.context
         principal = ctx.require_principal()
 
         async def request() -> rd.Return:
             if len(input.items) > MAX_LINES:
                 raise InputErrors([BadUserInput(f"At most {MAX_LINES} lines.", field="items")])
+            if len(photos or []) > rd.MAX_PHOTOS:
+                raise InputErrors([BadUserInput(f"At most {rd.MAX_PHOTOS} photos.", field="photos")])
+            uploads = tuple([await _read_photo(p, f"photos.{i}") for i, p in enumerate(photos or [])])
             items = tuple(
                 (uuid_arg(x.item_id, f"items.{i}.itemId"), x.quantity, x.reason)
                 for i, x in enumerate(input.items)
             )
             order_id: uuid.UUID = uuid_arg(input.order_id, "orderId")
-            made = ReturnRequest(order_id, items, input.note, tuple(input.photo_urls or ()))
+            made = ReturnRequest(order_id, items, input.note, tuple(input.photo_urls or ()), uploads)
             return await ctx.services.return_actions.request(principal, made)
 
         found, errors = await user_errors(request)

@@ -33,13 +33,16 @@ from subgraphs.orders.domain.grants import GrantRole
 from subgraphs.orders.domain.orders import Actor, Order, OrderStatus
 from subgraphs.orders.domain.overrides import OverrideAction, ResourceType
 from subgraphs.orders.domain.returns import (
+    MAX_PHOTO_BYTES,
     MAX_PHOTOS,
     NOTE_MAX,
+    UPLOADED,
     Return,
     ReturnChange,
     ReturnReason,
     ReturnStatus,
     force_return,
+    photo_kind,
     refundable,
     return_lines,
     returnable,
@@ -53,6 +56,8 @@ from subgraphs.orders.service_layer.ports import PaymentGateway, PaymentOutcome
 from subgraphs.orders.service_layer.read_models import Scope
 from subgraphs.orders.service_layer.returns_ports import (
     OpenReturnsUnitOfWork,
+    PhotoLinks,
+    PhotoStore,
     ReturnQuery,
     ReturnReads,
     ReturnsUnitOfWork,
@@ -74,7 +79,8 @@ class ReturnRequest:
     order_id: uuid.UUID
     items: tuple[tuple[uuid.UUID, int, ReturnReason], ...]
     note: str | None = None
-    photos: tuple[str, ...] = ()
+    photos: tuple[str, ...] = ()  # links (https)
+    uploads: tuple[bytes, ...] = ()  # files sent with the request (multipart)
 
 
 def _event(kind: type[ReturnEvent], ret: Return, order: Order, **extra: object) -> ReturnEvent:
@@ -97,8 +103,11 @@ def _check_text(request: ReturnRequest) -> None:
     problems: list[AppError] = []
     if request.note is not None and len(request.note) > NOTE_MAX:
         problems.append(BadUserInput(f"A note has at most {NOTE_MAX} characters.", field="note"))
-    if len(request.photos) > MAX_PHOTOS:
-        problems.append(BadUserInput(f"At most {MAX_PHOTOS} photos.", field="photoUrls"))
+    if len(request.photos) + len(request.uploads) > MAX_PHOTOS:
+        problems.append(BadUserInput(f"At most {MAX_PHOTOS} photos.", field="photos"))
+    for i, data in enumerate(request.uploads):
+        if len(data) > MAX_PHOTO_BYTES or photo_kind(data) is None:
+            problems.append(BadUserInput("A photo is a JPEG or PNG of at most 5 MB.", field=f"photos.{i}"))
     for i, url in enumerate(request.photos):
         if not url.startswith("https://") or len(url) > PHOTO_URL_MAX:
             problems.append(BadUserInput("A photo is an https URL (an upload's).", field=f"photoUrls.{i}"))
@@ -112,6 +121,7 @@ class ReturnActions:
     payments: PaymentGateway
     grants: OrderGrants
     clock: Callable[[], datetime]
+    photos: PhotoStore
 
     async def request(self, principal: Principal | None, request: ReturnRequest) -> Return:
         if principal is None:
@@ -145,8 +155,14 @@ class ReturnActions:
             lines, problems = return_lines(order.lines, left, request.items, delivered_at, now)
             if problems:
                 raise InputErrors(problems)
+            return_id = new_id()
+            kept = []
+            for n, data in enumerate(request.uploads):  # stored before the commit: never a dangling key
+                key = f"returns/{return_id}/{n}.{photo_kind(data)}"
+                await self.photos.put(key, data)
+                kept.append(UPLOADED + key)
             ret = Return(
-                id=new_id(),
+                id=return_id,
                 order_id=order.id,
                 seller_id=order.seller_id,
                 buyer_id=order.buyer_id,
@@ -154,7 +170,7 @@ class ReturnActions:
                 status=ReturnStatus.REQUESTED,
                 currency=order.currency,
                 note=request.note,
-                photos=list(request.photos),
+                photos=[*request.photos, *kept],
                 created_at=now,
                 updated_at=now,
             )
@@ -325,6 +341,13 @@ def _scoped(principal: Principal | None, query: ReturnQuery) -> ReturnQuery:
 class ReturnQueries:
     reads: ReturnReads
     grants: OrderGrants
+    links: PhotoLinks
+
+    def photo_urls(self, ret: Return) -> list[str]:
+        """The return's photos as URLs: links as given, stored files as signed links."""
+        return [
+            self.links.link(p.removeprefix(UPLOADED)) if p.startswith(UPLOADED) else p for p in ret.photos
+        ]
 
     async def return_(self, principal: Principal | None, return_id: uuid.UUID) -> tuple[Return, Actor] | None:
         keys = await self.reads.keys(return_id)

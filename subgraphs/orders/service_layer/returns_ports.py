@@ -53,3 +53,14 @@ class ReturnReads(Protocol):
     async def histories(self, returns: Sequence[tuple[uuid.UUID, uuid.UUID]]) -> list[list[ReturnChange]]:
         """Each (seller id, return id)'s decisions, oldest first, aligned with `returns`."""
         ...
+
+
+class PhotoStore(Protocol):
+    async def put(self, key: str, data: bytes) -> None: ...
+    async def get(self, key: str) -> bytes | None: ...
+
+
+class PhotoLinks(Protocol):
+    def link(self, key: str) -> str:
+        """A URL that serves the stored photo for a while (signed, like object storage's)."""
+        ...

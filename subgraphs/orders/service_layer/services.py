@@ -37,3 +37,4 @@ class OrdersServices:
     permission_rows: PermissionRows
     webhook_secret: str
     carrier_secret: str
+    photo_secret: str
