@@ -8,6 +8,7 @@ from subgraphs.contracts.audit import AUDIT_TOPIC, OverrideUsed
 from subgraphs.contracts.orders import ORDER_TOPIC, OrderReturned
 from subgraphs.contracts.products import RESERVATION_TOPIC, StockRejected, StockReserved
 from subgraphs.orders.service_layer.services import OrdersServices
+from subgraphs.orders.service_layer.settlements import SETTLED_BY
 from subgraphs.platform.kernel.messages import Envelope
 from subgraphs.platform.kernel.unit_of_work import Claim
 from subgraphs.platform.subgraph import Consumer
@@ -30,7 +31,7 @@ async def refund_returns(services: OrdersServices, envelope: Envelope, claim: Cl
 
 async def settle_sellers(services: OrdersServices, envelope: Envelope, claim: Claim) -> None:
     event = envelope.event()
-    if event is not None:
+    if isinstance(event, SETTLED_BY):  # other order events mean nothing to a ledger: no transaction
         await services.settlements.accrue(event, claim)
 
 

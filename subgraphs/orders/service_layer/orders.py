@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from subgraphs.contracts.access import Principal
-from subgraphs.contracts.orders import OrderStatusChanged
 from subgraphs.orders.domain.checkout import Checkout
 from subgraphs.orders.domain.errors import IllegalTransition
 from subgraphs.orders.domain.grants import GrantRole, OrderGrant
@@ -39,7 +38,7 @@ from subgraphs.orders.service_layer.read_models import (
     OrderReads,
     Scope,
 )
-from subgraphs.orders.service_layer.saga import cancelled_event
+from subgraphs.orders.service_layer.saga import cancelled_event, status_changed_event
 from subgraphs.platform.kernel.errors import BadUserInput, Forbidden, NotFound, Unauthenticated
 from subgraphs.platform.kernel.paging import Page, PageArgs
 from subgraphs.platform.kernel.results import InputErrors
@@ -204,17 +203,7 @@ class OrderActions:
             if to is OrderStatus.CANCELLED:
                 uow.events.append(cancelled_event(order, previous, f"{role.value}_CANCELLED"))
             else:
-                uow.events.append(
-                    OrderStatusChanged(
-                        order_id=order.id,
-                        checkout_id=order.checkout_id,
-                        buyer_id=order.buyer_id,
-                        seller_id=order.seller_id,
-                        status=order.status.value,
-                        version=order.version,
-                        previous_status=previous.value,
-                    )
-                )
+                uow.events.append(status_changed_event(order, previous))
             checkout = await uow.repo.checkout(order.buyer_id, order.checkout_id)
             await uow.commit()
         if to is OrderStatus.CANCELLED and previous in PAID_STATES and checkout and checkout.authorization_id:

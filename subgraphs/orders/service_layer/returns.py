@@ -20,7 +20,6 @@ from datetime import datetime
 from subgraphs.contracts.access import Principal
 from subgraphs.contracts.orders import (
     OrderReturned,
-    OrderStatusChanged,
     ReturnedLine,
     ReturnEvent,
     ReturnReceived,
@@ -62,6 +61,7 @@ from subgraphs.orders.service_layer.returns_ports import (
     ReturnReads,
     ReturnsUnitOfWork,
 )
+from subgraphs.orders.service_layer.saga import status_changed_event
 from subgraphs.platform.kernel.errors import AppError, BadUserInput, Forbidden, NotFound, Unauthenticated
 from subgraphs.platform.kernel.ids import new_id
 from subgraphs.platform.kernel.paging import Page, PageArgs
@@ -278,17 +278,7 @@ class ReturnActions:
         previous = order.status
         order.move(to, Actor.SYSTEM, self.clock())
         await uow.repo.save_order(order)
-        uow.events.append(
-            OrderStatusChanged(
-                order_id=order.id,
-                checkout_id=order.checkout_id,
-                buyer_id=order.buyer_id,
-                seller_id=order.seller_id,
-                status=order.status.value,
-                version=order.version,
-                previous_status=previous.value,
-            )
-        )
+        uow.events.append(status_changed_event(order, previous))
 
     async def refund(self, returned: OrderReturned, claim: Claim) -> int:
         """The refund pipeline's step for one approved return; what it paid back (once)."""

@@ -30,6 +30,7 @@ from subgraphs.contracts.orders import (
     OrderCancelled,
     OrderCreated,
     OrderPaid,
+    OrderStatusChanged,
 )
 from subgraphs.contracts.products import StockRejected, StockReserved
 from subgraphs.orders.domain.checkout import Checkout, CheckoutStage
@@ -67,6 +68,20 @@ def _order_event(kind: type[OrderCreated] | type[OrderPaid], order: Order) -> Or
         grand_total=order.grand_total,
         lines_total=order.lines_total,
         currency=order.currency,
+    )
+
+
+def status_changed_event(order: Order, previous: OrderStatus) -> OrderStatusChanged:
+    """The order's move from `previous`, stamped with when it happened."""
+    return OrderStatusChanged(
+        order_id=order.id,
+        checkout_id=order.checkout_id,
+        buyer_id=order.buyer_id,
+        seller_id=order.seller_id,
+        status=order.status.value,
+        version=order.version,
+        previous_status=previous.value,
+        at=order.updated_at,
     )
 
 

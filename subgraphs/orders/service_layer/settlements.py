@@ -45,6 +45,8 @@ from subgraphs.platform.kernel.results import InputErrors
 from subgraphs.platform.kernel.unit_of_work import Claim
 
 KEY_MAX = 100
+# The events that move a seller's ledger (or its release).
+SETTLED_BY = (OrderPaid, OrderStatusChanged, OrderCancelled, ReturnRefunded)
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,12 +15,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from subgraphs.contracts.access import Principal
-from subgraphs.contracts.orders import OrderStatusChanged, ShipmentCreated, ShipmentTracked, ShippedLine
+from subgraphs.contracts.orders import ShipmentCreated, ShipmentTracked, ShippedLine
 from subgraphs.orders.domain.errors import NotShippable
 from subgraphs.orders.domain.orders import Actor, Order, OrderStatus
 from subgraphs.orders.domain.shipments import (
     Carrier,
     Shipment,
+    ShipmentLine,
     ShipmentStatus,
     TrackingEvent,
     all_delivered,
@@ -40,6 +41,7 @@ from subgraphs.orders.service_layer.fulfilment_ports import (
 from subgraphs.orders.service_layer.grants import OrderGrants
 from subgraphs.orders.service_layer.orders import who_is
 from subgraphs.orders.service_layer.read_models import Scope
+from subgraphs.orders.service_layer.saga import status_changed_event
 from subgraphs.platform.kernel.errors import Forbidden, NotFound, Unauthenticated
 from subgraphs.platform.kernel.ids import new_id
 from subgraphs.platform.kernel.paging import Page, PageArgs
@@ -56,25 +58,12 @@ class ParcelRequest:
     items: tuple[tuple[uuid.UUID, int], ...] = ()  # (order item id, units); empty: all left
 
 
-def _status_event(order: Order, previous: OrderStatus) -> OrderStatusChanged:
-    return OrderStatusChanged(
-        order_id=order.id,
-        checkout_id=order.checkout_id,
-        buyer_id=order.buyer_id,
-        seller_id=order.seller_id,
-        status=order.status.value,
-        version=order.version,
-        previous_status=previous.value,
-        at=order.updated_at,
-    )
-
-
 def _move(
     uow: FulfilmentUnitOfWork, order: Order, to: OrderStatus, actor: Actor, at: datetime, by: uuid.UUID | None
 ) -> None:
     previous = order.status
     order.move(to, actor, at, by)
-    uow.events.append(_status_event(order, previous))
+    uow.events.append(status_changed_event(order, previous))
 
 
 @dataclass(frozen=True)
@@ -151,7 +140,7 @@ class ShipmentActions:
         return shipment
 
     @staticmethod
-    def _check(order: Order, earlier: Sequence[Shipment], request: ParcelRequest) -> list:  # type: ignore[type-arg]
+    def _check(order: Order, earlier: Sequence[Shipment], request: ParcelRequest) -> list[ShipmentLine]:
         if order.status not in SHIPPABLE:
             raise InputErrors(
                 [

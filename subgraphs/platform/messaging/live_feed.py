@@ -197,10 +197,6 @@ class LiveFeed:
 
     # -- subscribers ------------------------------------------------------------------------
 
-    def position(self) -> str:
-        """A cursor at the live end: what a new subscriber starts from."""
-        return encode_cursor(dict(self._positions))
-
     async def subscribe(self, keys: Sequence[Hashable], after: str | None = None) -> AsyncIterator[LiveEvent]:
         """Events touching any of `keys`, from `after` (a cursor) or from now."""
         wanted, remembered = decode_cursor(after) if after else (None, [])
