@@ -23,7 +23,9 @@ from subgraphs.platform.settings import Settings
 
 
 def stack_env_present() -> bool:
-    return all(k in os.environ for k in ("DATABASE_URL", "REDIS_URL", "KAFKA_BOOTSTRAP_SERVERS"))
+    return all(
+        k in os.environ for k in ("DATABASE_URL", "REDIS_URL", "KAFKA_BOOTSTRAP_SERVERS", "OPENSEARCH_URL")
+    )
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -31,7 +33,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     # error, never a silent skip.
     if not stack_env_present() and any("unit" not in str(i.fspath) for i in items):
         raise pytest.UsageError(
-            "DATABASE_URL/REDIS_URL/KAFKA_BOOTSTRAP_SERVERS are not set: run `make test` "
+            "DATABASE_URL/REDIS_URL/KAFKA_BOOTSTRAP_SERVERS/OPENSEARCH_URL are not set: run `make test` "
             "(or `uv run pytest tests/unit` for the service-free tests)."
         )
 

@@ -24,6 +24,8 @@ from subgraphs.platform.settings import Settings
 from subgraphs.platform.sql.engine import create_engine
 from subgraphs.platform.sql.migrations import migrate
 from subgraphs.products.entrypoints.seed import demo_seller_ids, prepare_catalogue
+from subgraphs.search.entrypoints.config import SearchConfig
+from subgraphs.search.entrypoints.reindex import reindex
 
 DEMO_SIZE = int(os.environ.get("DEMO_SIZE", "10000"))
 
@@ -61,6 +63,12 @@ def main() -> int:
     signal.signal(signal.SIGINT, request_stop)
     signal.signal(signal.SIGTERM, request_stop)
     with running_supergraph(env, profile.logs_dir, Ports()) as running:
+        # The demo catalogue is written by SQL (no events): the search index is built from it.
+        search_env = {**env, "SEARCH_PRODUCTS_URL": running.urls["products"]}
+        report = asyncio.run(
+            reindex(Settings.from_env("search", env=search_env), SearchConfig.from_env(search_env))
+        )
+        print(f"search: indexed {report.products} products into {report.index}", flush=True)
         seller = demo_seller_ids()[0]
         print(
             "\n".join(
@@ -80,6 +88,8 @@ def main() -> int:
                     "",
                     "Try:  { products(first: 5, sort: {field: PRICE}) "
                     "{ nodes { title priceRange { min { amount currency } } } } }",
+                    '      { search(query: "wireles headphones", first: 5) { totalCount nodes { title } '
+                    "facets { brands { brand { name } count } priceRanges { min max count } } } }",
                     '      mutation { addToCart(variantId: "<a variant id>", quantity: 1) { cartToken '
                     "cart { version subtotal { amount } items { variant { sku } product { title } } } } }",
                     '      mutation { checkout(input: {idempotencyKey: "first", '

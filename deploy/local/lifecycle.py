@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from deploy.local.kafka import KafkaService
+from deploy.local.opensearch import OpenSearchService
 from deploy.local.postgres import PostgresService
 from deploy.local.processes import (
     PidRecord,
@@ -45,7 +46,10 @@ Say = Callable[[str], None]
 
 def services_for(profile: Profile) -> list[Service]:
     broker: Service = KafkaService(profile) if profile.broker == "apache" else TansuService(profile)
-    return [PostgresService(profile), ValkeyService(profile), broker]
+    services = [PostgresService(profile), ValkeyService(profile), broker]
+    if profile.opensearch_port is not None:
+        services.append(OpenSearchService(profile))
+    return services
 
 
 @dataclass(frozen=True)
@@ -183,7 +187,7 @@ async def _start_one(
         raise StackError(f"{service.name}: cannot recognise pid {proc.pid} as ours; not stopping")
     await service.after_ready()
     elapsed = time.monotonic() - began
-    say(f"  {service.name:<8} ready on {HOST}:{service.port:<5}  pid {proc.pid:<7} {elapsed:5.2f}s")
+    say(f"  {service.name:<10} ready on {HOST}:{service.port:<5}  pid {proc.pid:<7} {elapsed:5.2f}s")
     return record
 
 

@@ -37,6 +37,9 @@ class Profile:
     durable: bool
     # dev keeps an RDB snapshot so sessions and carts survive a restart.
     valkey_snapshots: bool
+    # OpenSearch's HTTP port (transport: +100), or None where no search subgraph runs.
+    opensearch_port: int | None = None
+    opensearch_heap: str = "512m"
 
     @property
     def data_dir(self) -> Path:
@@ -64,7 +67,7 @@ class Profile:
             "REDIS_URL": f"redis://{HOST}:{self.valkey_port}/0",
             "KAFKA_BOOTSTRAP_SERVERS": f"{HOST}:{self.kafka_port}",
             "STACK_PROFILE": self.name,
-        }
+        } | ({"OPENSEARCH_URL": f"http://{HOST}:{self.opensearch_port}"} if self.opensearch_port else {})
 
 
 # Every port is below Linux's ephemeral range (32768-60999): a server (re)started after heavy
@@ -81,6 +84,8 @@ PROFILES: dict[str, Profile] = {
         wipe_on_start=False,
         durable=True,
         valkey_snapshots=True,
+        opensearch_port=29200,
+        opensearch_heap="512m",
     ),
     "test": Profile(
         name="test",
@@ -92,6 +97,8 @@ PROFILES: dict[str, Profile] = {
         wipe_on_start=True,
         durable=False,
         valkey_snapshots=False,
+        opensearch_port=29210,
+        opensearch_heap="512m",
     ),
     # The fault tests kill and restart these servers; durable like production, so "no
     # acknowledged write lost" is tested on the settings that promise it.
@@ -116,6 +123,8 @@ PROFILES: dict[str, Profile] = {
         wipe_on_start=False,
         durable=True,
         valkey_snapshots=False,
+        opensearch_port=29220,
+        opensearch_heap="1g",
     ),
 }
 

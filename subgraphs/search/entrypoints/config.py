@@ -1,0 +1,29 @@
+"""The search subgraph's own settings (the platform's are in `platform.settings`)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from subgraphs.platform.kernel import env
+
+
+@dataclass(frozen=True)
+class SearchConfig:
+    opensearch_url: str = "http://127.0.0.1:29200"
+    # The readers' alias (a rebuild's new index is `<alias>-building` until it takes over).
+    index_alias: str = "products"
+    # The products subgraph, asked about products as the router would (`_entities`).
+    products_url: str = "http://127.0.0.1:4001/graphql"
+    # A search the engine has not answered by then is SEARCH_UNAVAILABLE.
+    timeout_seconds: float = 5.0
+
+    @classmethod
+    def from_env(cls, environment: Mapping[str, str]) -> SearchConfig:
+        return cls(
+            opensearch_url=env.text(environment, "OPENSEARCH_URL", cls.opensearch_url),
+            index_alias=env.text(environment, "SEARCH_INDEX_ALIAS", cls.index_alias),
+            products_url=env.text(environment, "SEARCH_PRODUCTS_URL", cls.products_url),
+            timeout_seconds=env.integer(environment, "SEARCH_TIMEOUT_MS", int(cls.timeout_seconds * 1000))
+            / 1000,
+        )

@@ -1,0 +1,39 @@
+"""Answering searches: first pages from the query cache when the index has not moved since,
+everything else from the engine."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from subgraphs.search.domain.query import MAX_PREFIX_CHARS, SearchRequest, normalise_text
+from subgraphs.search.domain.results import SearchCursor, SearchPage, Suggestion
+from subgraphs.search.service_layer.ports import ProductIndex, QueryCache
+
+MAX_SUGGESTIONS = 10
+
+
+@dataclass(frozen=True)
+class Searches:
+    index: ProductIndex
+    cache: QueryCache
+
+    async def search(self, request: SearchRequest, after: str | None = None) -> SearchPage:
+        if after is not None:
+            # Later pages read one snapshot through their cursor: never cached.
+            return await self.index.search(request, SearchCursor.decode(after, request))
+        version = await self.cache.version()
+        key = request.cache_key()
+        if version is not None:
+            cached = await self.cache.get(version, key)
+            if cached is not None:
+                return cached
+        page = await self.index.search(request, None)
+        if version is not None:
+            await self.cache.put(version, key, page)
+        return page
+
+    async def suggest(self, prefix: str, first: int) -> list[Suggestion]:
+        text = normalise_text(prefix, limit=MAX_PREFIX_CHARS, field_name="prefix")
+        if not text:
+            return []
+        return await self.index.suggest(text, min(max(first, 1), MAX_SUGGESTIONS))

@@ -1,0 +1,202 @@
+"""The indexer and the rebuild on the real PostgreSQL ledger and OpenSearch node.
+
+The catalogue is an in-memory stand-in (what the products subgraph would answer), so a test can
+change a product between two steps and check what the index ends with.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import os
+import random
+import uuid
+from collections.abc import AsyncIterator, Sequence
+
+import pytest
+from opensearchpy import AsyncOpenSearch
+from redis.asyncio import Redis
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from subgraphs.platform.kernel.unit_of_work import AlreadyProcessed, Claim
+from subgraphs.platform.settings import Settings
+from subgraphs.platform.sql.migrations import migrate
+from subgraphs.search.adapters import tables
+from subgraphs.search.adapters.opensearch_index import OpenSearchIndex
+from subgraphs.search.adapters.query_cache import RedisQueryCache
+from subgraphs.search.adapters.unit_of_work import search_unit_of_work
+from subgraphs.search.domain.documents import ProductFacts
+from subgraphs.search.domain.errors import SearchUnavailable
+from subgraphs.search.domain.query import SearchRequest
+from subgraphs.search.service_layer.indexing import Indexer
+from subgraphs.search.service_layer.rebuild import Rebuild
+from tests.integration.search_catalogue import product, taxonomy
+
+
+class MemoryCatalog:
+    """The visible products, as the products subgraph would list and describe them."""
+
+    def __init__(self) -> None:
+        self.products: dict[uuid.UUID, ProductFacts] = {}
+        self.listing_pauses: asyncio.Event | None = None
+        self.paused = asyncio.Event()
+        self.listed_pages = 0
+
+    async def facts(self, product_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, ProductFacts]:
+        await asyncio.sleep(0)
+        return {i: self.products[i] for i in product_ids if i in self.products}
+
+    async def listed(self, after: str | None, size: int) -> tuple[list[uuid.UUID], str | None]:
+        ids = sorted(self.products)
+        start = int(after or 0)
+        self.listed_pages += 1
+        if self.listing_pauses is not None and self.listed_pages == 2:
+            self.paused.set()
+            await self.listing_pauses.wait()  # the rebuild is half way: let the test act
+        page = ids[start : start + size]
+        return page, (str(start + size) if start + size < len(ids) else None)
+
+    async def count_listed(self) -> int | None:
+        return len(self.products)
+
+
+@pytest.fixture(scope="module")
+async def engine(settings: Settings) -> AsyncIterator[AsyncEngine]:
+    created = create_async_engine(settings.database_url)
+    await migrate(created, tables.STORAGE.migrations, tables.STORAGE.schema)
+    yield created
+    await created.dispose()
+
+
+@pytest.fixture
+async def world(
+    engine: AsyncEngine, settings: Settings
+) -> AsyncIterator[tuple[Indexer, MemoryCatalog, OpenSearchIndex, AsyncOpenSearch]]:
+    client = AsyncOpenSearch(hosts=[os.environ["OPENSEARCH_URL"]], timeout=30)
+    redis = Redis.from_url(settings.redis_url)
+    alias = f"t{uuid.uuid4().hex[:10]}"
+    index = OpenSearchIndex(client, alias=alias)
+    catalog = MemoryCatalog()
+    indexer = Indexer(
+        uow=search_unit_of_work(engine),
+        catalog=catalog,
+        index=index,
+        cache=RedisQueryCache(redis, prefix=alias),
+    )
+    yield indexer, catalog, index, client
+    await client.indices.delete(index=f"{alias}-*", params={"ignore_unavailable": "true"})
+    await client.close()
+    await redis.aclose()
+
+
+async def _titles(index: OpenSearchIndex, text: str) -> set[str]:
+    await index.refresh()
+    page = await index.search(SearchRequest.build(text, first=50), None)
+    return {str(h.product_id) for h in page.hits}
+
+
+async def test_an_event_converges_on_what_the_catalogue_says_now(
+    world: tuple[Indexer, MemoryCatalog, OpenSearchIndex, AsyncOpenSearch],
+) -> None:
+    indexer, catalog, index, _ = world
+    rng = random.Random()
+    tax = taxonomy(rng)
+    facts = product(rng, tax, 1, title="Amber Kettle")
+    catalog.products[facts.product_id] = facts
+    assert await indexer.refresh([facts.product_id], Claim("t", uuid.uuid4())) == 1
+    # The same state again writes nothing; a replayed event is refused by its claim.
+    claim = Claim("t", uuid.uuid4())
+    assert await indexer.refresh([facts.product_id], claim) == 0
+    with pytest.raises(AlreadyProcessed):
+        await indexer.refresh([facts.product_id], claim)
+    # Renamed, then an old event (an earlier version) arrives late: nothing moves back.
+    catalog.products[facts.product_id] = dataclasses.replace(facts, title="Cobalt Kettle", version=3)
+    assert await indexer.refresh([facts.product_id], seen_version=3) == 1
+    assert await indexer.refresh([facts.product_id], seen_version=1) == 0
+    assert await _titles(index, "cobalt") == {str(facts.product_id)}
+    assert await _titles(index, "amber") == set()
+    # Hidden (unlisted or deleted): removed.
+    del catalog.products[facts.product_id]
+    assert await indexer.refresh([facts.product_id]) == 1
+    assert await _titles(index, "kettle") == set()
+
+
+async def test_concurrent_writers_of_one_product_end_on_its_latest_state(
+    world: tuple[Indexer, MemoryCatalog, OpenSearchIndex, AsyncOpenSearch],
+) -> None:
+    indexer, catalog, index, _ = world
+    rng = random.Random()
+    tax = taxonomy(rng)
+    facts = product(rng, tax, 1, title="Plain Lamp")
+
+    async def rename(n: int) -> None:
+        catalog.products[facts.product_id] = dataclasses.replace(facts, title=f"Lamp v{n}", version=n)
+        await indexer.refresh([facts.product_id])
+
+    await asyncio.gather(*(rename(n) for n in range(1, 21)))
+    await indexer.refresh([facts.product_id])  # the last event, after every change
+    final = catalog.products[facts.product_id].title.split()[-1]
+    assert await _titles(index, final) == {str(facts.product_id)}
+
+
+async def test_a_rebuild_swaps_the_alias_and_keeps_live_changes_made_during_it(
+    world: tuple[Indexer, MemoryCatalog, OpenSearchIndex, AsyncOpenSearch],
+) -> None:
+    indexer, catalog, index, client = world
+    rng = random.Random()
+    tax = taxonomy(rng)
+    for n in range(300):
+        facts = product(rng, tax, n, title=f"Walnut Chair {n}")
+        catalog.products[facts.product_id] = facts
+    ids = sorted(catalog.products)
+    await indexer.refresh(ids[:150])  # the live index knows half of them (the rest came by SQL)
+    old_indices = set(await client.indices.get_alias(name=index.alias))
+
+    catalog.listing_pauses = asyncio.Event()
+    running = asyncio.create_task(Rebuild(indexer=indexer, catalog=catalog, index=index).run())
+    await asyncio.wait_for(catalog.paused.wait(), 30)
+    # Half way through the copy: a copied product changes, an uncopied one goes away, a new one comes.
+    changed, gone = ids[0], ids[-1]
+    catalog.products[changed] = dataclasses.replace(
+        catalog.products[changed], title="Renamed Stool", version=2
+    )
+    await indexer.refresh([changed])
+    del catalog.products[gone]
+    await indexer.refresh([gone])
+    fresh = product(rng, tax, 999, title="Brand New Bench")
+    catalog.products[fresh.product_id] = fresh
+    await indexer.refresh([fresh.product_id])
+    catalog.listing_pauses.set()
+    report = await running
+
+    now = await client.indices.get_alias(name=index.alias)
+    assert set(now) == {report.index}
+    assert not old_indices & set(now)
+    assert not await client.indices.exists(index=",".join(old_indices))  # the old index is dropped
+    assert await _titles(index, "stool") == {str(changed)}
+    assert await _titles(index, "bench") == {str(fresh.product_id)}
+    assert not await client.exists(index=index.alias, id=str(gone))
+    total = (await index.search(SearchRequest.build("walnut"), None)).total
+    assert total == 298
+
+
+async def test_the_engine_away_leaves_the_ledger_unchanged_and_the_event_retried(
+    world: tuple[Indexer, MemoryCatalog, OpenSearchIndex, AsyncOpenSearch],
+    engine: AsyncEngine,
+    settings: Settings,
+) -> None:
+    indexer, catalog, index, _ = world
+    rng = random.Random()
+    facts = product(rng, taxonomy(rng), 1, title="Velvet Scarf")
+    catalog.products[facts.product_id] = facts
+    dead = AsyncOpenSearch(hosts=["http://127.0.0.1:9"], timeout=2, max_retries=0)
+    away = dataclasses.replace(indexer, index=OpenSearchIndex(dead, alias=index.alias))
+    claim = Claim("t", uuid.uuid4())
+    try:
+        with pytest.raises(SearchUnavailable):
+            await away.refresh([facts.product_id], claim)
+    finally:
+        await dead.close()
+    # The claim was not kept (the event comes back) and the retry, with the engine back, lands.
+    assert await indexer.refresh([facts.product_id], claim) == 1
+    assert await _titles(index, "velvet") == {str(facts.product_id)}
