@@ -36,6 +36,7 @@ from bench.measure import (
     statements_per_operation,
 )
 from bench.orders import OrdersFigures, measure_orders
+from bench.search import SearchFigures, measure_search
 from deploy.local.profiles import get_profile, repo_root
 from deploy.local.supergraph import Ports, running_supergraph
 from subgraphs.accounts.adapters.passwords import Argon2Hasher
@@ -182,6 +183,8 @@ def main() -> int:
         orders = measure_orders(sg, settings, signer, SECONDS, CONNECTIONS)
         rss["orders subgraph"] = rss_mib(sg.processes["orders"].pid)
         live = measure_live(sg, settings, signer, SECONDS, CONNECTIONS)
+        search = measure_search(sg, settings, env, profile.logs_dir, SECONDS, CONNECTIONS)
+        rss["search subgraph"] = rss_mib(sg.processes["search"].pid)
         edge = measure_edge(
             sg, env, profile.logs_dir, first_page, seconds=max(3, SECONDS // 2), connections=CONNECTIONS
         )
@@ -191,6 +194,7 @@ def main() -> int:
     report += render_cart(cart)
     report += render_orders(orders)
     report += render_live(live)
+    report += render_search(search)
     report += render_edge(edge)
     print(report)
     out = repo_root() / "bench" / "results" / f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}.md"
@@ -306,6 +310,21 @@ def render_live(figures: LiveFigures) -> str:
         *(r.row() for r in figures.results),
     ]
     return "\n".join(lines) + "\n"
+
+
+def render_search(figures: SearchFigures) -> str:
+    lines = [
+        "",
+        "## Search (OpenSearch 2.19, one node, 1 GiB heap)",
+        "",
+        *figures.lines,
+        "",
+        "| scenario | rps | p50 ms | p99 ms | errors |",
+        "|---|---:|---:|---:|---:|",
+        *(r.row() for r in figures.results),
+        "",
+    ]
+    return "\n".join(lines)
 
 
 def render_edge(figures: EdgeFigures) -> str:

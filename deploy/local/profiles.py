@@ -112,6 +112,7 @@ PROFILES: dict[str, Profile] = {
         wipe_on_start=True,
         durable=True,
         valkey_snapshots=False,
+        opensearch_port=31200,
     ),
     "bench": Profile(
         name="bench",

@@ -6,6 +6,7 @@
     cart        cart and wishlist events
     orders      the checkout saga, the seller orders' lifecycle, shipments, returns, payouts
     audit       what must be on record (admin override uses)
+    search      discovery: product views, the recommendation log, merchandising rules
     addresses   the postal address the address book keeps and orders ship to
     dead_letters  the topic consumers put poison events on (with where and why)
     registry    every contract as JSON Schema (`schema/events/`), and the compatibility check
@@ -21,4 +22,5 @@ CONTRACT_MODULES = (
     "subgraphs.contracts.cart",
     "subgraphs.contracts.orders",
     "subgraphs.contracts.audit",
+    "subgraphs.contracts.search",
 )

@@ -97,6 +97,8 @@ class OrderPaid(OrderEvent, event_type="order.paid"):
     grand_total: int
     currency: str
     lines_total: int | None = None  # the lines without shipping (what commission is taken on)
+    # The products bought (added later: older events lack it); "also bought" learns from it.
+    product_ids: list[uuid.UUID] | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -66,6 +66,16 @@ class Consumer(Generic[ServicesT]):
 
 
 @dataclass(frozen=True)
+class BatchConsumer(Generic[ServicesT]):
+    """A consumer group applied in batches (`messaging/batches.py`): the handler gets every
+    event of a poll and is idempotent by itself (no claim per event)."""
+
+    group: str
+    topics: tuple[Topic, ...]
+    handle: Callable[[ServicesT, list[Envelope]], Awaitable[None]]
+
+
+@dataclass(frozen=True)
 class RetentionJob:
     """Rows of `table` matching `expired` are deleted in small batches every ten minutes."""
 
@@ -82,6 +92,7 @@ class Subgraph(Generic[ServicesT, ConfigT]):
     config: Callable[[Mapping[str, str]], ConfigT]
     bootstrap: Callable[[Infrastructure, ConfigT], ServicesT]
     consumers: tuple[Consumer[ServicesT], ...] = ()
+    batch_consumers: tuple[BatchConsumer[ServicesT], ...] = ()
     # Besides the outbox and the processed events, which every subgraph prunes.
     retention: tuple[RetentionJob, ...] = ()
     # The subgraph's own upkeep, run in every process under the supervisor (restarted if it dies).

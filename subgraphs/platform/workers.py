@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, TypeVar
 
+from subgraphs.platform.messaging.batches import BatchedConsumer
 from subgraphs.platform.messaging.kafka import IdempotentConsumer
 from subgraphs.platform.messaging.relay import run_outbox_relay
 from subgraphs.platform.sql.retention import bookkeeping_retention, run_retention
@@ -121,6 +122,16 @@ def background_workers(
             worker = Worker(f"consumer:{declared.group}", partial(loop.run, stop))
             worker.follow(loop)
             add(worker)
+        for batched in subgraph.batch_consumers:
+            batch_loop = BatchedConsumer(
+                bootstrap_servers=settings.kafka_bootstrap_servers,
+                group_id=batched.group,
+                topics=batched.topics,
+                handler=partial(batched.handle, services),
+            )
+            batch_worker = Worker(f"consumer:{batched.group}", partial(batch_loop.run, stop))
+            batch_worker.follow(batch_loop)
+            add(batch_worker)
     for own in subgraph.workers:
         add(Worker(getattr(own, "__name__", "worker"), partial(_run_own, own, services, stop)))
     return workers

@@ -68,6 +68,7 @@ def test_profile_exports_the_urls_the_subgraphs_read() -> None:
         "REDIS_URL": "redis://127.0.0.1:26380/0",
         "KAFKA_BOOTSTRAP_SERVERS": "127.0.0.1:29092",
         "STACK_PROFILE": "test",
+        "OPENSEARCH_URL": "http://127.0.0.1:29210",
     }
 
 

@@ -17,6 +17,7 @@ so a checkout is paid once. Money captured for a checkout that failed meanwhile 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
@@ -58,7 +59,7 @@ class SagaPolicy:
 
 
 def _order_event(kind: type[OrderCreated] | type[OrderPaid], order: Order) -> OrderCreated | OrderPaid:
-    return kind(
+    event = kind(
         order_id=order.id,
         checkout_id=order.checkout_id,
         buyer_id=order.buyer_id,
@@ -69,6 +70,9 @@ def _order_event(kind: type[OrderCreated] | type[OrderPaid], order: Order) -> Or
         lines_total=order.lines_total,
         currency=order.currency,
     )
+    if isinstance(event, OrderPaid):
+        return dataclasses.replace(event, product_ids=sorted({line.product_id for line in order.lines}))
+    return event
 
 
 def status_changed_event(order: Order, previous: OrderStatus) -> OrderStatusChanged:

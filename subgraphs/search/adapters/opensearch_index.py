@@ -30,6 +30,7 @@ from subgraphs.search.adapters.index_settings import index_body, to_source
 from subgraphs.search.domain.errors import CursorExpired, SearchUnavailable
 from subgraphs.search.domain.query import SearchRequest
 from subgraphs.search.domain.results import SearchCursor, SearchPage, Suggestion
+from subgraphs.search.domain.rules import Shaping
 from subgraphs.search.service_layer.ports import Versioned
 
 log = logging.getLogger(__name__)
@@ -157,7 +158,9 @@ class OpenSearchIndex:
 
     # ---- reads ------------------------------------------------------------------------
 
-    async def search(self, request: SearchRequest, cursor: SearchCursor | None) -> SearchPage:
+    async def search(
+        self, request: SearchRequest, cursor: SearchCursor | None, shape: Shaping | None = None
+    ) -> SearchPage:
         await self.ensure()
         pit_id = cursor.pit_id if cursor else None
         try:
@@ -168,7 +171,7 @@ class OpenSearchIndex:
                     index=self.alias, params={"keep_alive": PIT_KEEP_ALIVE}
                 )
                 pit_id = str(opened["pit_id"])
-            body = dsl.search_body(request, cursor, pit_id)
+            body = dsl.search_body(request, cursor, pit_id, shape)
             if pit_id is None:
                 response = await self._client.search(index=self.alias, body=body)
             else:
@@ -216,6 +219,42 @@ class OpenSearchIndex:
             raise self._translate(exc) from exc
         options = response.get("suggest", {}).get("s", [{}])[0].get("options", [])
         return [Suggestion(text=str(o["text"]), product_id=uuid.UUID(o["_id"])) for o in options]
+
+    async def similar(self, like: Sequence[uuid.UUID], size: int) -> list[tuple[uuid.UUID, float]]:
+        if not like:
+            return []
+        await self.ensure()
+        body = {
+            "size": size,
+            "_source": False,
+            "query": {
+                "more_like_this": {
+                    "fields": ["title", "category_names", "brand_name", "attribute_text"],
+                    "like": [{"_index": self.alias, "_id": str(i)} for i in like],
+                    "min_term_freq": 1,
+                    "min_doc_freq": 1,
+                    "max_query_terms": 25,
+                    "minimum_should_match": "20%",
+                }
+            },
+        }
+        try:
+            response = await self._client.search(index=self.alias, body=body)
+        except Exception as exc:
+            raise self._translate(exc) from exc
+        return [(uuid.UUID(h["_id"]), float(h["_score"])) for h in response["hits"]["hits"]]
+
+    async def visible(self, product_ids: Sequence[uuid.UUID]) -> set[uuid.UUID]:
+        if not product_ids:
+            return set()
+        await self.ensure()
+        ids = sorted({str(i) for i in product_ids})
+        body = {"size": len(ids), "_source": False, "query": {"ids": {"values": ids}}}
+        try:
+            response = await self._client.search(index=self.alias, body=body)
+        except Exception as exc:
+            raise self._translate(exc) from exc
+        return {uuid.UUID(h["_id"]) for h in response["hits"]["hits"]}
 
     async def refresh(self) -> None:
         """Make every write so far searchable (tests and the bench; the engine does it each second)."""

@@ -126,3 +126,19 @@ class RedisQueryCache:
     async def _bump_later(self) -> None:
         await asyncio.sleep(REFRESH_INTERVAL)
         await self._bump_now()
+
+
+class NoQueryCache:
+    """Every search reaches the engine (the benchmark measures the engine, not the cache)."""
+
+    async def version(self) -> int | None:
+        return None
+
+    async def get(self, version: int, key: str) -> SearchPage | None:  # noqa: ARG002 — the port's signature
+        return None
+
+    async def put(self, version: int, key: str, page: SearchPage) -> None:  # noqa: ARG002 — the port's signature
+        return None
+
+    async def bump(self) -> None:
+        return None

@@ -23,6 +23,7 @@ from subgraphs.search.domain.results import (
     SearchCursor,
     SearchHit,
 )
+from subgraphs.search.domain.rules import Shaping
 
 TERMS_SIZE = 30
 ATTRIBUTE_NAMES = 10
@@ -215,10 +216,52 @@ def _highlights(raw: dict[str, list[str]] | None) -> tuple[Highlight, ...]:
     return tuple(Highlight(field=name, fragments=tuple(f)) for name, f in sorted(merged.items()))
 
 
-def search_body(request: SearchRequest, cursor: SearchCursor | None, pit_id: str | None) -> dict[str, Any]:
+PIN_BOOST = 1_000_000.0
+
+
+def shaped_query(text: dict[str, Any], shape: Shaping | None, order: SortOrder) -> dict[str, Any]:
+    """The merchandising rules on the query: excluded never match; pinned (relevance order
+    only: a sort by price is the shopper's choice), boosted and buried move in the ranking."""
+    if shape is None or shape.empty:
+        return {"bool": {"must": [text]}}
+    query: dict[str, Any] = {"bool": {"must": [text]}}
+    should: list[dict[str, Any]] = []
+    if shape.excluded:
+        query["bool"]["must_not"] = [{"ids": {"values": sorted(map(str, shape.excluded))}}]
+    if order is SortOrder.RELEVANCE:
+        for rank, (product, _) in enumerate(shape.pinned):
+            should.append(
+                {"constant_score": {"filter": {"ids": {"values": [str(product)]}}, "boost": PIN_BOOST - rank}}
+            )
+    for product, (weight, _) in shape.boosted.items():
+        should.append(
+            {"constant_score": {"filter": {"ids": {"values": [str(product)]}}, "boost": float(weight)}}
+        )
+    if should:
+        query["bool"]["should"] = should
+    if shape.buried:
+        weights = [w for w, _ in shape.buried.values()]
+        return {
+            "boosting": {
+                "positive": query,
+                "negative": {"ids": {"values": sorted(map(str, shape.buried))}},
+                "negative_boost": 1 / (1 + max(weights)),
+            }
+        }
+    return query
+
+
+def search_body(
+    request: SearchRequest, cursor: SearchCursor | None, pit_id: str | None, shape: Shaping | None = None
+) -> dict[str, Any]:
     f = request.filter
     facetted = facet_clauses(f)
-    query: dict[str, Any] = {"bool": {"must": [text_query(request.text)], "filter": plain_clauses(f)}}
+    query: dict[str, Any] = {
+        "bool": {
+            "must": [shaped_query(text_query(request.text), shape, request.sort)],
+            "filter": plain_clauses(f),
+        }
+    }
     body: dict[str, Any] = {
         "size": request.first + 1,  # one more than asked: is there a next page
         "sort": sort_clause(request.sort),

@@ -1,8 +1,8 @@
 """The search subgraph's composition root: its use cases, wired once per process.
 
 resolvers and consumers    receive the `SearchServices` built here
-a new read                 a method on Searches (service_layer/searching.py) and the index port
-a new consumer             entrypoints/consumers.py, calling the Indexer
+a new read                 a method on Searches / Recommendations and the port it needs
+a new consumer             entrypoints/consumers.py, calling the Indexer or Behaviour
 """
 
 from __future__ import annotations
@@ -10,16 +10,26 @@ from __future__ import annotations
 import httpx
 from opensearchpy import AsyncOpenSearch
 
+from subgraphs.platform.kernel.clock import utcnow
 from subgraphs.platform.subgraph import Infrastructure
+from subgraphs.search.adapters.discovery_reads import SqlDiscoveryReads
 from subgraphs.search.adapters.opensearch_index import OpenSearchIndex
 from subgraphs.search.adapters.products_catalog import ProductsCatalog
-from subgraphs.search.adapters.query_cache import RedisQueryCache
+from subgraphs.search.adapters.query_cache import NoQueryCache, RedisQueryCache
+from subgraphs.search.adapters.recommendation_cache import RedisRecommendationCache
+from subgraphs.search.adapters.rule_book import CachedRuleBook
 from subgraphs.search.adapters.unit_of_work import search_unit_of_work
 from subgraphs.search.entrypoints.config import SearchConfig
+from subgraphs.search.service_layer.behaviour import Behaviour
 from subgraphs.search.service_layer.indexing import Indexer
+from subgraphs.search.service_layer.log_batches import LogBatches
+from subgraphs.search.service_layer.ports import QueryCache
 from subgraphs.search.service_layer.rebuild import Rebuild
+from subgraphs.search.service_layer.recommending import Recommendations
+from subgraphs.search.service_layer.rules_admin import RuleAdmin
 from subgraphs.search.service_layer.searching import Searches
 from subgraphs.search.service_layer.services import SearchServices
+from subgraphs.search.service_layer.tracking import Tracking
 
 
 def opensearch_client(config: SearchConfig) -> AsyncOpenSearch:
@@ -43,12 +53,24 @@ def bootstrap(
     http = products_http or httpx.AsyncClient(
         timeout=httpx.Timeout(10.0), limits=httpx.Limits(max_keepalive_connections=10)
     )
+    prefix = f"search:{config.index_alias}"
     catalog = ProductsCatalog(http, config.products_url)
     index = OpenSearchIndex(client or opensearch_client(config), alias=config.index_alias)
-    cache = RedisQueryCache(infra.redis, prefix=f"search:{config.index_alias}")
-    indexer = Indexer(uow=search_unit_of_work(infra.engine), catalog=catalog, index=index, cache=cache)
+    cache: QueryCache = RedisQueryCache(infra.redis, prefix=prefix) if config.query_cache else NoQueryCache()
+    uow = search_unit_of_work(infra.engine)
+    reads = SqlDiscoveryReads(infra.engine)
+    book = CachedRuleBook(reads, infra.redis, prefix=prefix)
+    lists = RedisRecommendationCache(infra.redis, prefix=prefix)
+    indexer = Indexer(uow=uow, catalog=catalog, index=index, cache=cache)
+    recommendations = Recommendations(reads=reads, similar=index, cache=lists, rules=book, clock=utcnow)
     return SearchServices(
-        searches=Searches(index=index, cache=cache),
+        searches=Searches(index=index, cache=cache, rules=book, clock=utcnow),
         indexer=indexer,
         rebuild=Rebuild(indexer=indexer, catalog=catalog, index=index),
+        recommendations=recommendations,
+        behaviour=Behaviour(uow=uow, cache=lists, recommendations=recommendations),
+        tracking=Tracking(uow=uow, clock=utcnow),
+        rule_admin=RuleAdmin(uow=uow, book=book, search_cache=cache, clock=utcnow),
+        log_batches=LogBatches(uow=uow),
+        discovery_reads=reads,
     )

@@ -17,6 +17,8 @@ class SearchConfig:
     products_url: str = "http://127.0.0.1:4001/graphql"
     # A search the engine has not answered by then is SEARCH_UNAVAILABLE.
     timeout_seconds: float = 5.0
+    # First pages cached in Valkey (off only to measure the engine itself).
+    query_cache: bool = True
 
     @classmethod
     def from_env(cls, environment: Mapping[str, str]) -> SearchConfig:
@@ -24,6 +26,7 @@ class SearchConfig:
             opensearch_url=env.text(environment, "OPENSEARCH_URL", cls.opensearch_url),
             index_alias=env.text(environment, "SEARCH_INDEX_ALIAS", cls.index_alias),
             products_url=env.text(environment, "SEARCH_PRODUCTS_URL", cls.products_url),
+            query_cache=env.flag(environment, "SEARCH_QUERY_CACHE", cls.query_cache),
             timeout_seconds=env.integer(environment, "SEARCH_TIMEOUT_MS", int(cls.timeout_seconds * 1000))
             / 1000,
         )

@@ -11,6 +11,8 @@ from subgraphs.platform.kernel.unit_of_work import UnitOfWorkFactory
 from subgraphs.search.domain.documents import ProductFacts, SearchDocument
 from subgraphs.search.domain.query import SearchRequest
 from subgraphs.search.domain.results import SearchCursor, SearchPage, Suggestion
+from subgraphs.search.domain.rules import Shaping
+from subgraphs.search.service_layer.discovery_ports import DiscoveryWriter
 
 
 @dataclass(frozen=True)
@@ -27,7 +29,10 @@ class ProductIndex(Protocol):
         """Apply to every index being read or built (or only `only_index`); an older version
         never replaces a newer one."""
 
-    async def search(self, request: SearchRequest, cursor: SearchCursor | None) -> SearchPage: ...
+    async def search(
+        self, request: SearchRequest, cursor: SearchCursor | None, shape: Shaping | None = None
+    ) -> SearchPage:
+        """The page; `shape`: what the merchandising rules that apply ask of it."""
 
     async def suggest(self, prefix: str, size: int) -> list[Suggestion]: ...
 
@@ -75,6 +80,13 @@ class IndexLedger(Protocol):
 
 
 OpenLedgerUnitOfWork = UnitOfWorkFactory[IndexLedger]
+
+
+class SearchRepository(IndexLedger, DiscoveryWriter, Protocol):
+    """Everything the search subgraph writes, in one transaction."""
+
+
+OpenSearchUnitOfWork = UnitOfWorkFactory[SearchRepository]
 
 
 class QueryCache(Protocol):

@@ -8,6 +8,8 @@ every product the new index ends with the newest state either writer saw.
 
 from __future__ import annotations
 
+import asyncio
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -27,19 +29,33 @@ class Rebuild:
     catalog: Catalog
     index: ProductIndex
 
+    # Pages copied side by side: each waits mostly on the catalogue and the engine.
+    parallel: int = 4
+
     async def run(self, progress: Callable[[int], None] = lambda _: None) -> RebuildReport:
         new_index = await self.index.begin_rebuild()
         copied = 0
+        slots = asyncio.Semaphore(self.parallel)
+
+        async def copy(ids: list[uuid.UUID]) -> None:
+            nonlocal copied
+            try:
+                await self.indexer.refresh(ids, only_index=new_index)
+                copied += len(ids)
+                progress(len(ids))
+            finally:
+                slots.release()
+
         try:
-            after: str | None = None
-            while True:
-                ids, after = await self.catalog.listed(after, BATCH * 2)
-                if ids:
-                    await self.indexer.refresh(ids, only_index=new_index)
-                    copied += len(ids)
-                    progress(len(ids))
-                if after is None:
-                    break
+            async with asyncio.TaskGroup() as group:
+                after: str | None = None
+                while True:
+                    ids, after = await self.catalog.listed(after, BATCH * 2)
+                    if ids:
+                        await slots.acquire()
+                        group.create_task(copy(ids))
+                    if after is None:
+                        break
         except BaseException:
             await self.index.abandon_rebuild(new_index)
             raise

@@ -1,0 +1,151 @@
+"""The search subgraph's repository: the index ledger plus the writes of recommendations,
+merchandising rules and the recommendation log, on one PostgreSQL transaction."""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import delete, literal, select, update
+from sqlalchemy.dialects.postgresql import insert
+
+from subgraphs.search.adapters import tables as t
+from subgraphs.search.adapters.ledger import SqlIndexLedger
+from subgraphs.search.adapters.rule_rows import rule_from_row, rule_values
+from subgraphs.search.domain.behaviour import Signal
+from subgraphs.search.domain.rules import Rule
+from subgraphs.search.service_layer.discovery_ports import LogEntry, RuleStats
+
+_LEDGER = t.indexed_products
+
+
+class SqlSearchRepository(SqlIndexLedger):
+    async def record(self, signals: Sequence[Signal]) -> None:
+        # Summed per row first: one statement per product hour and per shopper's product.
+        activity: dict[tuple[uuid.UUID, datetime], int] = defaultdict(int)
+        affinity: dict[tuple[uuid.UUID, uuid.UUID], tuple[int, datetime]] = {}
+        for s in signals:
+            activity[(s.product_id, s.bucket)] += s.weight
+            if s.user_id is not None:
+                score, last = affinity.get((s.user_id, s.product_id), (0, s.at))
+                affinity[(s.user_id, s.product_id)] = (score + s.weight, max(last, s.at))
+        a = t.product_activity
+        for (product_id, bucket), score in sorted(activity.items()):
+            # Only products the index shows: a report about an unknown id leaves no row.
+            known = select(
+                literal(product_id).label("product_id"),
+                literal(bucket).label("bucket"),
+                _LEDGER.c.category_ids,
+                literal(score).label("score"),
+            ).where(_LEDGER.c.product_id == product_id, _LEDGER.c.fingerprint.is_not(None))
+            statement = insert(a).from_select(["product_id", "bucket", "category_ids", "score"], known)
+            await self._conn.execute(
+                statement.on_conflict_do_update(
+                    index_elements=[a.c.product_id, a.c.bucket],
+                    set_={
+                        "score": a.c.score + statement.excluded.score,
+                        "category_ids": statement.excluded.category_ids,
+                    },
+                )
+            )
+        u = t.user_affinity
+        for (user_id, product_id), (score, last) in sorted(affinity.items()):
+            known = select(
+                literal(user_id).label("user_id"),
+                literal(product_id).label("product_id"),
+                literal(score).label("score"),
+                literal(last).label("last_at"),
+            ).where(_LEDGER.c.product_id == product_id, _LEDGER.c.fingerprint.is_not(None))
+            statement = insert(u).from_select(["user_id", "product_id", "score", "last_at"], known)
+            await self._conn.execute(
+                statement.on_conflict_do_update(
+                    index_elements=[u.c.user_id, u.c.product_id],
+                    set_={
+                        "score": u.c.score + statement.excluded.score,
+                        "last_at": statement.excluded.last_at,
+                    },
+                )
+            )
+
+    async def record_basket(
+        self, checkout_id: uuid.UUID, product_ids: Sequence[uuid.UUID]
+    ) -> list[uuid.UUID]:
+        b = t.paid_baskets
+        before = (
+            await self._conn.execute(
+                select(b.c.product_ids).where(b.c.checkout_id == checkout_id).with_for_update()
+            )
+        ).scalar()
+        merged = sorted({*(before or ()), *product_ids})
+        statement = insert(b).values(checkout_id=checkout_id, product_ids=merged)
+        await self._conn.execute(
+            statement.on_conflict_do_update(index_elements=[b.c.checkout_id], set_={"product_ids": merged})
+        )
+        return list(before or ())
+
+    async def add_pairs(self, pairs: Sequence[tuple[uuid.UUID, uuid.UUID]], at: datetime) -> None:
+        c = t.co_purchases
+        for product_id, other_id in pairs:
+            statement = insert(c).values(product_id=product_id, other_id=other_id, count=1, last_at=at)
+            await self._conn.execute(
+                statement.on_conflict_do_update(
+                    index_elements=[c.c.product_id, c.c.other_id],
+                    set_={"count": c.c.count + 1, "last_at": at},
+                )
+            )
+
+    async def rules_by_id(self, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Rule]:
+        r = t.merchandising_rules
+        found = await self._conn.execute(
+            select(r).where(r.c.id.in_(list(ids))).order_by(r.c.id).with_for_update()
+        )
+        return {row.id: rule_from_row(row) for row in found}
+
+    async def insert_rule(self, rule: Rule) -> None:
+        await self._conn.execute(insert(t.merchandising_rules).values(rule_values(rule)))
+
+    async def update_rule(self, rule: Rule) -> None:
+        r = t.merchandising_rules
+        values = rule_values(rule)
+        for fixed in ("id", "created_by", "created_at"):
+            values.pop(fixed)
+        await self._conn.execute(update(r).where(r.c.id == rule.id).values(values))
+
+    async def delete_rule(self, rule_id: uuid.UUID) -> None:
+        await self._conn.execute(delete(t.merchandising_rules).where(t.merchandising_rules.c.id == rule_id))
+
+    async def insert_logs(self, entries: Sequence[LogEntry]) -> list[LogEntry]:
+        if not entries:
+            return []
+        logs = t.recommendation_logs
+        rows = [
+            {
+                "product_id": e.product_id,
+                "id": e.id,
+                "kind": e.kind,
+                "user_id": e.user_id,
+                "placement": e.placement,
+                "served_id": e.served_id,
+                "rule_id": e.rule_id,
+                "at": e.at,
+            }
+            for e in entries
+        ]
+        stored = await self._conn.execute(
+            insert(logs).values(rows).on_conflict_do_nothing().returning(logs.c.id)
+        )
+        new = {row.id for row in stored}
+        return [e for e in entries if e.id in new]
+
+    async def add_rule_stats(self, counts: dict[uuid.UUID, RuleStats]) -> None:
+        s = t.rule_stats
+        for rule_id, c in sorted(counts.items()):
+            statement = insert(s).values(rule_id=rule_id, shown=c.shown, clicked=c.clicked)
+            await self._conn.execute(
+                statement.on_conflict_do_update(
+                    index_elements=[s.c.rule_id],
+                    set_={"shown": s.c.shown + c.shown, "clicked": s.c.clicked + c.clicked},
+                )
+            )
