@@ -197,7 +197,8 @@ async def test_rules_shape_search_and_recommendations_and_only_admins_manage_the
 
     body = await router(CREATE, {"rules": rules}, admin)
     made = body["data"]["recommendationRulesBulkCreate"]
-    assert made["userErrors"] == [] and all(r["active"] for r in made["rules"])
+    assert made["userErrors"] == []
+    assert all(r["active"] for r in made["rules"])
     pin, hide, bundle = (r["id"] for r in made["rules"])
 
     async def shaped() -> list[str] | None:

@@ -22,6 +22,7 @@ from subgraphs.search.domain.query import (
     SortOrder,
 )
 from subgraphs.search.domain.results import SearchCursor
+from subgraphs.search.domain.rules import Shaping
 from subgraphs.search.service_layer.ports import Versioned
 from tests.integration.search_catalogue import (
     COLORS,
@@ -249,3 +250,32 @@ async def test_an_unreachable_engine_is_search_unavailable() -> None:
             await index.write([Versioned(doc.product_id, 1, doc)])
     finally:
         await dead.close()
+
+
+async def test_merchandising_pins_excludes_boosts_and_buries(
+    seeded: tuple[OpenSearchIndex, list[SearchDocument], Taxonomy],
+) -> None:
+    index, docs, _ = seeded
+    request = SearchRequest.build("lamp", first=50)
+    plain = [h.product_id for h in (await index.search(request, None)).hits]
+    assert len(plain) >= 4
+    top, second, last = plain[0], plain[1], plain[-1]
+    rule = uuid.uuid4()
+    shape = Shaping(
+        pinned=((last, rule),),
+        excluded=frozenset({second}),
+        buried={top: (9, rule)},
+    )
+    shaped = [h.product_id for h in (await index.search(request, None, shape)).hits]
+    assert shaped[0] == last
+    assert second not in shaped
+    assert shaped.index(top) > 1
+    assert len(shaped) == len(plain) - 1
+    # A sort the shopper chose is theirs: no pin moves a product up a price order.
+    by_price = SearchRequest.build("lamp", first=50, sort=SortOrder.PRICE_ASC)
+    ordered = [h.product_id for h in (await index.search(by_price, None, shape)).hits]
+    prices = {d.product_id: d.price_min for d in docs}
+    assert [prices[p] for p in ordered] == sorted(prices[p] for p in ordered)
+    assert second not in ordered
+    boosted = Shaping(boosted={last: (100, rule)})
+    assert (await index.search(request, None, boosted)).hits[0].product_id == last
