@@ -48,6 +48,11 @@ SEARCH_IDS = (
 )
 SEARCH_TITLES = "query S($q: String!) { search(query: $q, first: 20) { totalCount nodes { id title priceRange { min { amount } } } } }"
 SUGGEST = "query A($p: String!) { searchSuggest(prefix: $p) { text } }"
+FOR_PRODUCT = (
+    "query R($p: ID!) { recommendationsForProduct(productId: $p, first: 10) "
+    "{ servedId items { reason product { id title priceRange { min { amount } } } } } }"
+)
+TRENDING = "query T { trending(first: 10) { servedId items { reason product { id title } } } }"
 
 
 @dataclass
@@ -270,7 +275,35 @@ def measure_search(
             connections=connections,
         )
     )
+    # Recommendations via the router (lists precomputed after the first request per product).
+    product_ids = asyncio.run(_some_products(settings, 2_000))
+    per_product = [{"query": FOR_PRODUCT, "variables": {"p": p}} for p in product_ids]
+    load("warm-up", routed, per_product, seconds=3, connections=4)
+    figures.results.append(
+        load(
+            "recommendations for a product (2,000 products) — via router",
+            routed,
+            per_product,
+            seconds=seconds,
+            connections=connections,
+        )
+    )
+    figures.results.append(
+        load("trending — via router", routed, [{"query": TRENDING}], seconds=seconds, connections=connections)
+    )
     return figures
+
+
+async def _some_products(settings: Settings, n: int) -> list[str]:
+    conn = await asyncpg.connect(settings.asyncpg_dsn)
+    try:
+        rows = await conn.fetch(
+            "SELECT product_id FROM search.indexed_products WHERE fingerprint IS NOT NULL ORDER BY product_id LIMIT $1",
+            n,
+        )
+    finally:
+        await conn.close()
+    return [str(r["product_id"]) for r in rows]
 
 
 def main() -> int:

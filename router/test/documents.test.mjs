@@ -24,7 +24,7 @@ test("GraphiQL's example operations validate against the supergraph", async () =
   const document = parse(readFileSync(join(ROUTER_DIR, 'graphiql-example.graphql'), 'utf8'));
   assert.deepEqual(validate(schema, document).map((e) => e.message), []);
   const { EXAMPLE_OPERATIONS, renderGraphiQL } = await import('../graphiql.ts');
-  assert.deepEqual(EXAMPLE_OPERATIONS.map((op) => op.name), ['Storefront', 'SignIn', 'Me', 'AddToCart', 'Cart', 'Checkout', 'MyOrders', 'SellerDashboard']);
+  assert.deepEqual(EXAMPLE_OPERATIONS.map((op) => op.name), ['Storefront', 'Search', 'SignIn', 'Me', 'AddToCart', 'Cart', 'Checkout', 'MyOrders', 'SellerDashboard']);
   const page = renderGraphiQL({ title: 'Marketplace supergraph' });
   // Run the page's boot call against a stand-in Laboratory: what props does it get?
   const start = page.lastIndexOf('((render) =>');
@@ -39,9 +39,9 @@ test("GraphiQL's example operations validate against the supergraph", async () =
     return props;
   };
   const fresh = bootWith({});
-  assert.deepEqual(fresh.defaultTabs.map((t) => t.data.name), ['Storefront', 'SignIn', 'Me', 'AddToCart', 'Cart', 'Checkout', 'MyOrders', 'SellerDashboard']);
+  assert.deepEqual(fresh.defaultTabs.map((t) => t.data.name), ['Storefront', 'Search', 'SignIn', 'Me', 'AddToCart', 'Cart', 'Checkout', 'MyOrders', 'SellerDashboard']);
   assert.match(fresh.defaultOperations[0].query, /query Storefront/);
-  assert.equal(fresh.defaultOperations[2].headers, JSON.stringify({ authorization: 'Bearer <the accessToken SignIn returned>' }, null, 2));
+  assert.equal(fresh.defaultOperations[3].headers, JSON.stringify({ authorization: 'Bearer <the accessToken SignIn returned>' }, null, 2));
   assert.equal(fresh.defaultCollections[0].name, 'Getting started');
   assert.equal(fresh.enableDocs, true); // Laboratory's own props are kept
   // A returning user keeps their own tabs and collections.
