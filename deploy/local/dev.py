@@ -24,6 +24,7 @@ from subgraphs.platform.settings import Settings
 from subgraphs.platform.sql.engine import create_engine
 from subgraphs.platform.sql.migrations import migrate
 from subgraphs.products.entrypoints.seed import demo_seller_ids, prepare_catalogue
+from subgraphs.search.domain.errors import SearchUnavailable
 from subgraphs.search.entrypoints.config import SearchConfig
 from subgraphs.search.entrypoints.reindex import reindex
 
@@ -65,10 +66,17 @@ def main() -> int:
     with running_supergraph(env, profile.logs_dir, Ports()) as running:
         # The demo catalogue is written by SQL (no events): the search index is built from it.
         search_env = {**env, "SEARCH_PRODUCTS_URL": running.urls["products"]}
-        report = asyncio.run(
-            reindex(Settings.from_env("search", env=search_env), SearchConfig.from_env(search_env))
-        )
-        print(f"search: indexed {report.products} products into {report.index}", flush=True)
+        try:
+            report = asyncio.run(
+                reindex(Settings.from_env("search", env=search_env), SearchConfig.from_env(search_env))
+            )
+            print(f"search: indexed {report.products} products into {report.index}", flush=True)
+        except SearchUnavailable:
+            print(
+                "search: OpenSearch is not running on this machine (see .data/dev/logs/opensearch.log); "
+                "search and recommendations answer SEARCH_UNAVAILABLE, everything else works",
+                flush=True,
+            )
         seller = demo_seller_ids()[0]
         print(
             "\n".join(

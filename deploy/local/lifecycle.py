@@ -106,12 +106,19 @@ async def start_profile(
                 )
     try:
         async with asyncio.TaskGroup() as group:
-            tasks = [group.create_task(_start_one(s, owner_pid, spawned, say)) for s in to_start]
+            tasks = [
+                group.create_task(
+                    _start_optional(s, owner_pid, spawned, say)
+                    if s.name in profile.optional_services
+                    else _start_one(s, owner_pid, spawned, say)
+                )
+                for s in to_start
+            ]
     except* Exception as failures:
         # The first failure cancels the others; report every failure that happened, as one
         # message (an unexpected error keeps its type in the text).
         raise StackError("\n".join(_describe(exc) for exc in failures.exceptions)) from None
-    return results + [Started(task.result(), reused=False) for task in tasks]
+    return results + [Started(r, reused=False) for r in (task.result() for task in tasks) if r is not None]
 
 
 def _describe(exc: BaseException) -> str:
@@ -140,6 +147,25 @@ async def start_service(
 ) -> PidRecord:
     """Start one server (the fault tests restart one with its data, or Valkey without it)."""
     return await _start_one(service, owner_pid, spawned, say, wipe=wipe)
+
+
+async def _start_optional(
+    service: Service, owner_pid: int | None, spawned: list[PidRecord], say: Say
+) -> PidRecord | None:
+    """A service the profile can do without (dev's OpenSearch on a machine that cannot run it):
+    say why it is missing and go on; what uses it answers with a coded error meanwhile."""
+    try:
+        return await _start_one(service, owner_pid, spawned, say)
+    except Exception as exc:
+        for record in [r for r in spawned if r.service == service.name]:
+            await asyncio.to_thread(stop_process, record)
+            spawned.remove(record)
+            remove_record(service.profile.run_dir, service.name)
+        why = _describe(exc).splitlines()[0]
+        say(
+            f"  {service.name:<10} could not start here; going on without it ({why}; log: {service.log_path})"
+        )
+        return None
 
 
 async def _start_one(

@@ -40,6 +40,8 @@ class Profile:
     # OpenSearch's HTTP port (transport: +100), or None where no search subgraph runs.
     opensearch_port: int | None = None
     opensearch_heap: str = "512m"
+    # Services the profile goes on without when they cannot start on this machine.
+    optional_services: frozenset[str] = frozenset()
 
     @property
     def data_dir(self) -> Path:
@@ -86,6 +88,8 @@ PROFILES: dict[str, Profile] = {
         valkey_snapshots=True,
         opensearch_port=29200,
         opensearch_heap="512m",
+        # `make dev` must work everywhere: without OpenSearch, search says SEARCH_UNAVAILABLE.
+        optional_services=frozenset({"opensearch"}),
     ),
     "test": Profile(
         name="test",

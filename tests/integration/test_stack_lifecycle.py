@@ -176,3 +176,23 @@ async def test_an_unexpected_start_up_failure_is_reported_as_one_stack_error(
             await start_profile(profile, owner_pid=None, spawned=[], say=lambda _: None)
     finally:
         await asyncio.to_thread(shutil.rmtree, profile.data_dir, True)
+
+
+class _UnlaunchableSearch(_Unlaunchable):
+    name = "opensearch"
+
+
+async def test_dev_goes_on_without_opensearch_when_it_cannot_start(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(lifecycle, "services_for", lambda p: [_UnlaunchableSearch(p)])
+    dev = dataclasses.replace(PROFILES["dev"], name="pytest-optional-service")
+    test = dataclasses.replace(PROFILES["test"], name="pytest-required-service")
+    said: list[str] = []
+    try:
+        assert await start_profile(dev, owner_pid=None, spawned=[], say=said.append) == []
+        assert any("opensearch" in s and "going on without it" in s and "cannot write" in s for s in said)
+        # Elsewhere (test, bench) it is required: the stack refuses to start without it.
+        with pytest.raises(StackError, match="cannot write the data directory"):
+            await start_profile(test, owner_pid=None, spawned=[], say=lambda _: None)
+    finally:
+        for profile in (dev, test):
+            await asyncio.to_thread(shutil.rmtree, profile.data_dir, True)
