@@ -14,19 +14,22 @@ import asyncio
 import os
 import sys
 
+import httpx
 from tqdm import tqdm
 
 from subgraphs.platform.app import close_infrastructure, open_infrastructure
 from subgraphs.platform.settings import Settings
-from subgraphs.search.entrypoints.bootstrap import bootstrap
+from subgraphs.search.entrypoints.bootstrap import bootstrap, opensearch_client
 from subgraphs.search.entrypoints.config import SearchConfig
 from subgraphs.search.service_layer.rebuild import RebuildReport
 
 
 async def reindex(settings: Settings, config: SearchConfig, *, show_progress: bool = True) -> RebuildReport:
     infra = await open_infrastructure(settings)
+    client = opensearch_client(config)
+    http = httpx.AsyncClient(timeout=httpx.Timeout(30.0))
     try:
-        services = bootstrap(infra, config)
+        services = bootstrap(infra, config, products_http=http, client=client)
         total = await services.rebuild.catalog.count_listed()
         with tqdm(
             total=total, unit="product", desc="reindexing", disable=not show_progress, mininterval=0.5
@@ -37,6 +40,8 @@ async def reindex(settings: Settings, config: SearchConfig, *, show_progress: bo
 
             return await services.rebuild.run(advance)
     finally:
+        await client.close()
+        await http.aclose()
         await close_infrastructure(infra)
 
 
