@@ -68,13 +68,24 @@ def main() -> int:
         search_env = {**env, "SEARCH_PRODUCTS_URL": running.urls["products"]}
         try:
             report = asyncio.run(
-                reindex(Settings.from_env("search", env=search_env), SearchConfig.from_env(search_env))
+                reindex(
+                    Settings.from_env("search", env=search_env),
+                    SearchConfig.from_env(search_env),
+                    only_if_incomplete=True,
+                )
             )
-            print(f"search: indexed {report.products} products into {report.index}", flush=True)
+            done = f"indexed {report.products} products into" if report.products else "up to date:"
+            print(f"search: {done} {report.index}", flush=True)
         except SearchUnavailable:
             print(
                 "search: OpenSearch is not running on this machine (see .data/dev/logs/opensearch.log); "
                 "search and recommendations answer SEARCH_UNAVAILABLE, everything else works",
+                flush=True,
+            )
+        except Exception as exc:
+            print(
+                f"search: the demo index could not be built ({type(exc).__name__}: {exc}); run "
+                "`python -m subgraphs.search.entrypoints.reindex` later. Everything else works.",
                 flush=True,
             )
         seller = demo_seller_ids()[0]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import os
 import sys
 
@@ -24,13 +25,21 @@ from subgraphs.search.entrypoints.config import SearchConfig
 from subgraphs.search.service_layer.rebuild import RebuildReport
 
 
-async def reindex(settings: Settings, config: SearchConfig, *, show_progress: bool = True) -> RebuildReport:
+async def reindex(
+    settings: Settings, config: SearchConfig, *, show_progress: bool = True, only_if_incomplete: bool = False
+) -> RebuildReport:
+    """`only_if_incomplete`: leave an index that already holds every listed product alone."""
     infra = await open_infrastructure(settings)
-    client = opensearch_client(config)
+    # Bulk requests of a whole page: more time than a search gets.
+    client = opensearch_client(dataclasses.replace(config, timeout_seconds=max(config.timeout_seconds, 30.0)))
     http = httpx.AsyncClient(timeout=httpx.Timeout(30.0))
     try:
         services = bootstrap(infra, config, products_http=http, client=client)
         total = await services.rebuild.catalog.count_listed()
+        if only_if_incomplete and await client.indices.exists_alias(name=config.index_alias):
+            held = int((await client.count(index=config.index_alias))["count"])
+            if held == total:
+                return RebuildReport(index=config.index_alias, products=0)
         with tqdm(
             total=total, unit="product", desc="reindexing", disable=not show_progress, mininterval=0.5
         ) as bar:

@@ -13,8 +13,11 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from subgraphs.platform.kernel.errors import ServiceUnavailable
 from subgraphs.search.service_layer.indexing import BATCH, Indexer
 from subgraphs.search.service_layer.ports import Catalog, ProductIndex
+
+RETRIES = 5
 
 
 @dataclass(frozen=True)
@@ -40,7 +43,15 @@ class Rebuild:
         async def copy(ids: list[uuid.UUID]) -> None:
             nonlocal copied
             try:
-                await self.indexer.refresh(ids, only_index=new_index)
+                for attempt in range(RETRIES + 1):
+                    try:
+                        await self.indexer.refresh(ids, only_index=new_index)
+                        break
+                    except ServiceUnavailable:
+                        # A busy engine or catalogue: the page is retried, the rebuild goes on.
+                        if attempt == RETRIES:
+                            raise
+                        await asyncio.sleep(0.5 * 2**attempt)
                 copied += len(ids)
                 progress(len(ids))
             finally:
@@ -56,8 +67,10 @@ class Rebuild:
                         group.create_task(copy(ids))
                     if after is None:
                         break
-        except BaseException:
+        except BaseException as exc:
             await self.index.abandon_rebuild(new_index)
+            if isinstance(exc, BaseExceptionGroup):
+                raise exc.exceptions[0] from exc  # the first failure, as its own type
             raise
         await self.index.finish_rebuild(new_index)
         return RebuildReport(index=new_index, products=copied)
