@@ -33,6 +33,11 @@ async def index_products(services: SearchServices, envelope: Envelope, claim: Cl
     if isinstance(event, ProductEvent):
         await services.indexer.refresh([event.product_id], claim, seen_version=event.version)
     elif isinstance(event, InventoryChanged):
+        before = event.available_before
+        if before is not None and (before > 0) == (event.available > 0):
+            # Free stock stayed on one side of zero: "in stock" cannot have changed. (Checkouts
+            # move stock all day; only a sell-out or a restock is news to the index.)
+            return
         await services.indexer.refresh([event.product_id], claim)
     elif isinstance(event, CatalogChanged):
         if event.kind == "brand":

@@ -1,9 +1,9 @@
 """Learning from what shoppers do (the behaviour consumer's use cases).
 
 The signal is recorded in PostgreSQL with the event's claim (once, whatever the redeliveries);
-then the lists it changes are dropped from the cache and the shopper's is computed again, so
-the next request is served precomputed. That last step is best effort: if it fails the list is
-computed on the next request instead.
+then the lists it changes are dropped from the cache. After a purchase the buyer's list is
+computed again at once (best effort: if that fails, the next request computes it); views, cart
+and wishlist adds, which come in bursts, leave it to the next request.
 """
 
 from __future__ import annotations
@@ -36,7 +36,9 @@ class Behaviour:
             await uow.repo.record([Signal(product_id, user_id, interest, at)])
             await uow.commit()
         if user_id is not None:
-            await self._recompute(user_id)
+            # Views and cart adds come in bursts: the list is dropped and computed again by the
+            # next request (then cached), not once per signal.
+            await self.cache.drop([user_key(user_id)])
 
     async def bought(
         self,
