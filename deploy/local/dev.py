@@ -13,6 +13,8 @@ import signal
 import sys
 import time
 
+import httpx
+
 from deploy.local.dev_keys import KID, demo_token, ensure_jwks, signing_key_path
 from deploy.local.profiles import get_profile
 from deploy.local.supergraph import Ports, running_supergraph
@@ -40,6 +42,16 @@ async def prepare_accounts(settings: Settings) -> list[str]:
         await engine.dispose()
 
 
+def opensearch_answers(url: str | None) -> bool:
+    """Whether the dev stack's OpenSearch node started (it is optional in dev)."""
+    if not url:
+        return False
+    try:
+        return httpx.get(url, timeout=3.0).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
 def main() -> int:
     profile = get_profile("dev")
     jwks_path, key = ensure_jwks(profile.data_dir / "jwt")
@@ -50,6 +62,9 @@ def main() -> int:
         "ACCOUNTS_SIGNING_KID": KID,
         "ACCOUNTS_KYC_STORAGE_DIR": str(profile.data_dir / "kyc"),
     }
+    if not opensearch_answers(env.get("OPENSEARCH_URL")):
+        # Search answers from PostgreSQL full-text search instead (same API, same port).
+        env["SEARCH_ENGINE"] = "postgres"
     settings = Settings.from_env("products", env=env)
     asyncio.run(prepare_catalogue(settings, DEMO_SIZE))
     emails = asyncio.run(prepare_accounts(settings))
@@ -75,11 +90,18 @@ def main() -> int:
                 )
             )
             done = f"indexed {report.products} products into" if report.products else "up to date:"
-            print(f"search: {done} {report.index}", flush=True)
+            engine = "OpenSearch" if env.get("SEARCH_ENGINE") != "postgres" else "PostgreSQL full-text search"
+            print(f"search: {done} {report.index} ({engine})", flush=True)
+            if env.get("SEARCH_ENGINE") == "postgres":
+                print(
+                    "search: OpenSearch could not start on this machine (see .data/dev/logs/opensearch.log); "
+                    "search answers from the PostgreSQL fallback (no snapshot paging, simpler relevance)",
+                    flush=True,
+                )
         except SearchUnavailable:
             print(
-                "search: OpenSearch is not running on this machine (see .data/dev/logs/opensearch.log); "
-                "search and recommendations answer SEARCH_UNAVAILABLE, everything else works",
+                "search: the search index is unavailable; search and recommendations answer "
+                "SEARCH_UNAVAILABLE until it is back, everything else works",
                 flush=True,
             )
         except Exception as exc:

@@ -1,4 +1,7 @@
-"""The search index on the real OpenSearch node: relevance, facets, paging, versions, outages."""
+"""The search index on both engines: the real OpenSearch node, and the PostgreSQL full-text
+fallback behind the same port. Relevance, facets, paging, versions, outages: one suite, run
+against each.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +10,18 @@ import random
 import uuid
 from collections.abc import AsyncIterator
 
+import orjson
 import pytest
 from opensearchpy import AsyncOpenSearch
+from sqlalchemy import delete
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from subgraphs.platform.kernel.errors import InvalidCursor
+from subgraphs.platform.settings import Settings
+from subgraphs.platform.sql.migrations import migrate
+from subgraphs.search.adapters import tables
 from subgraphs.search.adapters.opensearch_index import OpenSearchIndex
+from subgraphs.search.adapters.postgres_index import PostgresIndex
 from subgraphs.search.domain.documents import SearchDocument
 from subgraphs.search.domain.errors import QueryEmpty, SearchUnavailable
 from subgraphs.search.domain.query import (
@@ -37,6 +47,10 @@ from tests.integration.search_catalogue import (
 ALL_FACETS = FacetRequest(categories=True, brands=True, price_ranges=True, attributes=True)
 
 
+Index = OpenSearchIndex | PostgresIndex
+Seeded = tuple[Index, list[SearchDocument], Taxonomy]
+
+
 @pytest.fixture(scope="module")
 async def client() -> AsyncIterator[AsyncOpenSearch]:
     client = AsyncOpenSearch(hosts=[os.environ["OPENSEARCH_URL"]], timeout=30)
@@ -44,14 +58,61 @@ async def client() -> AsyncIterator[AsyncOpenSearch]:
     await client.close()
 
 
-async def _drop(client: AsyncOpenSearch, alias: str) -> None:
-    await client.indices.delete(index=f"{alias}-*", params={"ignore_unavailable": "true"})
+@pytest.fixture(scope="module")
+async def database(settings: Settings) -> AsyncIterator[AsyncEngine]:
+    engine = create_async_engine(settings.database_url)
+    await migrate(engine, tables.STORAGE.migrations, tables.STORAGE.schema)
+    yield engine
+    await engine.dispose()
+
+
+class Indexes:
+    """Fresh, empty indexes of one engine, each under its own alias, dropped at the end."""
+
+    def __init__(self, kind: str, client: AsyncOpenSearch, database: AsyncEngine) -> None:
+        self.kind, self._client, self._database = kind, client, database
+        self._made: list[Index] = []
+
+    def new(self) -> Index:
+        alias = f"t{uuid.uuid4().hex[:10]}"
+        made: Index = (
+            OpenSearchIndex(self._client, alias=alias)
+            if self.kind == "opensearch"
+            else PostgresIndex(self._database, alias=alias)
+        )
+        self._made.append(made)
+        return made
+
+    async def drop(self) -> None:
+        for index in self._made:
+            if isinstance(index, OpenSearchIndex):
+                await self._client.indices.delete(
+                    index=f"{index.alias}-*", params={"ignore_unavailable": "true"}
+                )
+            else:
+                async with self._database.begin() as conn:
+                    await conn.execute(
+                        delete(tables.documents).where(tables.documents.c.index_name.like(f"{index.alias}-%"))
+                    )
+                    await conn.execute(
+                        delete(tables.document_indexes).where(tables.document_indexes.c.alias == index.alias)
+                    )
+                    await conn.execute(
+                        delete(tables.document_words).where(tables.document_words.c.alias == index.alias)
+                    )
+
+
+@pytest.fixture(scope="module", params=["opensearch", "postgres"])
+async def indexes(
+    request: pytest.FixtureRequest, client: AsyncOpenSearch, database: AsyncEngine
+) -> AsyncIterator[Indexes]:
+    made = Indexes(request.param, client, database)
+    yield made
+    await made.drop()
 
 
 @pytest.fixture(scope="module")
-async def seeded(
-    client: AsyncOpenSearch,
-) -> AsyncIterator[tuple[OpenSearchIndex, list[SearchDocument], Taxonomy]]:
+async def seeded(indexes: Indexes) -> Seeded:
     rng = random.Random(1414)
     tax = taxonomy(rng)
     facts = [product(rng, tax, n) for n in range(240)]
@@ -59,11 +120,10 @@ async def seeded(
     facts.append(product(rng, tax, 901, title="Leather Sofa"))
     facts.append(product(rng, tax, 902, title="Carbon Bicycle"))
     docs = [SearchDocument.from_facts(f) for f in facts]
-    index = OpenSearchIndex(client, alias=f"t{uuid.uuid4().hex[:10]}")
+    index = indexes.new()
     await index.write([Versioned(d.product_id, 1, d) for d in docs])
     await index.refresh()
-    yield index, docs, tax
-    await _drop(client, index.alias)
+    return index, docs, tax
 
 
 def _titles_found(page_hits: tuple[object, ...], docs: list[SearchDocument]) -> set[str]:
@@ -86,16 +146,14 @@ def _titles_found(page_hits: tuple[object, ...], docs: list[SearchDocument]) -> 
         ("headphone", "Wireless Headphones Deluxe"),  # stemming
     ],
 )
-async def test_typos_synonyms_and_stems_find_the_product(
-    seeded: tuple[OpenSearchIndex, list[SearchDocument], Taxonomy], typed: str, expected: str
-) -> None:
+async def test_typos_synonyms_and_stems_find_the_product(seeded: Seeded, typed: str, expected: str) -> None:
     index, docs, _ = seeded
     page = await index.search(SearchRequest.build(typed, first=5), None)
     assert expected in _titles_found(page.hits, docs)
 
 
 async def test_an_unrelated_word_finds_nothing_and_a_near_miss_is_offered(
-    seeded: tuple[OpenSearchIndex, list[SearchDocument], Taxonomy],
+    seeded: Seeded,
 ) -> None:
     index, _, _ = seeded
     assert (await index.search(SearchRequest.build("xylophone"), None)).total == 0
@@ -109,9 +167,7 @@ async def test_an_unrelated_word_finds_nothing_and_a_near_miss_is_offered(
     "hostile",
     ["title:lamp OR *", '{"query": {"match_all": {}}}', "lamp) OR (1=1", "lamp^100 ~ /x/", "lamp\\"],
 )
-async def test_query_syntax_in_the_words_is_only_words(
-    seeded: tuple[OpenSearchIndex, list[SearchDocument], Taxonomy], hostile: str
-) -> None:
+async def test_query_syntax_in_the_words_is_only_words(seeded: Seeded, hostile: str) -> None:
     index, docs, _ = seeded
     page = await index.search(SearchRequest.build(hostile, first=50), None)
     # Never everything: the input was analysed as text, not run as a query.
@@ -148,9 +204,7 @@ def _random_filter(rng: random.Random, tax: Taxonomy) -> SearchFilter:
 
 
 @pytest.mark.parametrize("seed", range(12))
-async def test_facet_counts_equal_a_brute_force_count(
-    seeded: tuple[OpenSearchIndex, list[SearchDocument], Taxonomy], seed: int
-) -> None:
+async def test_facet_counts_equal_a_brute_force_count(seeded: Seeded, seed: int) -> None:
     index, docs, tax = seeded
     rng = random.Random(seed)
     f = _random_filter(rng, tax)
@@ -171,7 +225,7 @@ async def test_facet_counts_equal_a_brute_force_count(
 
 
 async def test_cursor_pages_visit_every_hit_once_in_order(
-    seeded: tuple[OpenSearchIndex, list[SearchDocument], Taxonomy],
+    seeded: Seeded,
 ) -> None:
     index, docs, _ = seeded
     request = SearchRequest.build(None, sort=SortOrder.PRICE_ASC, first=17)
@@ -187,11 +241,14 @@ async def test_cursor_pages_visit_every_hit_once_in_order(
         cursor = SearchCursor.decode(page.cursor_of(len(page.hits) - 1, request), request)
     by_price = sorted(docs, key=lambda d: (d.price_min, str(d.product_id)))
     assert seen == [d.product_id for d in by_price]
-    assert len(pits - {None}) == 1  # later pages share one point in time
+    if isinstance(index, OpenSearchIndex):
+        assert len(pits - {None}) == 1  # later pages share one point in time
+    else:
+        assert pits == {None}  # PostgreSQL pages by keyset: no snapshot to keep
 
 
 async def test_a_cursor_only_works_for_its_own_search(
-    seeded: tuple[OpenSearchIndex, list[SearchDocument], Taxonomy],
+    seeded: Seeded,
 ) -> None:
     index, _, _ = seeded
     lamps = SearchRequest.build("lamp", first=2)
@@ -206,30 +263,27 @@ async def test_a_cursor_only_works_for_its_own_search(
         await index.search(lamps, SearchCursor.decode(forged, lamps))
 
 
-async def test_an_older_revision_never_replaces_a_newer_document(client: AsyncOpenSearch) -> None:
-    index = OpenSearchIndex(client, alias=f"t{uuid.uuid4().hex[:10]}")
-    try:
-        rng = random.Random(7)
-        tax = taxonomy(rng)
-        old = SearchDocument.from_facts(product(rng, tax, 1, title="Old Kettle"))
-        new = SearchDocument.from_facts(product(rng, tax, 1, title="New Kettle"))
-        new = SearchDocument(**{**new.__dict__, "product_id": old.product_id})
-        await index.write([Versioned(old.product_id, 5, new)])
-        await index.write([Versioned(old.product_id, 4, old)])  # late, out of order
-        await index.write([Versioned(old.product_id, 3, None)])  # an older removal
-        await index.refresh()
-        page = await index.search(SearchRequest.build("kettle"), None)
-        assert [h.product_id for h in page.hits] == [old.product_id]
-        assert (await index.search(SearchRequest.build("old"), None)).total == 0
-        await index.write([Versioned(old.product_id, 6, None)])
-        await index.refresh()
-        assert (await index.search(SearchRequest.build("kettle"), None)).total == 0
-    finally:
-        await _drop(client, index.alias)
+async def test_an_older_revision_never_replaces_a_newer_document(indexes: Indexes) -> None:
+    index = indexes.new()
+    rng = random.Random(7)
+    tax = taxonomy(rng)
+    old = SearchDocument.from_facts(product(rng, tax, 1, title="Old Kettle"))
+    new = SearchDocument.from_facts(product(rng, tax, 1, title="New Kettle"))
+    new = SearchDocument(**{**new.__dict__, "product_id": old.product_id})
+    await index.write([Versioned(old.product_id, 5, new)])
+    await index.write([Versioned(old.product_id, 4, old)])  # late, out of order
+    await index.write([Versioned(old.product_id, 3, None)])  # an older removal
+    await index.refresh()
+    page = await index.search(SearchRequest.build("kettle"), None)
+    assert [h.product_id for h in page.hits] == [old.product_id]
+    assert (await index.search(SearchRequest.build("old"), None)).total == 0
+    await index.write([Versioned(old.product_id, 6, None)])
+    await index.refresh()
+    assert (await index.search(SearchRequest.build("kettle"), None)).total == 0
 
 
 async def test_suggestions_complete_a_prefix(
-    seeded: tuple[OpenSearchIndex, list[SearchDocument], Taxonomy],
+    seeded: Seeded,
 ) -> None:
     index, docs, _ = seeded
     found = await index.suggest("wirel", 5)
@@ -238,10 +292,15 @@ async def test_suggestions_complete_a_prefix(
     assert await index.suggest("qqqzzz", 5) == []
 
 
-async def test_an_unreachable_engine_is_search_unavailable() -> None:
-    dead = AsyncOpenSearch(hosts=["http://127.0.0.1:9"], timeout=2, max_retries=0)
+async def test_an_unreachable_engine_is_search_unavailable(indexes: Indexes) -> None:
+    dead_client = AsyncOpenSearch(hosts=["http://127.0.0.1:9"], timeout=2, max_retries=0)
+    dead_database = create_async_engine("postgresql+asyncpg://postgres@127.0.0.1:9/none")
     try:
-        index = OpenSearchIndex(dead, alias="nowhere")
+        index: Index = (
+            OpenSearchIndex(dead_client, alias="nowhere")
+            if indexes.kind == "opensearch"
+            else PostgresIndex(dead_database, alias="nowhere")
+        )
         with pytest.raises(SearchUnavailable) as raised:
             await index.search(SearchRequest.build("lamp"), None)
         assert raised.value.code == "SEARCH_UNAVAILABLE"
@@ -249,11 +308,12 @@ async def test_an_unreachable_engine_is_search_unavailable() -> None:
         with pytest.raises(SearchUnavailable):
             await index.write([Versioned(doc.product_id, 1, doc)])
     finally:
-        await dead.close()
+        await dead_client.close()
+        await dead_database.dispose()
 
 
 async def test_merchandising_pins_excludes_boosts_and_buries(
-    seeded: tuple[OpenSearchIndex, list[SearchDocument], Taxonomy],
+    seeded: Seeded,
 ) -> None:
     index, docs, _ = seeded
     request = SearchRequest.build("lamp", first=50)
@@ -279,3 +339,15 @@ async def test_merchandising_pins_excludes_boosts_and_buries(
     assert second not in ordered
     boosted = Shaping(boosted={last: (100, rule)})
     assert (await index.search(request, None, boosted)).hits[0].product_id == last
+
+
+async def test_every_answer_can_go_into_the_query_cache(seeded: Seeded) -> None:
+    """The cache stores pages with orjson, which takes only plain types (not a driver's own)."""
+    index, _, _ = seeded
+    request = SearchRequest.build("lamp", first=5, facets=ALL_FACETS, highlight=True)
+    page = await index.search(request, None)
+    assert page.hits
+    assert all(type(h.product_id) is uuid.UUID for h in page.hits)
+    assert all(any("<mark>" in f for h in hit.highlights for f in h.fragments) for hit in page.hits)
+    orjson.dumps(page)
+    assert all(type(s.product_id) is uuid.UUID for s in await index.suggest("lam", 5))

@@ -1,4 +1,5 @@
-"""The indexer and the rebuild on the real PostgreSQL ledger and OpenSearch node.
+"""The indexer and the rebuild on the real PostgreSQL ledger, against both engines: the
+OpenSearch node and the PostgreSQL full-text fallback.
 
 The catalogue is an in-memory stand-in (what the products subgraph would answer), so a test can
 change a product between two steps and check what the index ends with.
@@ -16,8 +17,9 @@ from typing import Any
 
 import pytest
 from opensearchpy import AsyncOpenSearch
+from opensearchpy.exceptions import NotFoundError
 from redis.asyncio import Redis
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from subgraphs.platform.kernel.unit_of_work import AlreadyProcessed, Claim
@@ -25,6 +27,7 @@ from subgraphs.platform.settings import Settings
 from subgraphs.platform.sql.migrations import migrate
 from subgraphs.search.adapters import tables
 from subgraphs.search.adapters.opensearch_index import OpenSearchIndex
+from subgraphs.search.adapters.postgres_index import PostgresIndex
 from subgraphs.search.adapters.query_cache import RedisQueryCache
 from subgraphs.search.adapters.unit_of_work import search_unit_of_work
 from subgraphs.search.domain.documents import ProductFacts, SearchDocument
@@ -71,14 +74,90 @@ async def engine(settings: Settings) -> AsyncIterator[AsyncEngine]:
     await created.dispose()
 
 
-@pytest.fixture
+Index = OpenSearchIndex | PostgresIndex
+
+
+class Peek:
+    """What an engine holds, read past the port (as an operator would look)."""
+
+    def __init__(self, index: Index, client: AsyncOpenSearch, engine: AsyncEngine) -> None:
+        self.index, self._client, self._engine = index, client, engine
+
+    async def stored_title(self, product_id: uuid.UUID) -> str | None:
+        if isinstance(self.index, OpenSearchIndex):
+            try:
+                found = await self._client.get(index=self.index.alias, id=str(product_id))
+            except NotFoundError:
+                return None
+            return str(found["_source"]["title"])
+        d, di = tables.documents, tables.document_indexes
+        reading = select(di.c.name).where(di.c.alias == self.index.alias, di.c.role == "reading")
+        async with self._engine.connect() as conn:
+            row = (
+                await conn.execute(
+                    select(d.c.title).where(
+                        d.c.index_name.in_(reading.scalar_subquery()),
+                        d.c.product_id == product_id,
+                        d.c.deleted.is_(False),
+                    )
+                )
+            ).one_or_none()
+        return None if row is None else str(row.title)
+
+    async def reading(self) -> set[str]:
+        if isinstance(self.index, OpenSearchIndex):
+            return set(await self._client.indices.get_alias(name=self.index.alias))
+        di = tables.document_indexes
+        async with self._engine.connect() as conn:
+            rows = await conn.execute(
+                select(di.c.name).where(di.c.alias == self.index.alias, di.c.role == "reading")
+            )
+            return {r.name for r in rows}
+
+    async def any_exists(self, names: set[str]) -> bool:
+        if isinstance(self.index, OpenSearchIndex):
+            return bool(await self._client.indices.exists(index=",".join(names)))
+        d, di = tables.documents, tables.document_indexes
+        async with self._engine.connect() as conn:
+            listed = await conn.execute(select(di.c.name).where(di.c.name.in_(names)))
+            stored = await conn.execute(select(d.c.product_id).where(d.c.index_name.in_(names)).limit(1))
+            return bool(listed.first() or stored.first())
+
+    async def drop(self) -> None:
+        if isinstance(self.index, OpenSearchIndex):
+            await self._client.indices.delete(
+                index=f"{self.index.alias}-*", params={"ignore_unavailable": "true"}
+            )
+            return
+        alias = self.index.alias
+        async with self._engine.begin() as conn:
+            await conn.execute(
+                delete(tables.documents).where(tables.documents.c.index_name.like(f"{alias}-%"))
+            )
+            await conn.execute(
+                delete(tables.document_indexes).where(tables.document_indexes.c.alias == alias)
+            )
+            await conn.execute(delete(tables.document_words).where(tables.document_words.c.alias == alias))
+
+
+World = tuple[Indexer, MemoryCatalog, Index, Peek]
+
+
+@pytest.fixture(params=["opensearch", "postgres"])
 async def world(
-    engine: AsyncEngine, settings: Settings
-) -> AsyncIterator[tuple[Indexer, MemoryCatalog, OpenSearchIndex, AsyncOpenSearch]]:
+    request: pytest.FixtureRequest, engine: AsyncEngine, settings: Settings
+) -> AsyncIterator[World]:
     client = AsyncOpenSearch(hosts=[os.environ["OPENSEARCH_URL"]], timeout=30)
     redis = Redis.from_url(settings.redis_url)
     alias = f"t{uuid.uuid4().hex[:10]}"
-    index = OpenSearchIndex(client, alias=alias)
+    # The fallback gets a pool of its own, as in bootstrap (the indexer holds one of the
+    # ledger's connections while it writes).
+    own_pool = create_async_engine(settings.database_url, pool_size=4, max_overflow=4)
+    index: Index = (
+        OpenSearchIndex(client, alias=alias)
+        if request.param == "opensearch"
+        else PostgresIndex(own_pool, alias=alias)
+    )
     catalog = MemoryCatalog()
     indexer = Indexer(
         uow=search_unit_of_work(engine),
@@ -86,20 +165,22 @@ async def world(
         index=index,
         cache=RedisQueryCache(redis, prefix=alias),
     )
-    yield indexer, catalog, index, client
-    await client.indices.delete(index=f"{alias}-*", params={"ignore_unavailable": "true"})
+    peek = Peek(index, client, engine)
+    yield indexer, catalog, index, peek
+    await peek.drop()
+    await own_pool.dispose()
     await client.close()
     await redis.aclose()
 
 
-async def _titles(index: OpenSearchIndex, text: str) -> set[str]:
+async def _titles(index: Index, text: str) -> set[str]:
     await index.refresh()
     page = await index.search(SearchRequest.build(text, first=50), None)
     return {str(h.product_id) for h in page.hits}
 
 
 async def test_an_event_converges_on_what_the_catalogue_says_now(
-    world: tuple[Indexer, MemoryCatalog, OpenSearchIndex, AsyncOpenSearch],
+    world: World,
 ) -> None:
     indexer, catalog, index, _ = world
     rng = random.Random()
@@ -125,12 +206,12 @@ async def test_an_event_converges_on_what_the_catalogue_says_now(
 
 
 async def test_concurrent_writers_leave_the_index_and_the_ledger_agreeing(
-    world: tuple[Indexer, MemoryCatalog, OpenSearchIndex, AsyncOpenSearch], engine: AsyncEngine
+    world: World, engine: AsyncEngine
 ) -> None:
     """The catalogue moves on while 40 writers index one product at once. Whatever order they
     finish in, the document in the engine is the one the ledger has the fingerprint of (else a
     later event with that content would be skipped and the index stay stale for good)."""
-    indexer, catalog, index, client = world
+    indexer, catalog, index, peek = world
     rng = random.Random()
     tax = taxonomy(rng)
     facts = product(rng, tax, 1, title="Lamp v0")
@@ -171,14 +252,13 @@ async def test_concurrent_writers_leave_the_index_and_the_ledger_agreeing(
                     )
                 )
             ).one()
-        stored = await client.get(index=index.alias, id=str(facts.product_id))
-        assert served[row.fingerprint] == stored["_source"]["title"]
+        assert served[row.fingerprint] == await peek.stored_title(facts.product_id)
 
 
 async def test_a_rebuild_swaps_the_alias_and_keeps_live_changes_made_during_it(
-    world: tuple[Indexer, MemoryCatalog, OpenSearchIndex, AsyncOpenSearch],
+    world: World,
 ) -> None:
-    indexer, catalog, index, client = world
+    indexer, catalog, index, peek = world
     rng = random.Random()
     tax = taxonomy(rng)
     for n in range(300):
@@ -186,7 +266,7 @@ async def test_a_rebuild_swaps_the_alias_and_keeps_live_changes_made_during_it(
         catalog.products[facts.product_id] = facts
     ids = sorted(catalog.products)
     await indexer.refresh(ids[:150])  # the live index knows half of them (the rest came by SQL)
-    old_indices = set(await client.indices.get_alias(name=index.alias))
+    old_indices = await peek.reading()
 
     catalog.listing_pauses = asyncio.Event()
     copied: list[int] = []
@@ -214,19 +294,19 @@ async def test_a_rebuild_swaps_the_alias_and_keeps_live_changes_made_during_it(
     catalog.listing_pauses.set()
     report = await running
 
-    now = await client.indices.get_alias(name=index.alias)
-    assert set(now) == {report.index}
-    assert not old_indices & set(now)
-    assert not await client.indices.exists(index=",".join(old_indices))  # the old index is dropped
+    now = await peek.reading()
+    assert now == {report.index}
+    assert not old_indices & now
+    assert not await peek.any_exists(old_indices)  # the old index is dropped
     assert await _titles(index, "stool") == {str(changed)}
     assert await _titles(index, "bench") == {str(fresh.product_id)}
-    assert not await client.exists(index=index.alias, id=str(gone))
+    assert await peek.stored_title(gone) is None
     total = (await index.search(SearchRequest.build("walnut"), None)).total
     assert total == 298
 
 
 async def test_the_engine_away_leaves_the_ledger_unchanged_and_the_event_retried(
-    world: tuple[Indexer, MemoryCatalog, OpenSearchIndex, AsyncOpenSearch],
+    world: World,
     engine: AsyncEngine,
     settings: Settings,
 ) -> None:
@@ -235,13 +315,20 @@ async def test_the_engine_away_leaves_the_ledger_unchanged_and_the_event_retried
     facts = product(rng, taxonomy(rng), 1, title="Velvet Scarf")
     catalog.products[facts.product_id] = facts
     dead = AsyncOpenSearch(hosts=["http://127.0.0.1:9"], timeout=2, max_retries=0)
-    away = dataclasses.replace(indexer, index=OpenSearchIndex(dead, alias=index.alias))
+    dead_database = create_async_engine("postgresql+asyncpg://postgres@127.0.0.1:9/none")
+    unreachable: Index = (
+        OpenSearchIndex(dead, alias=index.alias)
+        if isinstance(index, OpenSearchIndex)
+        else PostgresIndex(dead_database, alias=index.alias)
+    )
+    away = dataclasses.replace(indexer, index=unreachable)
     claim = Claim("t", uuid.uuid4())
     try:
         with pytest.raises(SearchUnavailable):
             await away.refresh([facts.product_id], claim)
     finally:
         await dead.close()
+        await dead_database.dispose()
     # The claim was not kept (the event comes back) and the retry, with the engine back, lands.
     assert await indexer.refresh([facts.product_id], claim) == 1
     assert await _titles(index, "velvet") == {str(facts.product_id)}

@@ -220,6 +220,14 @@ class OpenSearchIndex:
         options = response.get("suggest", {}).get("s", [{}])[0].get("options", [])
         return [Suggestion(text=str(o["text"]), product_id=uuid.UUID(o["_id"])) for o in options]
 
+    async def count(self) -> int | None:
+        try:
+            if not await self._client.indices.exists_alias(name=self.alias):
+                return None
+            return int((await self._client.count(index=self.alias))["count"])
+        except Exception as exc:
+            raise self._translate(exc) from exc
+
     async def similar(self, like: Sequence[uuid.UUID], size: int) -> list[tuple[uuid.UUID, float]]:
         if not like:
             return []

@@ -22,6 +22,8 @@ from subgraphs.search.domain.results import (
     PriceBucket,
     SearchCursor,
     SearchHit,
+    price_bucket_selected,
+    ranked_buckets,
 )
 from subgraphs.search.domain.rules import Shaping
 
@@ -308,10 +310,7 @@ def _buckets(
     if extra is not None:
         for b in extra["k"]["buckets"]:
             found.setdefault(str(b["key"]), int(b["doc_count"]))
-    for key in chosen:
-        found.setdefault(key, 0)
-    ordered = sorted(found.items(), key=lambda kv: (-kv[1], kv[0]))
-    return tuple(Bucket(key=k, count=c, selected=k in chosen) for k, c in ordered)
+    return ranked_buckets(found, chosen)
 
 
 def read_facets(response: dict[str, Any], request: SearchRequest) -> Facets:
@@ -319,16 +318,8 @@ def read_facets(response: dict[str, Any], request: SearchRequest) -> Facets:
     f = request.filter
     prices: tuple[PriceBucket, ...] = ()
     if "prices" in aggs:
-        lo_chosen, hi_chosen = f.price_min, f.price_max
         prices = tuple(
-            PriceBucket(
-                min=lo,
-                max=hi,
-                count=int(b["doc_count"]),
-                selected=(lo_chosen is not None or hi_chosen is not None)
-                and (lo or 0) >= (lo_chosen or 0)
-                and (hi_chosen is None or (hi is not None and hi - 1 <= hi_chosen)),
-            )
+            PriceBucket(min=lo, max=hi, count=int(b["doc_count"]), selected=price_bucket_selected(lo, hi, f))
             for (lo, hi), b in zip(PRICE_BUCKETS, aggs["prices"]["k"]["buckets"], strict=True)
         )
     attributes: list[AttributeFacet] = []
@@ -342,17 +333,8 @@ def read_facets(response: dict[str, Any], request: SearchRequest) -> Facets:
             own = aggs[f"attribute_{i}"]["n"]["only"]["values"]["buckets"]
             by_name[attribute.name] = {v["key"]: int(v["doc_count"]) for v in own}
         for name in sorted(by_name):
-            values = dict(by_name[name])
-            for value in chosen.get(name, set()):
-                values.setdefault(value, 0)
             attributes.append(
-                AttributeFacet(
-                    name=name,
-                    values=tuple(
-                        Bucket(key=v, count=c, selected=v in chosen.get(name, set()))
-                        for v, c in sorted(values.items(), key=lambda kv: (-kv[1], kv[0]))
-                    ),
-                )
+                AttributeFacet(name=name, values=ranked_buckets(by_name[name], chosen.get(name, set())))
             )
     return Facets(
         categories=_buckets(aggs.get("categories"), set(_ids(f.category_ids)), aggs.get("categories_chosen")),

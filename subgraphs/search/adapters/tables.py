@@ -2,7 +2,9 @@
 
 Distribution plan for Citus: `indexed_products`, `product_activity`, `co_purchases` and
 `recommendation_logs` by `product_id`; `user_affinity` by `user_id`; `paid_baskets` by
-`checkout_id`; `merchandising_rules` and `rule_stats` are small reference tables. Every write and
+`checkout_id`; `documents` by `product_id` (a full-text search fans out to every shard, as
+an engine's does); `document_words` by `alias`; `merchandising_rules`, `rule_stats` and
+`document_indexes` are small reference tables. Every write and
 every hot read is single-key; the lookups by brand or category (a renamed brand re-indexes its
 products), trending's sum over a category and the admins' log listings are cross-shard, off the
 request path or cached. No foreign keys leave this schema.
@@ -10,8 +12,8 @@ request path or cached. No foreign keys leave this schema.
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Boolean, Column, DateTime, Index, String, Table, Uuid, func
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import BigInteger, Boolean, Column, DateTime, Index, String, Table, Text, Uuid, func, text
+from sqlalchemy.dialects.postgresql import ARRAY, TSVECTOR
 
 from subgraphs.platform.sql.storage import subgraph_storage
 
@@ -33,6 +35,72 @@ indexed_products = Table(
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Index("indexed_products_brand", "brand_id"),
     Index("indexed_products_categories", "category_ids", postgresql_using="gin"),
+)
+
+
+# ---- the PostgreSQL full-text index (where OpenSearch cannot run) ---------------------------
+
+# Each index of an alias, by role: one `reading` (what searches read) and, while a rebuild
+# runs, one `building`. Writes go to every index of the alias.
+document_indexes = Table(
+    "document_indexes",
+    metadata,
+    Column("alias", String(100), primary_key=True),
+    Column("name", String(140), primary_key=True),
+    Column("role", String(10), nullable=False),  # reading | building
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Index("document_indexes_one_reader", "alias", unique=True, postgresql_where=text("role = 'reading'")),
+)
+
+# One document per index and product (distributed by product id); a removal stays as a
+# tombstone carrying its revision, so an older write arriving late cannot bring it back.
+documents = Table(
+    "documents",
+    metadata,
+    Column("index_name", String(140), primary_key=True),
+    Column("product_id", Uuid, primary_key=True),
+    Column("revision", BigInteger, nullable=False),
+    Column("deleted", Boolean, nullable=False),
+    Column("seller_id", Uuid, nullable=True),
+    Column("title", Text, nullable=False, server_default=""),
+    Column("description", Text, nullable=False, server_default=""),
+    Column("brand_id", Uuid, nullable=True),
+    Column("brand_name", Text, nullable=True),
+    Column("category_id", Uuid, nullable=True),
+    Column("category_ids", ARRAY(Uuid), nullable=False, server_default="{}"),
+    # `name<US>value` (U+001F between): one array makes "any of these values" one GIN lookup.
+    Column("attributes", ARRAY(Text), nullable=False, server_default="{}"),
+    Column("skus", ARRAY(Text), nullable=False, server_default="{}"),
+    Column("currency", String(3), nullable=True),
+    Column("price_min", BigInteger, nullable=False, server_default="0"),
+    Column("price_max", BigInteger, nullable=False, server_default="0"),
+    Column("in_stock", Boolean, nullable=False, server_default="false"),
+    Column("popularity", BigInteger, nullable=False, server_default="0"),
+    Column("created_at", DateTime(timezone=True), nullable=True),
+    # Weighted English vector: title A, brand B, categories and attribute values C, description D.
+    Column("tsv", TSVECTOR, nullable=False),
+    Column("suggest_key", Text, nullable=False, server_default=""),  # the title, folded
+    Index("documents_tsv", "tsv", postgresql_using="gin"),
+    Index("documents_categories", "category_ids", postgresql_using="gin"),
+    Index("documents_attributes", "attributes", postgresql_using="gin"),
+    Index("documents_price", "index_name", "price_min", "product_id"),
+    Index("documents_newest", "index_name", "created_at", "product_id"),
+    Index("documents_popular", "index_name", "popularity", "product_id"),
+    Index(
+        "documents_suggest",
+        "index_name",
+        "suggest_key",
+        postgresql_ops={"suggest_key": "text_pattern_ops"},
+    ),
+)
+
+# The words an alias's documents use (folded, as typed): what a misspelt word is corrected to.
+document_words = Table(
+    "document_words",
+    metadata,
+    Column("alias", String(100), primary_key=True),
+    Column("word", String(40), primary_key=True),
+    Index("document_words_first_letter", "alias", text("left(word, 1)"), text("length(word)")),
 )
 
 

@@ -28,5 +28,7 @@ class CursorExpired(InvalidCursor):
 class SearchUnavailable(ServiceUnavailable):
     code = "SEARCH_UNAVAILABLE"
 
-    def __init__(self, message: str = "Search is unavailable; try again shortly.") -> None:
-        super().__init__(message, dependency="opensearch", retry_after_seconds=2)
+    def __init__(
+        self, message: str = "Search is unavailable; try again shortly.", *, dependency: str = "opensearch"
+    ) -> None:
+        super().__init__(message, dependency=dependency, retry_after_seconds=2)

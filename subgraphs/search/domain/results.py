@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from subgraphs.platform.kernel.errors import InvalidCursor
 from subgraphs.search.domain.errors import PageLimitReached
-from subgraphs.search.domain.query import MAX_RESULT_WINDOW, SearchRequest
+from subgraphs.search.domain.query import MAX_RESULT_WINDOW, SearchFilter, SearchRequest
 
 SortValue = str | int | float | None
 
@@ -79,6 +79,28 @@ class Bucket:
     key: str
     count: int
     selected: bool
+
+
+def ranked_buckets(found: dict[str, int], chosen: set[str], top: int | None = None) -> tuple[Bucket, ...]:
+    """Counts as a facet lists them: the `top` largest (largest first, then by key), and every
+    chosen value even when it counts nothing."""
+    ordered = sorted(found.items(), key=lambda kv: (-kv[1], kv[0]))
+    kept = dict(ordered if top is None else ordered[:top])
+    for key in chosen:
+        kept.setdefault(key, found.get(key, 0))
+    return tuple(
+        Bucket(key=k, count=c, selected=k in chosen)
+        for k, c in sorted(kept.items(), key=lambda kv: (-kv[1], kv[0]))
+    )
+
+
+def price_bucket_selected(low: int | None, high: int | None, f: SearchFilter) -> bool:
+    """Whether the shopper's price range covers this bucket [low, high)."""
+    if f.price_min is None and f.price_max is None:
+        return False
+    above_min = (low or 0) >= (f.price_min or 0)
+    below_max = f.price_max is None or (high is not None and high - 1 <= f.price_max)
+    return above_min and below_max
 
 
 @dataclass(frozen=True)

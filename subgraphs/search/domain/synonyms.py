@@ -26,3 +26,24 @@ SYNONYMS: tuple[str, ...] = (
     "drone, quadcopter",
     "grey, gray",
 )
+
+
+def _groups() -> dict[str, tuple[str, ...]]:
+    groups: dict[str, tuple[str, ...]] = {}
+    for line in SYNONYMS:
+        members = tuple(m.strip() for m in line.split(","))
+        for member in members:
+            groups[member] = members
+    return groups
+
+
+_GROUPS = _groups()
+
+
+def synonyms_of(word: str) -> tuple[str, ...]:
+    """The other words of a folded word's group (tried as written, then without a plural
+    ending: "couches" is a "couch"), for engines that expand synonyms in our code."""
+    for form in (word, word.removesuffix("es"), word.removesuffix("s")):
+        if form in _GROUPS:
+            return tuple(m for m in _GROUPS[form] if m != word)
+    return ()

@@ -7,13 +7,17 @@ a new consumer             entrypoints/consumers.py, calling the Indexer or Beha
 
 from __future__ import annotations
 
+import dataclasses
+
 import httpx
 from opensearchpy import AsyncOpenSearch
 
 from subgraphs.platform.kernel.clock import utcnow
+from subgraphs.platform.sql.engine import create_engine
 from subgraphs.platform.subgraph import Infrastructure
 from subgraphs.search.adapters.discovery_reads import SqlDiscoveryReads
 from subgraphs.search.adapters.opensearch_index import OpenSearchIndex
+from subgraphs.search.adapters.postgres_index import PostgresIndex
 from subgraphs.search.adapters.products_catalog import ProductsCatalog
 from subgraphs.search.adapters.query_cache import NoQueryCache, RedisQueryCache
 from subgraphs.search.adapters.recommendation_cache import RedisRecommendationCache
@@ -43,6 +47,23 @@ def opensearch_client(config: SearchConfig) -> AsyncOpenSearch:
     )
 
 
+def product_index(
+    infra: Infrastructure, config: SearchConfig, client: AsyncOpenSearch | None = None
+) -> OpenSearchIndex | PostgresIndex:
+    if config.engine == "postgres":
+        # Its own small pool: the indexer writes a document while its unit of work holds a
+        # connection of the main pool (and the ledger row lock); sharing one pool, 15 writers
+        # waiting on that lock would starve the one holding it.
+        own = dataclasses.replace(
+            infra.settings,
+            db_pool_size=4,
+            db_max_overflow=4,
+            service_name=f"{infra.settings.service_name}-index",
+        )
+        return PostgresIndex(create_engine(own), alias=config.index_alias)
+    return OpenSearchIndex(client or opensearch_client(config), alias=config.index_alias)
+
+
 def bootstrap(
     infra: Infrastructure,
     config: SearchConfig,
@@ -55,7 +76,7 @@ def bootstrap(
     )
     prefix = f"search:{config.index_alias}"
     catalog = ProductsCatalog(http, config.products_url)
-    index = OpenSearchIndex(client or opensearch_client(config), alias=config.index_alias)
+    index = product_index(infra, config, client)
     cache: QueryCache = RedisQueryCache(infra.redis, prefix=prefix) if config.query_cache else NoQueryCache()
     uow = search_unit_of_work(infra.engine)
     reads = SqlDiscoveryReads(infra.engine)

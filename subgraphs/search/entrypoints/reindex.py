@@ -2,8 +2,8 @@
 
     python -m subgraphs.search.entrypoints.reindex [--products-url URL]
 
-Needs the stack's environment (DATABASE_URL, REDIS_URL, OPENSEARCH_URL) and a running
-products subgraph. Live indexing may go on meanwhile: nothing it writes is lost (see
+Needs the stack's environment (DATABASE_URL, REDIS_URL, and OPENSEARCH_URL unless
+SEARCH_ENGINE=postgres) and a running products subgraph. Live indexing may go on meanwhile: nothing it writes is lost (see
 service_layer/rebuild.py). Prints a progress bar on a terminal.
 """
 
@@ -36,10 +36,8 @@ async def reindex(
     try:
         services = bootstrap(infra, config, products_http=http, client=client)
         total = await services.rebuild.catalog.count_listed()
-        if only_if_incomplete and await client.indices.exists_alias(name=config.index_alias):
-            held = int((await client.count(index=config.index_alias))["count"])
-            if held == total:
-                return RebuildReport(index=config.index_alias, products=0)
+        if only_if_incomplete and await services.rebuild.index.count() == total:
+            return RebuildReport(index=config.index_alias, products=0)
         with tqdm(
             total=total, unit="product", desc="reindexing", disable=not show_progress, mininterval=0.5
         ) as bar:

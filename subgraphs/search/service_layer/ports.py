@@ -36,6 +36,9 @@ class ProductIndex(Protocol):
 
     async def suggest(self, prefix: str, size: int) -> list[Suggestion]: ...
 
+    async def count(self) -> int | None:
+        """Documents the readers' index holds (None: there is no index yet)."""
+
     async def begin_rebuild(self) -> str:
         """A new, empty index that live writes reach from now on; returns its name."""
 
