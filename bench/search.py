@@ -4,7 +4,7 @@
   (timed when it runs: only when the index does not hold every listed product).
 - Indexing from Kafka: `product.updated` events for 5,000 products whose documents the ledger
   marks stale, published straight to the topic; docs/s until the `search-indexer` group has
-  rewritten all of them (lock, ask products, write the engine, commit).
+  rewritten all of them (a poll at a time: lock, ask products, write the engine, commit).
 - 1,000,000 synthetic documents in their own alias, served by a second search subgraph process
   with the query cache off: search p50/p99 with every facet (one connection: latency; and under
   load), and autocomplete p99.
@@ -212,7 +212,8 @@ async def _from_kafka(settings: Settings, env: dict[str, str], lines: list[str])
         lines.append(
             f"- indexing from Kafka: {len(ids) - left:,} of {len(ids):,} `product.updated` events applied in "
             f"{took:.1f} s = {(len(ids) - left) / took:,.0f} docs/s (one consumer group, 3 partitions, "
-            "each event: ledger lock, `_entities` call, engine write, commit)"
+            "a poll at a time: chunks of 50, 4 in flight, each one ledger transaction, one `_entities` "
+            "call and one bulk write)"
         )
     finally:
         await producer.stop()

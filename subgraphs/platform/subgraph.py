@@ -31,6 +31,7 @@ from subgraphs.platform.auth.revocations import RedisRevocations
 from subgraphs.platform.graphql.schema import SubgraphSchema
 from subgraphs.platform.kernel.messages import Envelope, Topic
 from subgraphs.platform.kernel.unit_of_work import Claim
+from subgraphs.platform.messaging.batches import Rejected
 from subgraphs.platform.settings import Settings
 from subgraphs.platform.sql.storage import SubgraphStorage
 
@@ -68,11 +69,12 @@ class Consumer(Generic[ServicesT]):
 @dataclass(frozen=True)
 class BatchConsumer(Generic[ServicesT]):
     """A consumer group applied in batches (`messaging/batches.py`): the handler gets every
-    event of a poll and is idempotent by itself (no claim per event)."""
+    event of a poll and is idempotent by itself (no claim per event). It may return the events
+    it could not apply (with why): those alone go to the dead-letter topic."""
 
     group: str
     topics: tuple[Topic, ...]
-    handle: Callable[[ServicesT, list[Envelope]], Awaitable[None]]
+    handle: Callable[[ServicesT, list[Envelope]], Awaitable[Rejected | None]]
 
 
 @dataclass(frozen=True)

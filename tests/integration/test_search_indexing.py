@@ -13,6 +13,7 @@ import os
 import random
 import uuid
 from collections.abc import AsyncIterator, Sequence
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -22,6 +23,8 @@ from redis.asyncio import Redis
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from subgraphs.contracts.products import ProductUpdated
+from subgraphs.platform.kernel.messages import Envelope
 from subgraphs.platform.kernel.unit_of_work import AlreadyProcessed, Claim
 from subgraphs.platform.settings import Settings
 from subgraphs.platform.sql.migrations import migrate
@@ -33,6 +36,7 @@ from subgraphs.search.adapters.unit_of_work import search_unit_of_work
 from subgraphs.search.domain.documents import ProductFacts, SearchDocument
 from subgraphs.search.domain.errors import SearchUnavailable
 from subgraphs.search.domain.query import SearchRequest
+from subgraphs.search.entrypoints.consumers import index_products
 from subgraphs.search.service_layer.indexing import Indexer
 from subgraphs.search.service_layer.ports import Versioned
 from subgraphs.search.service_layer.rebuild import Rebuild
@@ -195,8 +199,8 @@ async def test_an_event_converges_on_what_the_catalogue_says_now(
         await indexer.refresh([facts.product_id], claim)
     # Renamed, then an old event (an earlier version) arrives late: nothing moves back.
     catalog.products[facts.product_id] = dataclasses.replace(facts, title="Cobalt Kettle", version=3)
-    assert await indexer.refresh([facts.product_id], seen_version=3) == 1
-    assert await indexer.refresh([facts.product_id], seen_version=1) == 0
+    assert await indexer.refresh([facts.product_id], seen_versions={facts.product_id: 3}) == 1
+    assert await indexer.refresh([facts.product_id], seen_versions={facts.product_id: 1}) == 0
     assert await _titles(index, "cobalt") == {str(facts.product_id)}
     assert await _titles(index, "amber") == set()
     # Hidden (unlisted or deleted): removed.
@@ -332,3 +336,51 @@ async def test_the_engine_away_leaves_the_ledger_unchanged_and_the_event_retried
     # The claim was not kept (the event comes back) and the retry, with the engine back, lands.
     assert await indexer.refresh([facts.product_id], claim) == 1
     assert await _titles(index, "velvet") == {str(facts.product_id)}
+
+
+def _updated(facts: ProductFacts, version: int) -> Envelope:
+    return Envelope.wrap(
+        ProductUpdated(
+            product_id=facts.product_id,
+            seller_id=facts.seller_id,
+            status="ACTIVE",
+            category_id=facts.category_path[-1].id if facts.category_path else uuid.uuid4(),
+            version=version,
+        )
+    )
+
+
+async def test_a_poll_is_indexed_at_once_and_only_a_failing_event_is_set_aside(world: World) -> None:
+    """The Kafka consumer hands the indexer a whole poll; a product the catalogue answers
+    with something unindexable (no category) fails alone, the others land."""
+    indexer, catalog, index, _ = world
+    rng = random.Random()
+    tax = taxonomy(rng)
+    good = [product(rng, tax, n, title=f"Maple Desk {n}") for n in range(120)]
+    for facts in good:
+        catalog.products[facts.product_id] = facts
+    broken = dataclasses.replace(product(rng, tax, 500, title="Maple Broken"), category_path=())
+    catalog.products[broken.product_id] = broken
+    asked: list[int] = []
+    answer = catalog.facts
+
+    async def counting(product_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, ProductFacts]:
+        asked.append(len(product_ids))
+        return await answer(product_ids)
+
+    catalog.facts = counting  # type: ignore[method-assign]
+    services = SimpleNamespace(indexer=indexer)
+    envelopes = [_updated(f, 1) for f in good] + [_updated(broken, 1)] + [_updated(good[0], 1)]
+    rejected = await index_products(services, envelopes)  # type: ignore[arg-type]
+    assert [e.event().product_id for e, _ in rejected] == [broken.product_id]  # type: ignore[attr-defined]
+    assert isinstance(rejected[0][1], ValueError)
+    await index.refresh()
+    assert len((await index.search(SearchRequest.build("maple desk", first=50), None)).hits) == 50
+    assert (await index.search(SearchRequest.build("maple desk", first=1), None)).total == 120
+    # The first try read the catalogue in chunks of 50 (then one product at a time).
+    assert asked[:3] == [50, 50, 21]
+    # Redelivered, the batch changes nothing (and an old announced version is not even read).
+    asked.clear()
+    again = await index_products(services, [_updated(f, 0) for f in good])  # type: ignore[arg-type]
+    assert list(again) == []
+    assert asked == []

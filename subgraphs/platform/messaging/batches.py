@@ -1,7 +1,8 @@
 """A consumer group that applies events in batches (a high-volume log persisted in bulk).
 
 The handler gets every event a poll returned (up to `max_records`) and must be idempotent on its
-own (an insert that ignores ids it has, say): there is no claim per event. Offsets are
+own (an insert that ignores ids it has, say): there is no claim per event. It may return the
+events it could not apply: those alone are dead-lettered, the rest of the batch stands. Offsets are
 committed after the handler returns, so a crash in between redelivers the batch. An outage is
 retried until the service is back; another failure `max_attempts` times, then the batch's events
 go to the dead-letter topic and the group moves on.
@@ -24,7 +25,9 @@ from subgraphs.platform.kernel.messages import Envelope, MalformedEvent, Topic
 from subgraphs.platform.messaging.kafka import close_quietly, make_producer
 
 logger = logging.getLogger("kafka")
-BatchHandler = Callable[[list[Envelope]], Awaitable[None]]
+# Events a batch handler set aside, each with the error it met.
+Rejected = Sequence[tuple[Envelope, Exception]]
+BatchHandler = Callable[[list[Envelope]], Awaitable[Rejected | None]]
 
 
 class BatchedConsumer:
@@ -83,13 +86,17 @@ class BatchedConsumer:
             if not records:
                 continue
             envelopes: list[Envelope] = []
+            record_of: dict[int, ConsumerRecord[bytes, bytes]] = {}
             for record in records:
                 try:
-                    envelopes.append(Envelope.from_json(record.value))
+                    envelope = Envelope.from_json(record.value)
                 except MalformedEvent as exc:
                     await self._dead_letter([record], exc)
+                    continue
+                envelopes.append(envelope)
+                record_of[id(envelope)] = record
             try:
-                await self._handler(envelopes)
+                rejected = await self._handler(envelopes)
             except Exception as exc:
                 dependency = unavailable_dependency(exc)
                 attempts += 1
@@ -102,6 +109,9 @@ class BatchedConsumer:
                     await _pause(stop, min(5.0, 0.1 * 2**attempts))
                     continue
                 await self._dead_letter(records, exc)
+                rejected = None
+            for envelope, why in rejected or ():
+                await self._dead_letter([record_of[id(envelope)]], why)
             attempts = 0
             self.applied += len(envelopes)
             self.state = "running"

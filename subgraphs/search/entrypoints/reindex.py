@@ -3,8 +3,8 @@
     python -m subgraphs.search.entrypoints.reindex [--products-url URL]
 
 Needs the stack's environment (DATABASE_URL, REDIS_URL, and OPENSEARCH_URL unless
-SEARCH_ENGINE=postgres) and a running products subgraph. Live indexing may go on meanwhile: nothing it writes is lost (see
-service_layer/rebuild.py). Prints a progress bar on a terminal.
+SEARCH_ENGINE=postgres) and a running products subgraph. Live indexing may go on meanwhile:
+nothing it writes is lost (see service_layer/rebuild.py). Prints a progress bar on a terminal.
 """
 
 from __future__ import annotations

@@ -10,8 +10,9 @@ to let an older document replace a newer one.
 
 from __future__ import annotations
 
+import asyncio
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from subgraphs.platform.kernel.unit_of_work import Claim
@@ -41,25 +42,43 @@ class Indexer:
         product_ids: Sequence[uuid.UUID],
         claim: Claim | None = None,
         *,
-        seen_version: int | None = None,
+        seen_versions: Mapping[uuid.UUID, int] | None = None,
         only_index: str | None = None,
+        parallel: int = 1,
     ) -> int:
         """Re-read these products and write what changed; returns how many documents moved.
 
-        `seen_version`: the product version the triggering event announced; an event older
-        than what the index already holds is acknowledged without work.
+        `seen_versions`: the product version the triggering events announced, per product; a
+        product whose indexed version is newer already is left alone without asking the catalogue.
         `only_index`: a rebuild writes its copy to the new index alone.
+        `parallel`: chunks in flight at once (without a claim: each chunk commits on its own).
         """
         ids = list(dict.fromkeys(product_ids))
-        changed = 0
-        for start in range(0, max(len(ids), 1), BATCH):
-            chunk = ids[start : start + BATCH]
-            last = start + BATCH >= len(ids)
-            # The claim commits with the last chunk: a crash before it replays everything,
-            # which converges (unchanged documents are not written again).
-            changed += await self._refresh_chunk(
-                chunk, claim if last else None, seen_version, only_index, force=only_index is not None
-            )
+        chunks = [ids[start : start + BATCH] for start in range(0, max(len(ids), 1), BATCH)]
+        seen = seen_versions or {}
+        force = only_index is not None
+        if claim is not None or parallel <= 1 or len(chunks) == 1:
+            changed = 0
+            for n, chunk in enumerate(chunks):
+                # The claim commits with the last chunk: a crash before it replays everything,
+                # which converges (unchanged documents are not written again).
+                last = n == len(chunks) - 1
+                changed += await self._refresh_chunk(
+                    chunk, claim if last else None, seen, only_index, force=force
+                )
+        else:
+            slots = asyncio.Semaphore(parallel)
+
+            async def one(chunk: list[uuid.UUID]) -> int:
+                async with slots:
+                    return await self._refresh_chunk(chunk, None, seen, only_index, force=force)
+
+            try:
+                async with asyncio.TaskGroup() as group:
+                    running = [group.create_task(one(chunk)) for chunk in chunks]
+            except BaseExceptionGroup as failed:
+                raise failed.exceptions[0] from failed  # the first failure, as its own type
+            changed = sum(task.result() for task in running)
         if changed:
             await self.cache.bump()
         return changed
@@ -68,7 +87,7 @@ class Indexer:
         self,
         ids: list[uuid.UUID],
         claim: Claim | None,
-        seen_version: int | None,
+        seen: Mapping[uuid.UUID, int],
         only_index: str | None,
         *,
         force: bool,
@@ -78,8 +97,10 @@ class Indexer:
                 await uow.commit()
                 return 0
             rows = await uow.repo.lock(ids)
-            if seen_version is not None and len(ids) == 1 and rows[ids[0]].product_version > seen_version:
-                await uow.commit()  # an old event: the index already holds something newer
+            # An old event: the index already holds something newer than it announced.
+            ids = [i for i in ids if not (i in seen and rows[i].product_version > seen[i])]
+            if not ids:
+                await uow.commit()
                 return 0
             facts = await self.catalog.facts(ids)
             changes: list[Versioned] = []
@@ -119,12 +140,17 @@ class Indexer:
 
     async def follow_taxonomy(
         self,
-        claim: Claim,
+        claim: Claim | None,
         *,
         brand_ids: Sequence[uuid.UUID] = (),
         category_ids: Sequence[uuid.UUID] = (),
     ) -> int:
         """A brand or category was renamed or moved: its products' documents carry its name."""
+        return await self.refresh(await self.products_with(brand_ids, category_ids), claim)
+
+    async def products_with(
+        self, brand_ids: Sequence[uuid.UUID] = (), category_ids: Sequence[uuid.UUID] = ()
+    ) -> list[uuid.UUID]:
+        """The indexed products of these brands or categories (whose documents carry their names)."""
         async with self.uow() as uow:
-            ids = await uow.repo.products_with(brand_ids=brand_ids, category_ids=category_ids)
-        return await self.refresh(ids, claim)
+            return await uow.repo.products_with(brand_ids=brand_ids, category_ids=category_ids)
