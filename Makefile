@@ -35,7 +35,11 @@ router/node_modules/.installed: router/package.json router/package-lock.json
 	npm ci --prefix router --no-audit --no-fund --loglevel=error
 	@touch $@
 
-install: .venv/.installed router/node_modules/.installed
+rest/node_modules/.installed: rest/package.json rest/package-lock.json
+	npm ci --prefix rest --no-audit --no-fund --loglevel=error
+	@touch $@
+
+install: .venv/.installed router/node_modules/.installed rest/node_modules/.installed
 
 dev: install
 	$(STACK) run --profile dev -- $(RUN) python -m deploy.local.dev
@@ -59,7 +63,9 @@ schema: install
 	$(RUN) python -m subgraphs.export_schema
 	$(RUN) python -m subgraphs.contracts.registry
 	node router/compose.mjs
+	node rest/operations.mjs --write
 	node router/trusted-documents.mjs
+	node rest/openapi.mjs --write
 
 clean:
 	-$(STACK) stop --profile test

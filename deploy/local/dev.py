@@ -117,17 +117,20 @@ def main() -> int:
                     "",
                     f"Supergraph ready in {time.monotonic() - started:.1f}s.",
                     f"  GraphiQL (router):   http://localhost:{Ports().router}/graphql",
+                    f"  REST (DRF-style):    http://localhost:{Ports().rest}/api/   "
+                    f"(docs: http://localhost:{Ports().rest}/api/docs/, OpenAPI: /api/schema/)",
                     *(
                         f"  {name + ' subgraph:':<20} {url}"
                         for name, url in running.urls.items()
-                        if name != "router"
+                        if name not in {"router", "rest"}
                     ),
                     "  JWKS (accounts):     "
                     + running.urls["accounts"].removesuffix("/graphql")
                     + "/.well-known/jwks.json",
                     f"  logs:                {profile.logs_dir}",
                     "",
-                    "Try:  { products(first: 5, sort: {field: PRICE}) "
+                    f"Try:  curl 'http://localhost:{Ports().rest}/api/products/?ordering=-price&page_size=5'",
+                    "      { products(first: 5, sort: {field: PRICE}) "
                     "{ nodes { title priceRange { min { amount currency } } } } }",
                     '      { search(query: "wireles headphones", first: 5) { totalCount nodes { title } '
                     "facets { brands { brand { name } count } priceRanges { min max count } } } }",

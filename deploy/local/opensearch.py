@@ -83,6 +83,9 @@ class OpenSearchService(Service):
             "action.auto_create_index": "false",
             # A nearly full laptop disk must not turn every index read-only.
             "cluster.routing.allocation.disk.threshold_enabled": "false",
+            # One shard per index: let one search use every core across its segments (measured
+            # on 1M documents, 2 cores: p50 73 -> 54 ms, p90 165 -> 122 ms with every facet).
+            "search.concurrent_segment_search.mode": "all",
         }
 
     def _write_config(self, user: str | None) -> None:

@@ -12,4 +12,6 @@ status=0
 "$uv_bin" run --frozen lint-imports || status=$?
 "$uv_bin" run --frozen pytest -q -p no:cacheprovider "$@" || status=$?
 npm --prefix router test || status=$((status == 0 ? $? : status))
+npm --prefix rest run --silent typecheck || status=$((status == 0 ? $? : status))
+npm --prefix rest test || status=$((status == 0 ? $? : status))
 exit "$status"

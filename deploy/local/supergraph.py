@@ -22,6 +22,7 @@ from deploy.local.profiles import repo_root
 from subgraphs.registry import SUBGRAPHS
 
 ROUTER_DIR = repo_root() / "router"
+REST_DIR = repo_root() / "rest"
 SUPERGRAPH = repo_root() / "schema" / "supergraph.graphql"
 
 
@@ -29,6 +30,11 @@ SUPERGRAPH = repo_root() / "schema" / "supergraph.graphql"
 class Ports:
     router: int = 4000
     subgraph_offset: int = 0  # added to each subgraph's default port (4001, …)
+
+    @property
+    def rest(self) -> int:
+        """The REST shim, next to its router (4100 beside 4000)."""
+        return self.router + 100
 
     def subgraph(self, default_port: int) -> int:
         return default_port + self.subgraph_offset
@@ -99,6 +105,7 @@ def start(
             start_subgraph(running, entry.name, env, log_dir, ports, workers=workers)
             router_vars[f"{entry.name.upper()}_URL"] = running.urls[entry.name]
         start_router(running, env, log_dir, ports.router, {**router_vars, **(router_env or {})})
+        start_rest(running, env, log_dir, ports.rest)
     except BaseException:
         stop(running)
         raise
@@ -188,6 +195,17 @@ def start_router(
     running.processes[name] = process
     running.urls[name] = f"http://127.0.0.1:{port}/graphql"
     wait_http(f"http://127.0.0.1:{port}/healthcheck", process, name, log_dir)
+    return running.urls[name]
+
+
+def start_rest(running: Running, env: Mapping[str, str], log_dir: Path, port: int, name: str = "rest") -> str:
+    """The REST compatibility shim in front of `running`'s router; returns its base URL."""
+    command = ["node", str(REST_DIR / "server.mjs")]
+    rest_env = {**env, "REST_PORT": str(port), "REST_ROUTER_URL": running.urls["router"]}
+    process = _spawn(name, command, rest_env, log_dir, REST_DIR)
+    running.processes[name] = process
+    running.urls[name] = f"http://127.0.0.1:{port}/api/"
+    wait_http(f"http://127.0.0.1:{port}/health", process, name, log_dir)
     return running.urls[name]
 
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from tests.conftest import Caller, GraphQLClient
 from tests.e2e.shipment_helpers import ship
 from tests.e2e.test_order_lifecycle import a_paid_order
@@ -77,3 +79,18 @@ async def test_a_shipments_rows_follow_its_order(router: GraphQLClient, make_cal
         "shipmentPermissions"
     ]["nodes"] == []
     assert (await router(SHIPMENT_ROWS, {}))["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+@pytest.mark.parametrize(
+    ("field", "key"), [("shipmentPermissions", "shipmentId"), ("returnPermissions", "returnId")]
+)
+async def test_a_malformed_id_in_a_filter_is_bad_user_input(
+    router: GraphQLClient, make_caller: Any, field: str, key: str
+) -> None:
+    """Found by the REST fuzzer: it was an unexpected error (a mutation's error type raised in a query)."""
+    body = await router(
+        f"query($f: ID) {{ {field}(filter: {{{key}: $f}}) {{ nodes {{ id }} }} }}",
+        {"f": "\u0093T\u00e9"},
+        make_caller(),
+    )
+    assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT", body

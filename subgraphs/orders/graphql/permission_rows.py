@@ -13,7 +13,7 @@ from subgraphs.orders.domain.shipments import Carrier
 from subgraphs.orders.graphql import returns as _registers_the_return_enums  # noqa: F401 (before use)
 from subgraphs.orders.graphql.context import Info
 from subgraphs.orders.service_layer.permission_rows import Capability, PermissionRow
-from subgraphs.platform.graphql.arguments import page_args, uuid_arg
+from subgraphs.platform.graphql.arguments import id_filter, page_args
 from subgraphs.platform.graphql.cost import PAGINATED
 from subgraphs.platform.graphql.types import Connection
 from subgraphs.platform.kernel.paging import Page
@@ -111,8 +111,10 @@ class PermissionRowQueries:
     ) -> Connection[ReturnPermission]:
         f, principal = filter or ReturnPermissionFilter(), info.context.require_principal()
         rows = info.context.services.permission_rows
-        if f.return_id is not None:
-            found = await rows.for_return(principal, uuid_arg(f.return_id, "filter.returnId"), f.role)
+        # A malformed id in a filter is the client's error (BAD_USER_INPUT), as everywhere.
+        return_id = id_filter(f.return_id, "filter.returnId")
+        if return_id is not None:
+            found = await rows.for_return(principal, return_id, f.role)
             wanted = [r for r in found if not f.status or rd.ReturnStatus(r.status) in f.status]
             return Connection.from_page(_rows(wanted), ReturnPermission.of)
         page = await rows.of_returns(
@@ -139,8 +141,9 @@ class PermissionRowQueries:
     ) -> Connection[ShipmentPermission]:
         f, principal = filter or ShipmentPermissionFilter(), info.context.require_principal()
         rows = info.context.services.permission_rows
-        if f.shipment_id is not None:
-            found = await rows.for_shipment(principal, uuid_arg(f.shipment_id, "filter.shipmentId"), f.role)
+        shipment_id = id_filter(f.shipment_id, "filter.shipmentId")
+        if shipment_id is not None:
+            found = await rows.for_shipment(principal, shipment_id, f.role)
             wanted = [r for r in found if f.carrier is None or r.carrier is f.carrier]
             return Connection.from_page(_rows(wanted), ShipmentPermission.of)
         page = await rows.of_shipments(

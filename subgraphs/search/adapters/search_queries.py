@@ -32,7 +32,9 @@ ATTRIBUTE_NAMES = 10
 ATTRIBUTE_VALUES = 20
 TOTAL_HITS_UP_TO = 10_000
 _MAIN_FIELDS = ["title^4", "brand_name^2", "category_names^1.5", "attribute_text^1.5", "description^0.5"]
-_PLAIN_FIELDS = [f.replace("^", ".plain^", 1) for f in _MAIN_FIELDS]
+# Typos are forgiven in what names a product, not in its description (long, and the fuzzy
+# expansions over it cost the most while matching the least).
+_PLAIN_FIELDS = [f.replace("^", ".plain^", 1) for f in _MAIN_FIELDS if not f.startswith("description")]
 
 
 def text_query(text: str | None) -> dict[str, Any]:
@@ -53,7 +55,8 @@ def text_query(text: str | None) -> dict[str, Any]:
                     }
                 },
                 # The same words as typed, each allowed a typo or two (AUTO: 1 edit from 3
-                # letters, 2 from 6).
+                # letters, 2 from 6) after a correct first letter (as the PostgreSQL fallback
+                # does; it also keeps the expansions few).
                 {
                     "multi_match": {
                         "query": text,
@@ -61,6 +64,7 @@ def text_query(text: str | None) -> dict[str, Any]:
                         "type": "best_fields",
                         "operator": "and",
                         "fuzziness": "AUTO",
+                        "prefix_length": 1,
                         "max_expansions": 50,
                     }
                 },

@@ -1,0 +1,197 @@
+// @ts-check
+// The shim's own decisions, against a recording stand-in for the router: routes, DRF's URL
+// conventions, variables, status codes, ETags, cookies. (Through the real router and
+// subgraphs: tests/e2e/test_rest_*.py.)
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { compile, handler } from '../app.mjs';
+import { loadSchema, operationFor, documentId } from '../operations.mjs';
+import { ROUTES } from '../routes.mjs';
+
+const routes = compile(loadSchema());
+
+/** @param {(body: any) => { status?: number, headers?: Record<string, any>, body: any }} answer */
+function shim(answer) {
+  /** @type {{ body: any, headers: Record<string, string> }[]} */
+  const sent = [];
+  const handle = handler(routes, async (body, headers) => {
+    sent.push({ body, headers });
+    const reply = answer(body);
+    return { status: reply.status ?? 200, headers: reply.headers ?? {}, body: reply.body };
+  });
+  /** @param {string} method @param {string} path @param {{ headers?: Record<string, string>, body?: string }} [opts] */
+  const call = (method, path, opts = {}) =>
+    handle({ method, url: new URL(path, 'http://shim.test'), headers: opts.headers ?? {}, body: opts.body, clientIp: '10.0.0.9' });
+  return { call, sent };
+}
+
+/** @param {unknown[]} nodes @param {Record<string, unknown>} [info] */
+const page = (nodes, info = {}) => ({
+  body: {
+    data: { products: { nodes, pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: 's', endCursor: 'e', ...info } } },
+  },
+});
+
+test('every route has a persisted operation whose id the router manifest would give it', () => {
+  for (const c of routes) {
+    assert.equal(c.id, documentId(operationFor(loadSchema(), c.route)));
+    assert.match(c.route.path, /^\/api\/.*\/$/, `${c.route.path} keeps DRF's trailing slash`);
+  }
+  assert.ok(ROUTES.length >= 80);
+});
+
+test('a path without its trailing slash redirects a GET and refuses a POST, as DRF does', async () => {
+  const { call } = shim(() => page([]));
+  const get = await call('GET', '/api/products?page_size=2');
+  assert.equal(get.status, 301);
+  assert.equal(get.headers.location, '/api/products/?page_size=2');
+  const post = await call('POST', '/api/register', { body: '{}', headers: { 'content-type': 'application/json' } });
+  assert.equal(post.status, 404);
+  assert.equal((await call('GET', '/api/nothing-here/')).status, 404);
+});
+
+test('a method the route does not take is 405 with Allow', async () => {
+  const { call } = shim(() => page([]));
+  const reply = await call('DELETE', '/api/products/');
+  assert.equal(reply.status, 405);
+  assert.equal(reply.headers.allow, 'GET, OPTIONS');
+});
+
+test('filters, ordering and page size become the operation variables; the id only travels as documentId', async () => {
+  const { call, sent } = shim(() => page([{ id: 'p1', priceRange: { min: { amount: 5 } } }], { hasNextPage: true }));
+  const reply = await call('GET', '/api/products/?brand=b1,b2&min_price=100&in_stock=true&status=active&ordering=-price&page_size=500');
+  assert.equal(reply.status, 200, JSON.stringify(reply));
+  const { variables, documentId: id, query } = sent[0].body;
+  assert.equal(query, undefined);
+  assert.match(id, /^sha256:[0-9a-f]{64}$/);
+  assert.deepEqual(variables, {
+    filter: { brandIds: ['b1', 'b2'], price: { min: 100 }, inStock: true, status: 'ACTIVE' },
+    sort: { field: 'PRICE', direction: 'DESC' },
+    first: 100, // DRF clamps to the maximum page size
+  });
+  const body = /** @type {any} */ (JSON.parse(reply.text ?? ''));
+  assert.deepEqual(body.results, [{ id: 'p1', price_range: { min: { amount: 5 } } }]);
+  assert.equal(body.previous, null);
+  const next = new URL(body.next);
+  assert.equal(next.searchParams.get('ordering'), '-price');
+  // The next page asks for what follows the last row; its previous link goes back before the first.
+  await call('GET', `${next.pathname}${next.search}`);
+  assert.equal(sent[1].body.variables.after, 'e');
+});
+
+test('a previous link pages backwards with last/before', async () => {
+  const { call, sent } = shim(() => page([{ id: 'p2' }], { hasPreviousPage: true, startCursor: 'S2', endCursor: 'E2' }));
+  const cursor = Buffer.from(JSON.stringify({ b: 'S1' })).toString('base64url');
+  const body = JSON.parse((await call('GET', `/api/products/?cursor=${cursor}`)).text ?? '');
+  assert.deepEqual(
+    { last: sent[0].body.variables.last, before: sent[0].body.variables.before },
+    { last: 20, before: 'S1' },
+  );
+  assert.ok(body.previous && body.next);
+});
+
+test('bad query parameters are field errors, a bad cursor is 404 as in DRF', async () => {
+  const { call, sent } = shim(() => page([]));
+  const cases = [
+    ['/api/products/?min_price=cheap', 'min_price'],
+    ['/api/products/?in_stock=maybe', 'in_stock'],
+    ['/api/products/?status=sold', 'status'],
+    ['/api/products/?ordering=colour', 'ordering'],
+    ['/api/products/?page_size=-3', 'page_size'],
+    ['/api/product-images/', 'product'],
+  ];
+  for (const [path, field] of cases) {
+    const reply = await call('GET', path);
+    assert.equal(reply.status, 400, path);
+    assert.ok(Array.isArray(/** @type {any} */ (reply.body)[field]), `${path}: ${JSON.stringify(reply.body)}`);
+  }
+  assert.equal((await call('GET', '/api/products/?cursor=%%%')).status, 404);
+  assert.equal(sent.length, 0, 'nothing reached the router');
+});
+
+test('a missing or foreign object is 404, GraphQL codes become statuses, Retry-After is kept', async () => {
+  const answers = {
+    missing: { body: { data: { product: null } } },
+    unauthenticated: { status: 200, body: { errors: [{ message: 'Sign in', extensions: { code: 'UNAUTHENTICATED' } }], data: null } },
+    limited: { status: 429, headers: { 'retry-after': '7' }, body: { errors: [{ message: 'slow down', extensions: { code: 'RATE_LIMITED' } }] } },
+    down: { status: 503, body: { errors: [{ message: 'db', extensions: { code: 'SERVICE_UNAVAILABLE', retryAfterSeconds: 2 } }] } },
+  };
+  /** @type {keyof typeof answers} */
+  let now = 'missing';
+  const { call } = shim(() => answers[now]);
+  assert.equal((await call('GET', '/api/products/abc/')).status, 404);
+  now = 'unauthenticated';
+  assert.deepEqual((await call('GET', '/api/orders/')).body, { detail: 'Sign in', code: 'UNAUTHENTICATED' });
+  now = 'limited';
+  const limited = await call('GET', '/api/products/');
+  assert.equal(limited.status, 429);
+  assert.equal(limited.headers['retry-after'], '7');
+  now = 'down';
+  const down = await call('GET', '/api/products/');
+  assert.equal(down.status, 503);
+  assert.equal(down.headers['retry-after'], '2');
+});
+
+test('a router that cannot be reached is a coded 503, never an unhandled 500', async () => {
+  const handle = handler(routes, async () => {
+    throw new Error('connect ECONNREFUSED');
+  });
+  const reply = await handle({ method: 'GET', url: new URL('http://s/api/products/'), headers: {}, body: undefined });
+  assert.equal(reply.status, 503);
+  assert.equal(/** @type {any} */ (reply.body).code, 'SERVICE_UNAVAILABLE');
+});
+
+test('userErrors are DRF field errors; conflicts and stale versions keep their own status', async () => {
+  let payload = { userErrors: [{ field: ['input', 'email'], message: 'Taken', code: 'BAD_USER_INPUT' }] };
+  const { call, sent } = shim(() => ({ body: { data: { register: payload, addToCart: payload } } }));
+  const json = { 'content-type': 'application/json' };
+  const bad = await call('POST', '/api/register/', { headers: json, body: JSON.stringify({ email: 'x', display_name: 'X' }) });
+  assert.equal(bad.status, 400);
+  assert.deepEqual(bad.body, { email: ['Taken'] });
+  assert.deepEqual(sent[0].body.variables, { input: { email: 'x', displayName: 'X' } });
+  payload = { userErrors: [{ field: ['expectedVersion'], message: 'The cart changed', code: 'STALE_CART_VERSION' }] };
+  const stale = await call('POST', '/api/cart-items/', {
+    headers: { ...json, 'idempotency-key': 'k1', 'if-match': '"4"' },
+    body: JSON.stringify({ variant_id: 'v1', quantity: 2 }),
+  });
+  assert.equal(stale.status, 412);
+  assert.deepEqual(sent[1].body.variables, { variantId: 'v1', quantity: 2, idempotencyKey: 'k1', expectedVersion: 4 });
+  assert.equal((await call('POST', '/api/register/', { headers: { 'content-type': 'text/plain' }, body: 'x' })).status, 415);
+  assert.equal((await call('POST', '/api/register/', { headers: json, body: '{nope' })).status, 400);
+});
+
+test('a created object is 201, a removal 204', async () => {
+  const { call } = shim(() => ({
+    body: { data: { addToCart: { userErrors: [], cart: { id: 'c1', itemsCount: 1 } }, removeCartItem: { userErrors: [], cart: { id: 'c1' } } } },
+  }));
+  const json = { 'content-type': 'application/json' };
+  const created = await call('POST', '/api/cart-items/', { headers: json, body: '{"variant_id":"v"}' });
+  assert.equal(created.status, 201);
+  assert.deepEqual(created.body, { id: 'c1', items_count: 1 });
+  const removed = await call('DELETE', '/api/cart-items/i1/');
+  assert.equal(removed.status, 204);
+  assert.equal(removed.body, undefined);
+});
+
+test('GETs carry an ETag; If-None-Match answers 304 without a body', async () => {
+  const { call } = shim(() => ({ body: { data: { product: { id: 'p1', title: 'Lamp' } } } }));
+  const first = await call('GET', '/api/products/p1/');
+  const etag = String(first.headers.etag);
+  assert.match(etag, /^W\/"/);
+  const again = await call('GET', '/api/products/p1/', { headers: { 'if-none-match': etag } });
+  assert.equal(again.status, 304);
+  assert.equal(again.text, undefined);
+});
+
+test('login forwards cookies and the CSRF header, and scopes the refresh cookie to /api/auth/', async () => {
+  const { call, sent } = shim(() => ({
+    headers: { 'set-cookie': ['refresh_token=r; Path=/graphql; HttpOnly; Secure', 'csrf_token=c; Path=/'] },
+    body: { data: { refreshToken: { userErrors: [], accessToken: 'a' } } },
+  }));
+  const reply = await call('POST', '/api/auth/refresh/', { headers: { cookie: 'refresh_token=r; csrf_token=c', 'x-csrf-token': 'c' } });
+  assert.equal(reply.status, 200);
+  assert.deepEqual(reply.headers['set-cookie'], ['refresh_token=r; Path=/api/auth/; HttpOnly; Secure', 'csrf_token=c; Path=/']);
+  assert.equal(sent[0].headers.cookie, 'refresh_token=r; csrf_token=c');
+  assert.equal(sent[0].headers['x-csrf-token'], 'c');
+  assert.equal(sent[0].headers['x-forwarded-for'], '10.0.0.9');
+});
