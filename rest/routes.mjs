@@ -82,12 +82,14 @@ const TABLE = [
   }),
   retrieve('DeviceViewSet', '/api/devices/{id}/', 'device'),
   action('DeviceViewSet', 'POST', '/api/devices/revoke/', 'revokeDevices', { body: 'args' }),
+  action('DeviceViewSet', 'PATCH', '/api/devices/{id}/', 'updateDevicePushToken', { body: 'args', result: 'device' }),
   retrieve('KYCViewSet', '/api/kyc/status/{user_id}/', 'kycStatus', { kind: 'object' }),
   list('SessionViewSet', '/api/sessions/', 'sessions', {
     params: { device: 'filter.deviceId', ip: 'filter.ip', active: 'filter.active', ...ID_FILTERS },
   }),
   retrieve('SessionViewSet', '/api/sessions/{id}/', 'session'),
   action('SessionViewSet', 'DELETE', '/api/sessions/{id}/', 'revokeSession', { noContent: true }),
+  action('SessionViewSet', 'POST', '/api/sessions/logout-all/', 'logoutAllDevices', {}),
   retrieve('ProfileViewSet', '/api/profile/', 'me', { kind: 'object' }),
   action('ProfileViewSet', 'PATCH', '/api/profile/{user_id}/', 'updateProfile', { body: 'input', result: 'user' }),
 
@@ -102,11 +104,18 @@ const TABLE = [
     created: true,
   }),
   list('UserRoleViewSet', '/api/user-roles/', 'userRoles', { params: { user: 'userId', role: 'role' } }),
+  retrieve('UserRoleViewSet', '/api/user-roles/{id}/', 'userRole'),
   action('UserRoleViewSet', 'POST', '/api/user-roles/', 'assignRoles', { body: 'assignments', created: true }),
   list('OrderPermissionViewSet', '/api/order-permissions/', 'orderPermissions', {
     params: { order_id: 'filter.orderId', role: 'filter.role', ...ID_FILTERS },
   }),
   retrieve('OrderPermissionViewSet', '/api/order-permissions/{id}/', 'orderPermission'),
+  action('OrderPermissionViewSet', 'POST', '/api/order-permissions/', 'orderPermissionGrant', {
+    body: 'input',
+    result: 'orderPermission',
+    created: true,
+  }),
+  action('OrderPermissionViewSet', 'DELETE', '/api/order-permissions/{id}/', 'orderPermissionRevoke', { noContent: true }),
   list('ReturnPermissionViewSet', '/api/return-permissions/', 'returnPermissions', {
     params: { return_id: 'filter.returnId', status: 'filter.status', role: 'filter.role' },
   }),
@@ -119,6 +128,12 @@ const TABLE = [
     params: { resource: 'filter.resourceId', active: 'filter.active', ...ID_FILTERS },
   }),
   retrieve('AdminOverrideViewSet', '/api/admin-overrides/{id}/', 'adminOverride'),
+  action('AdminOverrideViewSet', 'POST', '/api/admin-overrides/', 'adminOverrideOpen', {
+    body: 'input',
+    result: 'adminOverride',
+    created: true,
+  }),
+  action('AdminOverrideViewSet', 'DELETE', '/api/admin-overrides/{id}/', 'adminOverrideRevoke', { result: 'adminOverride' }),
 
   // ---- products -------------------------------------------------------------------------
   list('ProductsViewSet', '/api/products/', 'products', {
@@ -136,30 +151,52 @@ const TABLE = [
     ordering: sorted('sort', { created_at: 'NEWEST', price: 'PRICE', title: 'TITLE', popularity: 'POPULARITY' }),
   }),
   retrieve('ProductsViewSet', '/api/products/{id}/', 'product', { public: true }),
+  action('ProductsViewSet', 'POST', '/api/products/', 'productCreate', { body: 'input', result: 'product', created: true }),
+  action('ProductsViewSet', 'PATCH', '/api/products/{id}/', 'productUpdate', { body: 'input', result: 'product' }),
+  action('ProductsViewSet', 'PUT', '/api/products/{id}/', 'productUpdate', { body: 'input', result: 'product' }),
+  action('ProductsViewSet', 'DELETE', '/api/products/{id}/', 'productDelete', { noContent: true }),
+  action('ProductsViewSet', 'PUT', '/api/products/{id}/attributes/', 'productAttributeValuesSet', {
+    body: 'values',
+    result: 'product',
+  }),
   list('CategoryViewSet', '/api/categories/', 'categories', {
     public: true,
     params: { parent: 'filter.parentId', roots_only: 'filter.rootsOnly', search: 'filter.search' },
   }),
   retrieve('CategoryViewSet', '/api/categories/{id}/', 'category', { public: true }),
+  action('CategoryViewSet', 'POST', '/api/categories/', 'categoriesBulkCreate', { body: 'categories', created: true }),
+  action('CategoryViewSet', 'PATCH', '/api/categories/', 'categoriesBulkUpdate', { body: 'categories' }),
   list('BrandViewSet', '/api/brands/', 'brands', { public: true, params: { search: 'filter.search' } }),
   retrieve('BrandViewSet', '/api/brands/{id}/', 'brand', { public: true }),
+  action('BrandViewSet', 'POST', '/api/brands/', 'brandsBulkCreate', { body: 'brands', created: true }),
+  action('BrandViewSet', 'PATCH', '/api/brands/', 'brandsBulkUpdate', { body: 'brands' }),
   list('ProductImageViewSet', '/api/product-images/', 'productImages', {
     public: true,
     params: { product: 'productId' },
     required: ['product'],
   }),
   retrieve('ProductImageViewSet', '/api/product-images/{id}/', 'productImage', { public: true }),
+  action('ProductImageViewSet', 'POST', '/api/product-images/', 'productImagesBulkCreate', { body: 'args', created: true }),
+  action('ProductImageViewSet', 'PATCH', '/api/product-images/', 'productImagesBulkUpdate', { body: 'args' }),
+  action('ProductImageViewSet', 'DELETE', '/api/product-images/{id}/', 'productImageDelete', { noContent: true }),
   list('ProductVariantViewSet', '/api/variants/', 'variants', {
     public: true,
     params: { product: 'filter.productId', sku: 'filter.sku' },
   }),
   retrieve('ProductVariantViewSet', '/api/variants/{id}/', 'variant', { public: true }),
+  action('ProductVariantViewSet', 'POST', '/api/variants/', 'productVariantsBulkCreate', { body: 'args', created: true }),
+  action('ProductVariantViewSet', 'PATCH', '/api/variants/', 'productVariantsBulkUpdate', { body: 'args' }),
+  action('ProductVariantViewSet', 'DELETE', '/api/variants/{id}/', 'productVariantDelete', { noContent: true }),
   list('ProductAttributeViewSet', '/api/attributes/', 'attributes', { public: true, params: { search: 'filter.search' } }),
   retrieve('ProductAttributeViewSet', '/api/attributes/{id}/', 'attribute', { public: true }),
+  action('ProductAttributeViewSet', 'POST', '/api/attributes/', 'attributesBulkCreate', { body: 'attributes', created: true }),
+  action('ProductAttributeViewSet', 'PATCH', '/api/attributes/', 'attributesBulkUpdate', { body: 'attributes' }),
+  action('ProductAttributeViewSet', 'DELETE', '/api/attributes/{id}/', 'attributeDelete', { noContent: true }),
   list('InventoryViewSet', '/api/inventory/', 'inventory', {
     params: { variant: 'filter.variantId', warehouse: 'filter.warehouse', low_stock: 'filter.lowStock' },
   }),
   retrieve('InventoryViewSet', '/api/inventory/{id}/', 'inventoryItem'),
+  action('InventoryViewSet', 'POST', '/api/inventory/adjust/', 'adjustInventory', { body: 'input' }),
 
   // ---- cart and wishlist -------------------------------------------------------------
   retrieve('CartViewSet', '/api/cart/', 'cart', { kind: 'object', ...GUEST }),
@@ -174,8 +211,12 @@ const TABLE = [
   action('CartItemViewSet', 'PATCH', '/api/cart-items/{id}/', 'updateCartItem', { body: 'args', result: 'cart', ...GUEST }),
   action('CartItemViewSet', 'DELETE', '/api/cart-items/{id}/', 'removeCartItem', { body: 'args', noContent: true, ...GUEST }),
   action('CartItemViewSet', 'POST', '/api/cart-items/bulk/', 'cartItemsBulkAdd', { body: 'args', result: 'cart', ...GUEST }),
+  action('CartItemViewSet', 'PATCH', '/api/cart-items/', 'cartItemsBulkUpdate', { body: 'args', result: 'cart', ...GUEST }),
+  action('CartItemViewSet', 'POST', '/api/cart-items/bulk-delete/', 'cartItemsBulkRemove', { body: 'args', result: 'cart', ...GUEST }),
   list('WishlistViewSet', '/api/wishlists/', 'wishlists'),
   retrieve('WishlistViewSet', '/api/wishlists/{id}/', 'wishlist'),
+  action('WishlistViewSet', 'POST', '/api/wishlists/', 'createWishlist', { body: 'args', result: 'wishlist', created: true }),
+  action('WishlistViewSet', 'DELETE', '/api/wishlists/{id}/', 'deleteWishlist', { noContent: true }),
   list('WishlistItemViewSet', '/api/wishlist-items/', 'wishlistItems', {
     params: { wishlist: 'wishlistId', product: 'filter.productId', seller: 'filter.sellerId' },
     ordering: { added_at: { sort: { direction: 'ASC' } }, '-added_at': { sort: { direction: 'DESC' } } },
@@ -183,6 +224,8 @@ const TABLE = [
   retrieve('WishlistItemViewSet', '/api/wishlist-items/{id}/', 'wishlistItem'),
   action('WishlistItemViewSet', 'POST', '/api/wishlist-items/', 'addToWishlist', { body: 'args', created: true }),
   action('WishlistItemViewSet', 'DELETE', '/api/wishlist-items/{id}/', 'removeFromWishlist', { noContent: true }),
+  action('WishlistItemViewSet', 'POST', '/api/wishlist-items/bulk/', 'wishlistItemsBulkAdd', { body: 'args', created: true }),
+  action('WishlistItemViewSet', 'POST', '/api/wishlist-items/bulk-delete/', 'wishlistItemsBulkRemove', { body: 'args' }),
 
   // ---- search and recommendations ---------------------------------------------------
   list('SearchViewSet', '/api/search/', 'search', {
@@ -214,6 +257,7 @@ const TABLE = [
   }),
   retrieve('RecommendationRuleViewSet', '/api/rules/{id}/', 'recommendationRule'),
   action('RecommendationRuleViewSet', 'POST', '/api/rules/', 'recommendationRulesBulkCreate', { body: 'rules', created: true }),
+  action('RecommendationRuleViewSet', 'PATCH', '/api/rules/', 'recommendationRulesBulkUpdate', { body: 'rules' }),
   action('RecommendationRuleViewSet', 'DELETE', '/api/rules/{id}/', 'recommendationRuleDelete', { noContent: true }),
   list('RecommendationLogViewSet', '/api/logs/', 'recommendationLogs', {
     params: {
@@ -226,6 +270,7 @@ const TABLE = [
     },
   }),
   retrieve('RecommendationLogViewSet', '/api/logs/{id}/', 'recommendationLog'),
+  action('RecommendationLogViewSet', 'POST', '/api/logs/', 'trackRecommendations', { body: 'events', created: true }),
 
   // ---- orders --------------------------------------------------------------------------
   list('OrderViewSet', '/api/orders/', 'orders', {
@@ -241,6 +286,8 @@ const TABLE = [
   }),
   retrieve('OrderViewSet', '/api/orders/{id}/', 'order'),
   action('OrderViewSet', 'POST', '/api/orders/{id}/cancel/', 'orderCancel', { body: 'args', result: 'order' }),
+  action('OrderViewSet', 'PATCH', '/api/orders/{id}/', 'orderUpdateStatus', { body: 'args', result: 'order' }),
+  action('OrderViewSet', 'POST', '/api/checkout/', 'checkout', { body: 'input', result: 'checkout', created: true }),
   list('OrderItemViewSet', '/api/order-items/', 'orderItems', {
     params: { scope: 'filter.scope', seller: 'filter.sellerId', product: 'filter.productId', sku: 'filter.sku', order: 'filter.orderId' },
   }),
@@ -249,6 +296,7 @@ const TABLE = [
     params: { scope: 'filter.scope', carrier: 'filter.carrier', status: 'filter.status', order: 'filter.orderId' },
   }),
   retrieve('ShipmentViewSet', '/api/shipments/{id}/', 'shipment'),
+  action('ShipmentViewSet', 'POST', '/api/shipments/', 'shipmentCreate', { body: 'input', result: 'shipment', created: true }),
   list('ReturnViewSet', '/api/returns/', 'returns', {
     params: {
       scope: 'filter.scope',
@@ -261,6 +309,10 @@ const TABLE = [
     },
   }),
   retrieve('ReturnViewSet', '/api/returns/{id}/', 'return'),
+  action('ReturnViewSet', 'POST', '/api/returns/', 'returnRequest', { body: 'input', result: 'return', created: true }),
+  action('ReturnViewSet', 'POST', '/api/returns/{id}/approve/', 'returnApprove', { body: 'args', result: 'return' }),
+  action('ReturnViewSet', 'POST', '/api/returns/{id}/reject/', 'returnReject', { body: 'args', result: 'return' }),
+  action('ReturnViewSet', 'POST', '/api/returns/{id}/receive/', 'returnReceive', { body: 'args', result: 'return' }),
   action('ReturnViewSet', 'POST', '/api/returns/bulk-update/', 'returnsBulkUpdate', { body: 'args' }),
 ];
 

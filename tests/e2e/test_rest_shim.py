@@ -33,6 +33,7 @@ class World:
     products: list[dict[str, Any]]
     order_id: str
     cart_item_id: str
+    category_id: str
 
 
 @pytest.fixture(scope="module")
@@ -69,6 +70,7 @@ async def world(router: GraphQLClient, signer: TestSigner) -> World:
         products,
         order_id,
         cart["data"]["cart"]["items"][0]["id"],
+        tax.leaf_id,
     )
 
 
@@ -80,7 +82,7 @@ ROWS: list[tuple[str, str | None, str | None, str]] = [
     ("SessionViewSet", "/api/sessions/", "/api/sessions/{id}/", "buyer"),
     ("RoleViewSet", "/api/roles/", "/api/roles/{id}/", "admin"),
     ("PermissionViewSet", "/api/permissions/", "/api/permissions/{id}/", "admin"),
-    ("UserRoleViewSet", "/api/user-roles/", None, "admin"),
+    ("UserRoleViewSet", "/api/user-roles/", "/api/user-roles/{id}/", "admin"),
     ("OrderPermissionViewSet", "/api/order-permissions/", "/api/order-permissions/{id}/", "admin"),
     ("ReturnPermissionViewSet", "/api/return-permissions/", "/api/return-permissions/{id}/", "buyer"),
     ("ShipmentPermissionViewSet", "/api/shipment-permissions/", "/api/shipment-permissions/{id}/", "buyer"),
@@ -334,3 +336,57 @@ async def test_objects_of_others_are_not_found_and_anonymous_is_401(
     still = await rest.get(item, headers=headers(world.buyer))
     assert still.status_code == 200
     assert still.json()["quantity"] == 1
+
+
+async def test_a_seller_creates_updates_and_deletes_a_product(
+    rest: httpx.AsyncClient, router_http: httpx.AsyncClient, world: World
+) -> None:
+    category = world.category_id
+    body = {
+        "title": unique("Rest Kettle"),
+        "category_id": category,
+        "currency": "USD",
+        "status": "ACTIVE",
+        "variants": [{"sku": unique("RK"), "price": 1500}],
+    }
+    created = await rest.post("/api/products/", json=body, headers=headers(world.seller))
+    assert created.status_code == 201, created.text
+    product = created.json()
+    assert product["title"] == body["title"]
+    assert product["variants"][0]["price"]["amount"] == 1500
+    expected = await graphql(router_http, "RestProductsIdGet", {"id": product["id"]}, world.seller)
+    assert snake(expected["data"]["product"])["title"] == body["title"]
+    # Someone else's product is not found; a bad field is a field error.
+    other = await rest.patch(
+        f"/api/products/{product['id']}/", json={"title": "Mine now"}, headers=headers(world.other_seller)
+    )
+    assert other.status_code in (403, 404), other.text
+    bad_body = {**body, "currency": "dollars", "variants": [{"sku": unique("RK"), "price": 1500}]}
+    bad = await rest.post("/api/products/", json=bad_body, headers=headers(world.seller))
+    assert bad.status_code == 400
+    assert "currency" in bad.json() or "non_field_errors" in bad.json(), bad.text
+    patched = await rest.patch(
+        f"/api/products/{product['id']}/",
+        json={"title": "Rest Kettle Renamed"},
+        headers=headers(world.seller),
+    )
+    assert patched.status_code == 200, patched.text
+    assert patched.json()["title"] == "Rest Kettle Renamed"
+    deleted = await rest.delete(f"/api/products/{product['id']}/", headers=headers(world.seller))
+    assert deleted.status_code == 204, deleted.text
+    assert (await rest.get(f"/api/products/{product['id']}/")).status_code == 404
+
+
+async def test_bulk_creates_answer_every_row_or_none(rest: httpx.AsyncClient, world: World) -> None:
+    names = [unique("Rest Brand"), unique("Rest Brand")]
+    created = await rest.post("/api/brands/", json=[{"name": n} for n in names], headers=headers(world.admin))
+    assert created.status_code == 201, created.text
+    assert sorted(b["name"] for b in created.json()["brands"]) == sorted(names)
+    refused = await rest.post(
+        "/api/brands/", json={"brands": [{"name": ""}, {"name": unique("Ok")}]}, headers=headers(world.admin)
+    )
+    assert refused.status_code == 400, refused.text
+    assert any(k.startswith("0") or k == "non_field_errors" for k in refused.json()), refused.text
+    assert (
+        await rest.post("/api/brands/", json=[{"name": unique("x")}], headers=headers(world.buyer))
+    ).status_code == 403

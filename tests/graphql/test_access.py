@@ -181,3 +181,24 @@ async def test_tokens_carry_the_sign_in_time_across_refreshes(accounts_gql: Grap
     claims = jwt.decode(refreshed["accessToken"], options={"verify_signature": False})
     assert claims["auth_time"] == signed_in
     assert claims["iat"] > signed_in
+
+
+async def test_a_role_assignment_by_id_is_yours_or_an_admins(
+    accounts_gql: GraphQLClient, signer: TestSigner
+) -> None:
+    owner_email, stranger_email = email(), email()
+    await register(accounts_gql, owner_email)
+    await register(accounts_gql, stranger_email)
+    owner = (await login(accounts_gql, owner_email))["accessToken"]
+    stranger = (await login(accounts_gql, stranger_email))["accessToken"]
+    mine = await accounts_gql("{ userRoles { nodes { id userId role } } }", headers=bearer(owner))
+    row = mine["data"]["userRoles"]["nodes"][0]
+    by_id = "query($id: ID!) { userRole(id: $id) { id userId role } }"
+    assert (await accounts_gql(by_id, {"id": row["id"]}, headers=bearer(owner)))["data"]["userRole"] == row
+    admin = bearer(signer.token(roles=["admin"]))
+    assert (await accounts_gql(by_id, {"id": row["id"]}, headers=admin))["data"]["userRole"] == row
+    assert (await accounts_gql(by_id, {"id": row["id"]}, headers=bearer(stranger)))["data"][
+        "userRole"
+    ] is None
+    for malformed in ("nope", f"{row['userId']}:", ":buyer", f"{row['userId']}:no-such-role"):
+        assert (await accounts_gql(by_id, {"id": malformed}, headers=admin))["data"]["userRole"] is None

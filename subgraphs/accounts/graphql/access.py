@@ -20,12 +20,17 @@ from subgraphs.platform.graphql.mutations import user_errors
 from subgraphs.platform.graphql.types import Connection, UserError
 from subgraphs.platform.kernel.ids import parse_id
 
-_ASSIGNMENT_NAMESPACE = uuid.UUID("0a5e1c5e-0000-4000-8000-00000000a551")
+
+def assignment_id(user_id: uuid.UUID, role: str) -> str:
+    """An assignment's id: its key, `<user id>:<role>` (as the orders' permission rows do), so
+    `userRole(id)` is one single-key read on the user's shard."""
+    return f"{user_id}:{role}"
 
 
-def assignment_id(user_id: uuid.UUID, role: str) -> uuid.UUID:
-    """A stable id for a (user, role) pair, so an assignment can be fetched by id."""
-    return uuid.uuid5(_ASSIGNMENT_NAMESPACE, f"{user_id}:{role}")
+def parse_assignment_id(raw: str) -> tuple[uuid.UUID, str] | None:
+    head, _, role = raw.partition(":")
+    user_id = parse_id(head)
+    return (user_id, role) if user_id is not None and role else None
 
 
 @strawberry.type
@@ -70,7 +75,7 @@ class UserRole:
     @classmethod
     def from_row(cls, r: UserRoleRecord) -> Self:
         return cls(
-            id=strawberry.ID(str(assignment_id(r.user_id, r.role))),
+            id=strawberry.ID(assignment_id(r.user_id, r.role)),
             user_id=strawberry.ID(str(r.user_id)),
             role=r.role,
             granted_by=strawberry.ID(str(r.granted_by)) if r.granted_by else None,
@@ -186,6 +191,17 @@ class AccessQuery:
         page = page_args(info.context, first, after, last, before)
         rows = await info.context.services.reads.user_role_page(wanted, role, page)
         return Connection.from_page(rows, UserRole.from_row)
+
+    @strawberry.federation.field(authenticated=True, description="Your own; admins see anyone's.")
+    async def user_role(self, info: Info, id: strawberry.ID) -> UserRole | None:
+        principal = info.context.require_principal()
+        key = parse_assignment_id(str(id))
+        if key is None:
+            return None
+        if not (principal.is_admin or principal.is_superadmin) and key[0] != principal.user_id:
+            return None  # someone else's assignment reads as missing
+        rows = await info.context.services.reads.user_roles([key])
+        return UserRole.from_row(rows[0]) if rows else None
 
 
 SUDO = "Needs a password sign-in from the last 15 minutes (`recent_login` policy)."
