@@ -36,6 +36,7 @@ from bench.measure import (
     statements_per_operation,
 )
 from bench.orders import OrdersFigures, measure_orders
+from bench.rest import measure_rest, render_rest
 from bench.search import SearchFigures, measure_search
 from deploy.local.profiles import get_profile, repo_root
 from deploy.local.supergraph import Ports, running_supergraph
@@ -182,6 +183,8 @@ def main() -> int:
         rss["cart subgraph"] = rss_mib(sg.processes["cart"].pid)
         orders = measure_orders(sg, settings, signer, SECONDS, CONNECTIONS)
         rss["orders subgraph"] = rss_mib(sg.processes["orders"].pid)
+        rest = measure_rest(sg, settings, signer, product_ids, SECONDS, CONNECTIONS)
+        rss["rest shim"] = rss_mib(sg.processes["rest"].pid)
         live = measure_live(sg, settings, signer, SECONDS, CONNECTIONS)
         search = measure_search(sg, settings, env, profile.logs_dir, SECONDS, CONNECTIONS)
         rss["search subgraph"] = rss_mib(sg.processes["search"].pid)
@@ -195,6 +198,7 @@ def main() -> int:
     report += render_orders(orders)
     report += render_live(live)
     report += render_search(search)
+    report += render_rest(rest)
     report += render_edge(edge)
     print(report)
     out = repo_root() / "bench" / "results" / f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}.md"

@@ -40,8 +40,9 @@ const COOKIE_PATH = /;\s*Path=\/graphql/i;
  *   field: import('graphql').GraphQLField<unknown, unknown>, document: string, id: string,
  * }} Compiled
  * @typedef {{ status: number, headers: Record<string, string | string[]>, body?: unknown, text?: string }} Reply
- * @typedef {(body: Record<string, unknown>, headers: Record<string, string>) =>
- *   Promise<{ status: number, headers: Record<string, string | string[] | undefined>, body: any }>} Send
+ * @typedef {{ status: number, headers: Record<string, string | string[] | undefined>, body?: any, text?: string }} Upstream
+ *   the router's answer: its raw `text` (parsed here) or an already parsed `body`
+ * @typedef {(body: Record<string, unknown>, headers: Record<string, string>) => Promise<Upstream>} Send
  */
 
 /** @param {import('graphql').GraphQLSchema} schema @returns {Compiled[]} */
@@ -166,7 +167,7 @@ function bodyVariables(c, body, args) {
 /**
  * The DRF answer for the router's answer.
  * @param {Compiled} c
- * @param {{ status: number, body: any, headers: Record<string, string | string[] | undefined> }} upstream
+ * @param {Upstream} upstream
  * @param {URL} url
  * @param {Record<string, any>} variables
  * @returns {Reply}
@@ -245,7 +246,11 @@ function link(url, cursor) {
  * @param {Compiled[]} routes
  * @param {Send} send
  */
-export function handler(routes, send) {
+export function handler(routes, send, { memoSize = 2_000 } = {}) {
+  /** Shaped answers by (URL, the router's exact bytes): the router decided what the answer is,
+   * for this caller; the shim only avoids re-shaping bytes it has shaped before.
+   * @type {Map<string, { reply: Reply, etag: string }>} */
+  const memo = new Map();
   /**
    * @param {{ method: string, url: URL, headers: Record<string, string | undefined>, body: string | undefined, clientIp?: string }} req
    * @returns {Promise<Reply>}
@@ -290,18 +295,73 @@ export function handler(routes, send) {
       }
       const variables = variablesFor(c, m.slice(1), url.searchParams, body, req.headers);
       const headers = forwardedHeaders(req);
+      const asked = performance.now();
       const upstream = await send({ documentId: `sha256:${c.id}`, operationName: c.route.name, variables }, headers);
+      const answered = performance.now();
+      let key;
+      if (wanted === 'GET' && upstream.status === 200 && upstream.text !== undefined && !upstream.headers['set-cookie']) {
+        key = `${url.href}\n${createHash('sha1').update(upstream.text).digest('base64')}`;
+        const seen = memo.get(key);
+        if (seen) {
+          memo.delete(key); // most recently used last
+          memo.set(key, seen);
+          const reply = { ...seen.reply, headers: { ...seen.reply.headers } };
+          passThrough(reply, upstream, wanted, asked, answered);
+          return finish(reply, seen.etag, req.headers['if-none-match'], method === 'HEAD');
+        }
+      }
+      if (upstream.text !== undefined) upstream.body = parseOrUndefined(upstream.text);
       const reply = shape(c, upstream, url, variables);
-      if (upstream.headers['x-request-id']) reply.headers['x-request-id'] = String(upstream.headers['x-request-id']);
-      const cacheControl = upstream.headers['cache-control'];
-      if (wanted === 'GET' && cacheControl) reply.headers['cache-control'] = String(cacheControl);
-      if (wanted === 'GET' && reply.status === 200) return withEtag(reply, req.headers['if-none-match'], method === 'HEAD');
+      if (wanted === 'GET' && reply.status === 200) {
+        const text = JSON.stringify(reply.body);
+        const etag = etagOf(text);
+        const shaped = { status: 200, headers: reply.headers, text };
+        if (key) {
+          memo.set(key, { reply: shaped, etag });
+          if (memo.size > memoSize) memo.delete(memo.keys().next().value ?? '');
+        }
+        const served = { ...shaped, headers: { ...shaped.headers } };
+        passThrough(served, upstream, wanted, asked, answered);
+        return finish(served, etag, req.headers['if-none-match'], method === 'HEAD');
+      }
+      passThrough(reply, upstream, wanted, asked, answered);
       return reply;
     } catch (error) {
       if (error instanceof RestError) return json(error.status, error.body, error.headers);
       return json(503, { detail: 'The API is unavailable; retry shortly.', code: 'SERVICE_UNAVAILABLE' }, { 'retry-after': '2' });
     }
   };
+}
+
+/** @param {string} text */
+function parseOrUndefined(text) {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined; // the router answered something else than JSON: a coded 503 follows
+  }
+}
+
+/**
+ * The headers that belong to this request, not to the shaped answer.
+ * @param {Reply} reply @param {Upstream} upstream @param {string} wanted @param {number} asked @param {number} answered
+ */
+function passThrough(reply, upstream, wanted, asked, answered) {
+  if (upstream.headers['x-request-id']) reply.headers['x-request-id'] = String(upstream.headers['x-request-id']);
+  // The router's cache verdict and lifetime, for clients and for whoever debugs a slow page.
+  for (const name of ['cache-control', 'x-cache', 'age']) {
+    const value = upstream.headers[name];
+    if (wanted === 'GET' && value !== undefined) reply.headers[name] = String(value);
+  }
+  // How long the router took, and the shim around it (Server-Timing, for browsers' tools).
+  reply.headers['server-timing'] = `router;dur=${(answered - asked).toFixed(1)}, shim;dur=${(performance.now() - answered).toFixed(1)}`;
+}
+
+/** @param {Reply} reply @param {string} etag @param {string | undefined} ifNoneMatch @param {boolean} head */
+function finish(reply, etag, ifNoneMatch, head) {
+  reply.headers.etag = etag;
+  if (ifNoneMatch && ifNoneMatch.split(',').map((s) => s.trim()).includes(etag)) return { status: 304, headers: { etag } };
+  return head ? { ...reply, text: '' } : reply;
 }
 
 /** @param {{ headers: Record<string, string | undefined>, clientIp?: string }} req */
@@ -319,13 +379,4 @@ function forwardedHeaders(req) {
   // A GET through the shim is still a GraphQL POST: the router's CSRF rule wants a header.
   out['graphql-preflight'] = '1';
   return out;
-}
-
-/** @param {Reply} reply @param {string | undefined} ifNoneMatch @param {boolean} head */
-function withEtag(reply, ifNoneMatch, head) {
-  const text = JSON.stringify(reply.body);
-  const etag = etagOf(text);
-  const cache = { etag };
-  if (ifNoneMatch && ifNoneMatch.split(',').map((s) => s.trim()).includes(etag)) return { status: 304, headers: cache };
-  return { status: 200, headers: { ...reply.headers, ...cache }, text: head ? '' : text };
 }

@@ -24,13 +24,23 @@ export class RestError extends Error {
 export const snake = (/** @type {string} */ name) => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 export const camel = (/** @type {string} */ name) => name.replace(/_([a-z0-9])/g, (_, c) => c.toUpperCase());
 
+/** @type {Map<string, string>} Field names repeat on every row: convert each once. */
+const SNAKE = new Map();
+
 /** Object keys in snake_case, all the way down (values untouched). */
 export function toSnake(/** @type {unknown} */ value) {
   if (Array.isArray(value)) return value.map(toSnake);
   if (value && typeof value === 'object') {
     /** @type {Record<string, unknown>} */
     const out = {};
-    for (const [k, v] of Object.entries(value)) out[snake(k)] = toSnake(v);
+    for (const k in value) {
+      let name = SNAKE.get(k);
+      if (name === undefined) {
+        name = snake(k);
+        if (SNAKE.size < 10_000) SNAKE.set(k, name);
+      }
+      out[name] = toSnake(/** @type {Record<string, unknown>} */ (value)[k]);
+    }
     return out;
   }
   return value;

@@ -53,13 +53,7 @@ export function start({ port = Number(process.env.REST_PORT ?? 4100), routerUrl 
       bodyTimeout: 30_000,
     });
     const text = await response.body.text();
-    let parsed;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      parsed = undefined; // the router answered something else than JSON: a coded 503 follows
-    }
-    return { status: response.statusCode, headers: /** @type {any} */ (response.headers), body: parsed };
+    return { status: response.statusCode, headers: /** @type {any} */ (response.headers), text };
   });
 
   const server = createServer((req, res) => {

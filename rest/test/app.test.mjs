@@ -195,3 +195,23 @@ test('login forwards cookies and the CSRF header, and scopes the refresh cookie 
   assert.equal(sent[0].headers['x-csrf-token'], 'c');
   assert.equal(sent[0].headers['x-forwarded-for'], '10.0.0.9');
 });
+
+test("the memo of shaped answers is keyed by the router's bytes: one caller never gets another's", async () => {
+  let shaped = 0;
+  const handle = handler(routes, async (_body, headers) => {
+    shaped += 1;
+    const who = headers.authorization === 'Bearer a' ? 'a' : 'b';
+    return { status: 200, headers: {}, text: JSON.stringify({ data: { order: { id: who, grandTotal: { amount: who === 'a' ? 1 : 2 } } } }) };
+  });
+  /** @param {string} token */
+  const ask = (token) => handle({ method: 'GET', url: new URL('http://s/api/orders/o1/'), headers: { authorization: `Bearer ${token}` }, body: undefined });
+  const a1 = await ask('a');
+  const b = await ask('b');
+  const a2 = await ask('a');
+  assert.deepEqual(JSON.parse(a1.text ?? ''), { id: 'a', grand_total: { amount: 1 } });
+  assert.deepEqual(JSON.parse(b.text ?? ''), { id: 'b', grand_total: { amount: 2 } });
+  assert.equal(a2.text, a1.text);
+  assert.equal(a2.headers.etag, a1.headers.etag);
+  assert.notEqual(b.headers.etag, a1.headers.etag);
+  assert.equal(shaped, 3, 'the router is asked every time: it decides, the memo only saves re-shaping');
+});

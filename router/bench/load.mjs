@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // One load run for the Python benchmark (bench/run.py): autocannon with keep-alive, cycling
 // through the request bodies in a JSON file; prints one JSON line of results. A body with a
-// `$headers` object sends those headers with that request only (e.g. one token per user).
+// `$headers` object sends those headers with that request only (e.g. one token per user); one
+// with `$method: "GET"` and `$path` is a plain GET of that path (the REST shim's routes).
 //
 //   node bench/load.mjs <url> <bodies.json> <duration-s> <connections> [header:value ...]
 import { readFileSync } from 'node:fs';
@@ -20,9 +21,10 @@ const result = await autocannon({
   headers,
   duration: Number(duration),
   connections: Number(connections),
-  requests: bodies.map(({ $headers, ...body }) => ({
-    method: 'POST',
-    body: JSON.stringify(body),
+  requests: bodies.map(({ $headers, $method, $path, ...body }) => ({
+    method: $method ?? 'POST',
+    ...($path ? { path: $path } : {}),
+    ...($method === 'GET' ? {} : { body: JSON.stringify(body) }),
     ...($headers ? { headers: { ...headers, ...$headers } } : {}),
   })),
 });
