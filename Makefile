@@ -36,7 +36,7 @@ router/node_modules/.installed: router/package.json router/package-lock.json
 	@touch $@
 
 rest/node_modules/.installed: rest/package.json rest/package-lock.json
-	npm ci --prefix rest --no-audit --no-fund --loglevel=error
+	npm ci --prefix rest --ignore-scripts --no-audit --no-fund --loglevel=error
 	@touch $@
 
 install: .venv/.installed router/node_modules/.installed rest/node_modules/.installed
