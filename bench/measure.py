@@ -55,6 +55,21 @@ def load(
     return LoadResult(name, data["rps"], data["p50"], data["p99"], data["non2xx"] + data["errors"])
 
 
+def bench_environment(signer: Any, data_dir: Path) -> dict[str, str]:
+    """The stack's environment plus what the bench's supergraph needs: the test signer's keys
+    (so the bench can mint any user's token), quiet logs and a larger pool."""
+    import os
+
+    return {
+        **os.environ,
+        "JWT_JWKS_FILE": str(signer.write_jwks(data_dir / "bench-jwks.json")),
+        "ACCOUNTS_SIGNING_KEY_FILE": str(signer.write_private_pem(data_dir / "bench-signing-key.pem")),
+        "ACCOUNTS_SIGNING_KID": signer.kid,
+        "LOG_LEVEL": "WARNING",
+        "DB_POOL_SIZE": "20",
+    }
+
+
 def rss_mib(pid: int) -> float:
     total = 0.0
     pids = [pid, *_children(pid)]

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import asyncpg
 
-from bench.measure import LoadResult, load
+from bench.measure import LoadResult, bench_environment, load
 from deploy.local.profiles import repo_root
 from deploy.local.supergraph import Running
 from subgraphs.accounts.entrypoints.dev_signer import TestSigner
@@ -125,8 +125,6 @@ def render_rest(figures: RestFigures) -> str:
 
 def main() -> int:
     """`python -m bench.rest` inside the bench stack: this section alone."""
-    import os
-
     from bench.run import PORTS, WORKERS
     from deploy.local.profiles import get_profile
     from deploy.local.supergraph import running_supergraph
@@ -134,16 +132,7 @@ def main() -> int:
 
     profile = get_profile("bench")
     signer = TestSigner()
-    env = {
-        **os.environ,
-        "JWT_JWKS_FILE": str(signer.write_jwks(profile.data_dir / "bench-jwks.json")),
-        "ACCOUNTS_SIGNING_KEY_FILE": str(
-            signer.write_private_pem(profile.data_dir / "bench-signing-key.pem")
-        ),
-        "ACCOUNTS_SIGNING_KID": signer.kid,
-        "LOG_LEVEL": "WARNING",
-        "DB_POOL_SIZE": "20",
-    }
+    env = bench_environment(signer, profile.data_dir)
     settings = Settings.from_env("products", env=env)
     asyncio.run(restore_once(Settings.from_env("accounts", env=env)))
 

@@ -29,6 +29,7 @@ from bench.live import LiveFigures, measure_live
 from bench.measure import (
     ROUTER_DIR,
     LoadResult,
+    bench_environment,
     load,
     profile_execution,
     rss_mib,
@@ -104,16 +105,7 @@ def ceiling() -> LoadResult:
 def main() -> int:
     profile = get_profile("bench")
     signer = TestSigner()
-    jwks = signer.write_jwks(profile.data_dir / "bench-jwks.json")
-    key = signer.write_private_pem(profile.data_dir / "bench-signing-key.pem")
-    env = {
-        **os.environ,
-        "JWT_JWKS_FILE": str(jwks),
-        "ACCOUNTS_SIGNING_KEY_FILE": str(key),
-        "ACCOUNTS_SIGNING_KID": signer.kid,
-        "LOG_LEVEL": "WARNING",
-        "DB_POOL_SIZE": "20",
-    }
+    env = bench_environment(signer, profile.data_dir)
     settings = Settings.from_env("products", env=env)
     started = time.monotonic()
     # The in-process measurements verify tokens before the accounts subgraph (and its keeper of

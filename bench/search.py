@@ -26,7 +26,7 @@ import asyncpg
 from aiokafka import AIOKafkaProducer
 from opensearchpy import AsyncOpenSearch
 
-from bench.measure import LoadResult, load
+from bench.measure import LoadResult, bench_environment, load
 from deploy.local.supergraph import Ports, Running, start_subgraph, stop
 from subgraphs.contracts.products import PRODUCT_TOPIC, ProductUpdated
 from subgraphs.platform.kernel.messages import Envelope
@@ -318,16 +318,7 @@ def main() -> int:
 
     profile = get_profile("bench")
     signer = TestSigner()
-    env = {
-        **os.environ,
-        "JWT_JWKS_FILE": str(signer.write_jwks(profile.data_dir / "bench-jwks.json")),
-        "ACCOUNTS_SIGNING_KEY_FILE": str(
-            signer.write_private_pem(profile.data_dir / "bench-signing-key.pem")
-        ),
-        "ACCOUNTS_SIGNING_KID": signer.kid,
-        "LOG_LEVEL": "WARNING",
-        "DB_POOL_SIZE": "20",
-    }
+    env = bench_environment(signer, profile.data_dir)
     settings = Settings.from_env("products", env=env)
     asyncio.run(prepare_catalogue(settings, int(os.environ.get("BENCH_SIZE", "100000"))))
     asyncio.run(restore_once(Settings.from_env("accounts", env=env)))

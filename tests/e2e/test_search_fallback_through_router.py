@@ -17,14 +17,12 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from deploy.local.profiles import get_profile
 from deploy.local.supergraph import Ports, Running, start_router, start_subgraph, stop, subgraph_urls
 from subgraphs.accounts.entrypoints.dev_signer import TestSigner
 from subgraphs.platform.kernel.ids import new_id
-from subgraphs.search.adapters import tables
 from subgraphs.search.adapters.postgres_index import PostgresIndex
 from subgraphs.search.adapters.products_catalog import ProductsCatalog
 from subgraphs.search.domain.documents import SearchDocument
@@ -32,6 +30,7 @@ from subgraphs.search.service_layer.ports import Versioned
 from tests.conftest import Caller, GraphQLClient
 from tests.e2e.test_search_through_router import SEARCH, SUGGEST, made_up_word
 from tests.graphql.catalog import CatalogBuilder
+from tests.integration.search_catalogue import drop_postgres_alias
 
 FALLBACK_PORTS = Ports(router=14090, subgraph_offset=10100)
 ALIAS = f"fallback{uuid.uuid4().hex[:8]}"
@@ -91,14 +90,7 @@ async def listed(
         await PostgresIndex(engine, alias=ALIAS).write([Versioned(d.product_id, 1, d) for d in docs])
         yield word, products
     finally:
-        async with engine.begin() as conn:
-            await conn.execute(
-                delete(tables.documents).where(tables.documents.c.index_name.like(f"{ALIAS}-%"))
-            )
-            await conn.execute(
-                delete(tables.document_indexes).where(tables.document_indexes.c.alias == ALIAS)
-            )
-            await conn.execute(delete(tables.document_words).where(tables.document_words.c.alias == ALIAS))
+        await drop_postgres_alias(engine, ALIAS)
         await engine.dispose()
 
 

@@ -98,7 +98,8 @@ class FakeCartRepository:
         mine = [w for w in self.wishlists.values() if w.owner_id == wishlist.owner_id]
         if any(w.name == wishlist.name or (w.is_default and wishlist.is_default) for w in mine):
             return False
-        self.wishlists[wishlist.id] = replace(wishlist, created_at=utcnow())
+        wishlist.created_at = wishlist.updated_at = utcnow()
+        self.wishlists[wishlist.id] = replace(wishlist)
         return True
 
     async def delete_wishlist(self, owner_id: uuid.UUID, wishlist_id: uuid.UUID) -> None:

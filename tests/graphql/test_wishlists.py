@@ -3,6 +3,7 @@ are all or nothing, moves to and from the cart, events for recommendations, and 
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -141,3 +142,15 @@ async def test_other_users_wishlists_look_missing_and_guests_are_refused(
     assert theirs["data"]["wishlistItems"]["nodes"] == []
     guest = await cart_gql(LISTS)
     assert guest["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+async def test_a_new_list_says_when_it_was_made(cart_gql: GraphQLClient, make_caller: Any) -> None:
+    """Found by the REST fuzzer: the new list answered `createdAt` 0001-01-01, a placeholder."""
+    body = await cart_gql(
+        "mutation($n: String!) { createWishlist(name: $n) { wishlist { createdAt } userErrors { code } } }",
+        {"n": "Birthday"},
+        make_caller(),
+    )
+    made = datetime.fromisoformat(body["data"]["createWishlist"]["wishlist"]["createdAt"])
+    assert made.tzinfo is not None
+    assert abs((datetime.now(UTC) - made).total_seconds()) < 60

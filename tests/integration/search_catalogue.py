@@ -8,6 +8,10 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import delete
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from subgraphs.search.adapters import tables
 from subgraphs.search.domain.documents import AttributePair, CategoryRef, ProductFacts, SearchDocument
 from subgraphs.search.domain.query import PRICE_BUCKETS, SearchFilter
 
@@ -103,3 +107,11 @@ def brute_force_facets(docs: list[SearchDocument], f: SearchFilter) -> dict[str,
             if matches(doc, f, leave_out=key):
                 counts.setdefault(key, Counter()).update({a.value for a in doc.attributes if a.name == name})
     return counts
+
+
+async def drop_postgres_alias(engine: AsyncEngine, alias: str) -> None:
+    """Everything the PostgreSQL fallback keeps for one alias (a test's own index)."""
+    async with engine.begin() as conn:
+        await conn.execute(delete(tables.documents).where(tables.documents.c.index_name.like(f"{alias}-%")))
+        await conn.execute(delete(tables.document_indexes).where(tables.document_indexes.c.alias == alias))
+        await conn.execute(delete(tables.document_words).where(tables.document_words.c.alias == alias))

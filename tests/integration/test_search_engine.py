@@ -13,7 +13,6 @@ from collections.abc import AsyncIterator
 import orjson
 import pytest
 from opensearchpy import AsyncOpenSearch
-from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from subgraphs.platform.kernel.errors import InvalidCursor
@@ -39,6 +38,7 @@ from tests.integration.search_catalogue import (
     SIZES,
     Taxonomy,
     brute_force_facets,
+    drop_postgres_alias,
     matches,
     product,
     taxonomy,
@@ -90,16 +90,7 @@ class Indexes:
                     index=f"{index.alias}-*", params={"ignore_unavailable": "true"}
                 )
             else:
-                async with self._database.begin() as conn:
-                    await conn.execute(
-                        delete(tables.documents).where(tables.documents.c.index_name.like(f"{index.alias}-%"))
-                    )
-                    await conn.execute(
-                        delete(tables.document_indexes).where(tables.document_indexes.c.alias == index.alias)
-                    )
-                    await conn.execute(
-                        delete(tables.document_words).where(tables.document_words.c.alias == index.alias)
-                    )
+                await drop_postgres_alias(self._database, index.alias)
 
 
 @pytest.fixture(scope="module", params=["opensearch", "postgres"])

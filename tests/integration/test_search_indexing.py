@@ -20,7 +20,7 @@ import pytest
 from opensearchpy import AsyncOpenSearch
 from opensearchpy.exceptions import NotFoundError
 from redis.asyncio import Redis
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from subgraphs.contracts.products import ProductUpdated
@@ -40,7 +40,7 @@ from subgraphs.search.entrypoints.consumers import index_products
 from subgraphs.search.service_layer.indexing import Indexer
 from subgraphs.search.service_layer.ports import Versioned
 from subgraphs.search.service_layer.rebuild import Rebuild
-from tests.integration.search_catalogue import product, taxonomy
+from tests.integration.search_catalogue import drop_postgres_alias, product, taxonomy
 
 
 class MemoryCatalog:
@@ -133,15 +133,7 @@ class Peek:
                 index=f"{self.index.alias}-*", params={"ignore_unavailable": "true"}
             )
             return
-        alias = self.index.alias
-        async with self._engine.begin() as conn:
-            await conn.execute(
-                delete(tables.documents).where(tables.documents.c.index_name.like(f"{alias}-%"))
-            )
-            await conn.execute(
-                delete(tables.document_indexes).where(tables.document_indexes.c.alias == alias)
-            )
-            await conn.execute(delete(tables.document_words).where(tables.document_words.c.alias == alias))
+        await drop_postgres_alias(self._engine, self.index.alias)
 
 
 World = tuple[Indexer, MemoryCatalog, Index, Peek]
@@ -380,7 +372,7 @@ async def test_a_poll_is_indexed_at_once_and_only_a_failing_event_is_set_aside(w
     assert len((await index.search(SearchRequest.build("maple desk", first=50), None)).hits) == 50
     assert (await index.search(SearchRequest.build("maple desk", first=1), None)).total == 120
     # The first try read the catalogue in chunks of 50 (then one product at a time).
-    assert asked[:3] == [50, 50, 21]
+    assert sorted(asked[:3]) == [21, 50, 50]  # in flight side by side: any order
     # Redelivered, the batch changes nothing (and an old announced version is not even read).
     asked.clear()
     again = await index_products(services, [_updated(f, 0) for f in good])  # type: ignore[arg-type]

@@ -217,7 +217,7 @@ class SqlCartRepository:
         )
 
     async def add_wishlist(self, wishlist: Wishlist) -> bool:
-        """False when the name (or a second default) is taken."""
+        """False when the name (or a second default) is taken; else fills in its timestamps."""
         result = await self.conn.execute(
             insert(t.wishlists)
             .values(
@@ -226,7 +226,11 @@ class SqlCartRepository:
             .on_conflict_do_nothing()
             .returning(t.wishlists.c.created_at)
         )
-        return result.first() is not None
+        row = result.first()
+        if row is None:
+            return False
+        wishlist.created_at = wishlist.updated_at = row.created_at
+        return True
 
     async def delete_wishlist(self, owner_id: uuid.UUID, wishlist_id: uuid.UUID) -> None:
         w, i = t.wishlists, t.wishlist_items

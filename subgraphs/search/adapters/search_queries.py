@@ -55,8 +55,8 @@ def text_query(text: str | None) -> dict[str, Any]:
                     }
                 },
                 # The same words as typed, each allowed a typo or two (AUTO: 1 edit from 3
-                # letters, 2 from 6) after a correct first letter (as the PostgreSQL fallback
-                # does; it also keeps the expansions few).
+                # letters, 2 from 6), the first letter included (measured: fixing it saved
+                # little, and a swapped first pair of letters is a common typo).
                 {
                     "multi_match": {
                         "query": text,
@@ -64,7 +64,6 @@ def text_query(text: str | None) -> dict[str, Any]:
                         "type": "best_fields",
                         "operator": "and",
                         "fuzziness": "AUTO",
-                        "prefix_length": 1,
                         "max_expansions": 50,
                     }
                 },
@@ -366,8 +365,15 @@ def did_you_mean_body(text: str) -> dict[str, Any]:
                     "size": 1,
                     "gram_size": 1,
                     "max_errors": 2,
+                    # Any letter may be wrong here, the first too: this runs only when a
+                    # search found nothing (searches themselves keep the first letter fixed).
                     "direct_generator": [
-                        {"field": "title.plain", "suggest_mode": "always", "min_word_length": 3}
+                        {
+                            "field": "title.plain",
+                            "suggest_mode": "always",
+                            "min_word_length": 3,
+                            "prefix_length": 0,
+                        }
                     ],
                 }
             },
