@@ -27,7 +27,8 @@ import {
 } from './drf.mjs';
 import { ROUTES } from './routes.mjs';
 
-const MAX_BODY = 256 * 1024;
+/** The largest request body the shim reads (the router allows the same). */
+export const MAX_BODY = 256 * 1024;
 const SEARCH_PAGE_MAX = 50;
 /** Request headers the router (and the subgraphs behind it) get from the client. */
 const FORWARDED = ['authorization', 'cookie', 'x-csrf-token', 'x-cart-token', 'x-request-id', 'accept-language', 'user-agent'];

@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Pool } from 'undici';
-import { compile, handler } from './app.mjs';
+import { MAX_BODY, compile, handler } from './app.mjs';
 import { loadSchema } from './operations.mjs';
 import { buildDocument } from './openapi.mjs';
 
@@ -75,7 +75,7 @@ export function start({ port = Number(process.env.REST_PORT ?? 4100), routerUrl 
     let refused = false;
     req.on('data', (chunk) => {
       size += chunk.length;
-      if (size > 256 * 1024) {
+      if (size > MAX_BODY) {
         if (!refused) {
           refused = true;
           res.writeHead(413, { 'content-type': 'application/json', connection: 'close' }).end(JSON.stringify({ detail: 'Request body too large.' }));
