@@ -74,6 +74,9 @@ class OpenSearchIndex:
                 except RequestError as exc:
                     if _error_type(exc) != "resource_already_exists_exception":
                         raise
+            # Whoever lost the race to create it (or found its alias) waits as well: until its
+            # primary shard has started, a search there is a 503.
+            await self._client.cluster.health(index=self.alias, wait_for_status="yellow")
         except Exception as exc:
             raise self._translate(exc) from exc
         self._ready = True

@@ -60,6 +60,7 @@ class Behaviour:
     async def _recompute(self, user_id: uuid.UUID) -> None:
         await self.cache.drop([user_key(user_id)])
         try:
-            await self.recommendations.compute_for_user(user_id)
+            stamp = (await self.cache.get(user_key(user_id))).stamp
+            await self.recommendations.compute_for_user(user_id, stamp)
         except ServiceUnavailable as exc:
             log.warning("could not precompute recommendations (%s); the next request will", exc.code)

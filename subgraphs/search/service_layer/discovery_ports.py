@@ -113,12 +113,25 @@ class SimilarProducts(Protocol):
         """Which of these are searchable now (listed, not deleted)."""
 
 
+@dataclass(frozen=True)
+class CachedList:
+    """A cached list (None: a miss) and the key's stamp when it was read."""
+
+    pool: list[Candidate] | None
+    stamp: str
+
+
 class RecommendationCache(Protocol):
-    """Precomputed lists (per shopper, per product, per category's trending)."""
+    """Precomputed lists (per shopper, per product, per category's trending).
 
-    async def get(self, key: str) -> list[Candidate] | None: ...
+    A list computed from reads that began before a `drop` must not be stored after it (it
+    would hide the change until it expires): `put` takes the stamp `get` gave and stores
+    only while no drop has come since.
+    """
 
-    async def put(self, key: str, candidates: Sequence[Candidate], ttl_seconds: int) -> None: ...
+    async def get(self, key: str) -> CachedList: ...
+
+    async def put(self, key: str, candidates: Sequence[Candidate], ttl_seconds: int, stamp: str) -> bool: ...
 
     async def drop(self, keys: Sequence[str]) -> None: ...
 

@@ -69,27 +69,31 @@ class Recommendations:
     clock: Callable[[], datetime]
 
     async def for_user(self, user_id: uuid.UUID, size: int) -> Served:
-        pool = await self.cache.get(user_key(user_id))
+        cached = await self.cache.get(user_key(user_id))
+        pool = cached.pool
         if pool is None:
-            pool = await self.compute_for_user(user_id)
+            pool = await self.compute_for_user(user_id, cached.stamp)
         return await self._serve(Placement.USER, pool, Slot(Surface.RECOMMENDATIONS), size)
 
     async def for_product(self, product_id: uuid.UUID, size: int) -> Served:
-        pool = await self.cache.get(product_key(product_id))
+        cached = await self.cache.get(product_key(product_id))
+        pool = cached.pool
         if pool is None:
-            pool = await self.compute_for_product(product_id)
+            pool = await self.compute_for_product(product_id, cached.stamp)
         slot = Slot(Surface.RECOMMENDATIONS, product_id=product_id)
         return await self._serve(Placement.PRODUCT, pool, slot, size, leave_out={product_id})
 
     async def trending(self, category_id: uuid.UUID | None, size: int) -> Served:
-        pool = await self.cache.get(trending_key(category_id))
+        cached = await self.cache.get(trending_key(category_id))
+        pool = cached.pool
         if pool is None:
             pool = await self._trending_pool(category_id)
-            await self.cache.put(trending_key(category_id), pool, TRENDING_TTL)
+            await self.cache.put(trending_key(category_id), pool, TRENDING_TTL, cached.stamp)
         slot = Slot(Surface.RECOMMENDATIONS, category_ids=(category_id,) if category_id else ())
         return await self._serve(Placement.TRENDING, pool, slot, size)
 
-    async def compute_for_user(self, user_id: uuid.UUID) -> list[Candidate]:
+    async def compute_for_user(self, user_id: uuid.UUID, stamp: str) -> list[Candidate]:
+        """The shopper's list, stored unless the key was dropped since `stamp` was read."""
         liked = await self.reads.top_of_user(user_id, 10)
         pool: list[Candidate] = []
         if liked:
@@ -104,17 +108,17 @@ class Recommendations:
             pool += [c for c in await self._trending_pool(None) if c.product_id not in seen]
             pool = _dedupe(pool)
         pool = pool[:POOL]
-        await self.cache.put(user_key(user_id), pool, USER_TTL)
+        await self.cache.put(user_key(user_id), pool, USER_TTL, stamp)
         return pool
 
-    async def compute_for_product(self, product_id: uuid.UUID) -> list[Candidate]:
+    async def compute_for_product(self, product_id: uuid.UUID, stamp: str) -> list[Candidate]:
         bought = await self.reads.also_bought(product_id, POOL)
         pool = [Candidate(other, 1000.0 + count, "ALSO_BOUGHT") for other, count in bought]
         pool += [
             Candidate(p, score, "SIMILAR") for p, score in await self.similar.similar([product_id], POOL)
         ]
         pool = _dedupe([c for c in pool if c.product_id != product_id])[:POOL]
-        await self.cache.put(product_key(product_id), pool, PRODUCT_TTL)
+        await self.cache.put(product_key(product_id), pool, PRODUCT_TTL, stamp)
         return pool
 
     async def _trending_pool(self, category_id: uuid.UUID | None) -> list[Candidate]:
