@@ -252,6 +252,9 @@ export function handler(routes, send, { memoSize = 2_000 } = {}) {
    * for this caller; the shim only avoids re-shaping bytes it has shaped before.
    * @type {Map<string, { reply: Reply, etag: string }>} */
   const memo = new Map();
+  /** The router's ETag of the last answer memoised per URL (a hint: the router decides).
+   * @type {Map<string, string>} */
+  const routerTags = new Map();
   /**
    * @param {{ method: string, url: URL, headers: Record<string, string | undefined>, body: string | undefined, clientIp?: string }} req
    * @returns {Promise<Reply>}
@@ -296,20 +299,31 @@ export function handler(routes, send, { memoSize = 2_000 } = {}) {
       }
       const variables = variablesFor(c, m.slice(1), url.searchParams, body, req.headers);
       const headers = forwardedHeaders(req);
+      const operation = { documentId: `sha256:${c.id}`, operationName: c.route.name, variables };
+      // The router's ETag of the last answer here: if it would send those bytes again, it says
+      // 304 instead, and the answer shaped from them before is served.
+      const tag = wanted === 'GET' ? routerTags.get(url.href) : undefined;
+      if (tag && memo.has(`${url.href}\n${tag}`)) headers['if-none-match'] = tag;
       const asked = performance.now();
-      const upstream = await send({ documentId: `sha256:${c.id}`, operationName: c.route.name, variables }, headers);
+      let upstream = await send(operation, headers);
+      let key = upstream.status === 304 && tag ? `${url.href}\n${tag}` : undefined;
+      if (key && !memo.has(key)) {
+        delete headers['if-none-match']; // evicted meanwhile: ask for the bytes
+        upstream = await send(operation, headers);
+        key = undefined;
+      }
       const answered = performance.now();
-      let key;
+      const routerTag = typeof upstream.headers.etag === 'string' ? upstream.headers.etag : undefined;
       if (wanted === 'GET' && upstream.status === 200 && upstream.text !== undefined && !upstream.headers['set-cookie']) {
-        key = `${url.href}\n${createHash('sha1').update(upstream.text).digest('base64')}`;
-        const seen = memo.get(key);
-        if (seen) {
-          memo.delete(key); // most recently used last
-          memo.set(key, seen);
-          const reply = { ...seen.reply, headers: { ...seen.reply.headers } };
-          passThrough(reply, upstream, wanted, asked, answered);
-          return finish(reply, seen.etag, req.headers['if-none-match'], method === 'HEAD');
-        }
+        key = `${url.href}\n${routerTag ?? createHash('sha1').update(upstream.text).digest('base64')}`;
+      }
+      const seen = key && memo.get(key);
+      if (key && seen) {
+        memo.delete(key); // most recently used last
+        memo.set(key, seen);
+        const reply = { ...seen.reply, headers: { ...seen.reply.headers } };
+        passThrough(reply, upstream, wanted, asked, answered);
+        return finish(reply, seen.etag, req.headers['if-none-match'], method === 'HEAD');
       }
       if (upstream.text !== undefined) upstream.body = parseOrUndefined(upstream.text);
       const reply = shape(c, upstream, url, variables);
@@ -320,6 +334,11 @@ export function handler(routes, send, { memoSize = 2_000 } = {}) {
         if (key) {
           memo.set(key, { reply: shaped, etag });
           if (memo.size > memoSize) memo.delete(memo.keys().next().value ?? '');
+          if (routerTag) {
+            routerTags.delete(url.href);
+            routerTags.set(url.href, routerTag);
+            if (routerTags.size > memoSize) routerTags.delete(routerTags.keys().next().value ?? '');
+          }
         }
         const served = { ...shaped, headers: { ...shaped.headers } };
         passThrough(served, upstream, wanted, asked, answered);

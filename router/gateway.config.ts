@@ -222,7 +222,7 @@ export const gatewayConfig = defineConfig({
   cors: {
     origin: corsOrigins,
     credentials: true,
-    exposedHeaders: ['x-request-id'],
+    exposedHeaders: ['x-request-id', 'etag', 'x-cache'],
     maxAge: 600,
   },
 

@@ -17,6 +17,10 @@
  * neither seller nor admin), their token was verified earlier by this router and is not on the
  * revocation list (checked here as the subgraphs check it), and only among callers of the same
  * authorization class (roles, scopes, granted policies): never with anonymous callers.
+ *
+ * A stored answer is sent as the bytes serialized when it was stored, with an ETag naming them;
+ * a caller (the REST shim) who sends that ETag back in If-None-Match, and would be answered
+ * those same bytes now, gets a 304 without them.
  */
 import { createHash } from 'node:crypto';
 import type { GatewayPlugin } from '@graphql-hive/gateway';
@@ -30,7 +34,15 @@ export const CACHE_HEADER = 'x-cache';
 export const DEFAULT_TTL_MS = 30_000;
 export const VERSION_HEADER = 'x-cache-version';
 
-type Entry = { version: string; result: unknown; bytes: number; storedAt: number };
+// `text` is the answer as sent (serialized once, when stored); `etag` names those bytes.
+type Entry = { version: string; result: unknown; text: string; etag: string; bytes: number; storedAt: number };
+// The answers the cache can send itself: JSON, as the client asked for it (or as it takes anything).
+const SENT_AS = new Map([
+  ['', 'application/json'],
+  ['*/*', 'application/json'],
+  ['application/json', 'application/json'],
+  ['application/graphql-response+json', 'application/graphql-response+json'],
+]);
 type Marker = { fetches: number; cacheable: boolean; query: boolean; version?: string };
 
 /** Insertion-ordered map as an LRU bounded by approximate bytes. */
@@ -116,6 +128,13 @@ class NamespaceVersions {
   }
 }
 
+/** The answer as Yoga would send it (its transport-only `extensions.http` left out). */
+function serialized(result: any): string {
+  if (!result.extensions?.http) return JSON.stringify(result);
+  const { http: _http, ...extensions } = result.extensions;
+  return JSON.stringify({ ...result, extensions: Object.keys(extensions).length ? extensions : undefined });
+}
+
 function split(tag: string): [string, string] {
   const at = tag.lastIndexOf(':');
   return [tag.slice(0, at), tag.slice(at + 1)];
@@ -155,7 +174,8 @@ export function usePublicCache(options: {
   const revocations = new RevocationList(redis);
   const results = new ResultLru(options.maxBytes ?? 64 * 1024 * 1024);
   const keys = new WeakMap<object, string>(); // request -> cache key (anonymous queries only)
-  const hits = new WeakSet<object>(); // requests answered from the cache
+  const hits = new WeakMap<object, Entry>(); // requests answered from the cache
+  const stored = new WeakMap<object, Entry>(); // requests whose answer was just stored
   const markers = new WeakMap<object, Marker>(); // execution context -> what the fetches said
 
   return {
@@ -175,7 +195,7 @@ export function usePublicCache(options: {
       // Only query results are ever stored, so a hit is a query by construction.
       const entry = results.get(key);
       if (entry && versions.isCurrent(entry.version) && Date.now() - entry.storedAt < ttlMs) {
-        hits.add(request);
+        hits.set(request, entry);
         setResult(entry.result);
       }
     },
@@ -203,9 +223,27 @@ export function usePublicCache(options: {
       const marker = markers.get(context);
       if (!key || !marker?.query || !marker.cacheable || marker.fetches === 0 || !marker.version) return;
       if (!result || Symbol.asyncIterator in result || result.errors?.length) return;
-      const bytes = JSON.stringify(result).length;
+      const text = serialized(result);
+      const etag = `W/"${createHash('sha1').update(text).digest('base64url')}"`;
       versions.observed(marker.version);
-      results.set(key, { version: marker.version, result, bytes, storedAt: Date.now() });
+      const entry = { version: marker.version, result, text, etag, bytes: text.length, storedAt: Date.now() };
+      results.set(key, entry);
+      stored.set(request, entry);
+    },
+    onResultProcess({ request, resultProcessor, setResultProcessor }: any) {
+      const entry = hits.get(request) ?? stored.get(request);
+      const accept = (request.headers.get('accept') ?? '').split(';')[0].trim().toLowerCase();
+      const type = SENT_AS.get(accept);
+      // Anything but plain JSON (SSE, multipart, several types) is left to Yoga's own processors.
+      if (!entry || !resultProcessor || !type) return;
+      const fresh = !(request.headers.get('if-none-match') ?? '').split(',').some((t: string) => t.trim() === entry.etag);
+      setResultProcessor(
+        (_result: unknown, fetchAPI: any) =>
+          fresh
+            ? new fetchAPI.Response(entry.text, { status: 200, headers: { 'content-type': `${type}; charset=utf-8`, etag: entry.etag } })
+            : new fetchAPI.Response(null, { status: 304, headers: { etag: entry.etag } }),
+        type,
+      );
     },
     onResponse({ request, response }: any) {
       if (keys.has(request)) response.headers.set(CACHE_HEADER, hits.has(request) ? 'HIT' : 'MISS');

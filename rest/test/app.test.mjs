@@ -215,3 +215,54 @@ test("the memo of shaped answers is keyed by the router's bytes: one caller neve
   assert.notEqual(b.headers.etag, a1.headers.etag);
   assert.equal(shaped, 3, 'the router is asked every time: it decides, the memo only saves re-shaping');
 });
+
+test("the router's ETag is sent back; its 304 serves the answer shaped from those bytes, its 200 a new one", async () => {
+  /** @type {(string | undefined)[]} */
+  const asked = [];
+  let catalogue = { id: 'p1', title: 'Kettle' };
+  const handle = handler(routes, async (_body, headers) => {
+    asked.push(headers['if-none-match']);
+    const text = JSON.stringify({ data: { product: catalogue } });
+    const etag = `W/"${catalogue.title}"`;
+    if (headers['if-none-match'] === etag) return { status: 304, headers: { etag, 'x-cache': 'HIT' }, text: '' };
+    return { status: 200, headers: { etag, 'x-cache': 'HIT' }, text };
+  });
+  const ask = () => handle({ method: 'GET', url: new URL('http://s/api/products/p1/'), headers: {}, body: undefined });
+  const first = await ask();
+  const again = await ask();
+  assert.deepEqual([first.status, again.status], [200, 200]);
+  assert.deepEqual(JSON.parse(again.text ?? ''), { id: 'p1', title: 'Kettle' });
+  assert.equal(again.headers.etag, first.headers.etag);
+  assert.equal(again.headers['x-cache'], 'HIT');
+  catalogue = { id: 'p1', title: 'Teapot' };
+  const changed = await ask();
+  assert.deepEqual(JSON.parse(changed.text ?? ''), { id: 'p1', title: 'Teapot' });
+  assert.notEqual(changed.headers.etag, first.headers.etag);
+  assert.deepEqual(asked, [undefined, 'W/"Kettle"', 'W/"Kettle"']);
+});
+
+test('a 304 for an answer evicted from the memo meanwhile asks the router again for the bytes', async () => {
+  /** @type {(string | undefined)[]} */
+  const asked = [];
+  /** @type {(id: string) => Promise<unknown>} */
+  let ask = async () => undefined;
+  const handle = handler(
+    routes,
+    async (body, headers) => {
+      const id = String(/** @type {any} */ (body).variables.id);
+      asked.push(headers['if-none-match']);
+      const etag = `W/"${id}"`;
+      if (headers['if-none-match'] === etag) {
+        await ask('b'); // another request lands while this one waits, and takes the memo's only place
+        return { status: 304, headers: { etag }, text: '' };
+      }
+      return { status: 200, headers: { etag }, text: JSON.stringify({ data: { product: { id, title: id } } }) };
+    },
+    { memoSize: 1 },
+  );
+  ask = (id) => handle({ method: 'GET', url: new URL(`http://s/api/products/${id}/`), headers: {}, body: undefined });
+  await ask('a');
+  const a = /** @type {{ text?: string }} */ (await ask('a'));
+  assert.deepEqual(JSON.parse(a.text ?? ''), { id: 'a', title: 'a' });
+  assert.deepEqual(asked, [undefined, 'W/"a"', undefined, undefined]);
+});

@@ -69,6 +69,34 @@ describe('public-result cache', () => {
     assert.equal(fetchesSince(mark), 1);
   });
 
+  test('a stored answer carries an ETag; If-None-Match with it is a 304 without the bytes', async () => {
+    const send = (headers = {}) =>
+      fetch(cache.gateway.graphqlUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
+        body: JSON.stringify({ query: '{ products(first: 8) { id name } }' }),
+      });
+    const stored = await send();
+    const etag = stored.headers.get('etag');
+    const text = await stored.text();
+    assert.match(etag ?? '', /^W\/"[\w-]+"$/);
+    assert.equal(stored.headers.get('x-cache'), 'MISS');
+    const hit = await send();
+    assert.deepEqual([hit.headers.get('x-cache'), hit.headers.get('etag'), await hit.text()], ['HIT', etag, text]);
+    const mark = cache.subgraph.requests.length;
+    const unchanged = await send({ 'if-none-match': `W/"other", ${etag}` });
+    assert.equal(unchanged.status, 304);
+    assert.equal(await unchanged.text(), '');
+    assert.equal(unchanged.headers.get('etag'), etag);
+    assert.equal(fetchesSince(mark), 0);
+    const stale = await send({ 'if-none-match': 'W/"something-else"' });
+    assert.deepEqual([stale.status, await stale.text()], [200, text]);
+    // Credentials the cache does not serve always execute: an ETag earns them nothing.
+    const signed = await send({ 'if-none-match': etag, authorization: 'Bearer not-verified-here' });
+    assert.equal(signed.status, 200);
+    assert.equal(fetchesSince(mark), 1);
+  });
+
   test('a version bump in Redis retires the entry within the poll interval', async () => {
     await post('{ products(first: 3) { id } }');
     assert.equal((await post('{ products(first: 3) { id } }')).cache, 'HIT');
