@@ -125,7 +125,8 @@ def render_rest(figures: RestFigures) -> str:
 
 def main() -> int:
     """`python -m bench.rest` inside the bench stack: this section alone."""
-    from bench.run import PORTS, WORKERS
+    from bench.orders import measure_orders
+    from bench.run import PORTS, WORKERS, prepare
     from deploy.local.profiles import get_profile
     from deploy.local.supergraph import running_supergraph
     from subgraphs.accounts.entrypoints.revocation_keeper import restore_once
@@ -135,18 +136,12 @@ def main() -> int:
     env = bench_environment(signer, profile.data_dir)
     settings = Settings.from_env("products", env=env)
     asyncio.run(restore_once(Settings.from_env("accounts", env=env)))
-
-    async def some_products() -> list[str]:
-        conn = await asyncpg.connect(settings.asyncpg_dsn)
-        try:
-            rows = await conn.fetch("SELECT id FROM products.products WHERE status = 'ACTIVE' LIMIT 2000")
-        finally:
-            await conn.close()
-        return [str(r["id"]) for r in rows]
-
-    product_ids = asyncio.run(some_products())
+    # A fresh bench stack is seeded as `make bench` seeds it: the catalogue, then (below) orders.
+    product_ids, _ = asyncio.run(prepare(settings))
     router_env = {"ROUTER_DEDUPE": "0", "ROUTER_RATE_LIMIT": "0"}
     with running_supergraph(env, profile.logs_dir, PORTS, workers=WORKERS, router_env=router_env) as sg:
+        if not asyncio.run(_buyers(settings, 64)):
+            measure_orders(sg, settings, signer, 5, 8)
         figures = measure_rest(sg, settings, signer, product_ids, 10, 32)
     print(render_rest(figures))
     return 0

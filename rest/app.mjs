@@ -26,6 +26,7 @@ import {
   toSnake,
 } from './drf.mjs';
 import { ROUTES } from './routes.mjs';
+import { formVariables, multipartRequest, uploadShape } from './uploads.mjs';
 
 /** The largest request body the shim reads (the router allows the same). */
 export const MAX_BODY = 256 * 1024;
@@ -39,11 +40,13 @@ const COOKIE_PATH = /;\s*Path=\/graphql/i;
  * @typedef {{
  *   route: import('./routes.mjs').Route, pattern: RegExp, keys: string[],
  *   field: import('graphql').GraphQLField<unknown, unknown>, document: string, id: string,
+ *   upload?: import('./uploads.mjs').UploadShape,
  * }} Compiled
  * @typedef {{ status: number, headers: Record<string, string | string[]>, body?: unknown, text?: string }} Reply
  * @typedef {{ status: number, headers: Record<string, string | string[] | undefined>, body?: any, text?: string }} Upstream
  *   the router's answer: its raw `text` (parsed here) or an already parsed `body`
- * @typedef {(body: Record<string, unknown>, headers: Record<string, string>) => Promise<Upstream>} Send
+ * @typedef {(body: Record<string, unknown> | import('undici').FormData, headers: Record<string, string>) => Promise<Upstream>} Send
+ *   a JSON operation, or a GraphQL multipart request (its content type is the form's own)
  */
 
 /** @param {import('graphql').GraphQLSchema} schema @returns {Compiled[]} */
@@ -52,7 +55,9 @@ export function compile(schema) {
     const keys = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
     const pattern = new RegExp(`^${route.path.replace(/\{\w+\}/g, '([^/]+)')}$`);
     const document = operationFor(schema, route);
-    return { route, pattern, keys, field: rootField(schema, route), document, id: documentId(document) };
+    const field = rootField(schema, route);
+    const upload = route.upload ? uploadShape(field, route.upload) : undefined;
+    return { route, pattern, keys, field, document, id: documentId(document), upload };
   });
 }
 
@@ -256,7 +261,8 @@ export function handler(routes, send, { memoSize = 2_000 } = {}) {
    * @type {Map<string, string>} */
   const routerTags = new Map();
   /**
-   * @param {{ method: string, url: URL, headers: Record<string, string | undefined>, body: string | undefined, clientIp?: string }} req
+   * @param {{ method: string, url: URL, headers: Record<string, string | undefined>, body: string | undefined, raw?: Buffer, clientIp?: string }} req
+   *   `raw`: the body's bytes, for multipart forms
    * @returns {Promise<Reply>}
    */
   return async function handle(req) {
@@ -287,8 +293,14 @@ export function handler(routes, send, { memoSize = 2_000 } = {}) {
     const { c, m } = hit;
     try {
       let body;
-      if (c.route.kind === 'mutation' && req.body !== undefined && req.body.trim() !== '') {
-        const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+      const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+      let upload;
+      if (c.upload) {
+        if (type !== 'multipart/form-data') throw new RestError(415, { detail: `Unsupported media type "${type}" in request; send multipart/form-data.` });
+        upload = await formVariables(c.upload, req.raw, req.headers['content-type'] ?? '');
+      } else if (c.route.kind === 'mutation' && type === 'multipart/form-data') {
+        throw new RestError(415, { detail: 'Unsupported media type "multipart/form-data" in request.' });
+      } else if (c.route.kind === 'mutation' && req.body !== undefined && req.body.trim() !== '') {
         if (type !== 'application/json') throw new RestError(415, { detail: `Unsupported media type "${type}" in request.` });
         if (req.body.length > MAX_BODY) throw new RestError(413, { detail: 'Request body too large.' });
         try {
@@ -300,6 +312,13 @@ export function handler(routes, send, { memoSize = 2_000 } = {}) {
       const variables = variablesFor(c, m.slice(1), url.searchParams, body, req.headers);
       const headers = forwardedHeaders(req);
       const operation = { documentId: `sha256:${c.id}`, operationName: c.route.name, variables };
+      if (c.upload && upload) {
+        Object.assign(variables, upload.variables);
+        delete headers['content-type'];
+        const answer = await send(multipartRequest(operation, c.upload, upload.files), headers);
+        if (answer.text !== undefined) answer.body = parseOrUndefined(answer.text);
+        return shape(c, answer, url, variables);
+      }
       // The router's ETag of the last answer here: if it would send those bytes again, it says
       // 304 instead, and the answer shaped from them before is served.
       const tag = wanted === 'GET' ? routerTags.get(url.href) : undefined;

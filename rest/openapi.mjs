@@ -22,6 +22,7 @@ import {
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, camel, inputTypeAt, snake } from './drf.mjs';
 import { loadSchema, operationFor, ROOT, rootField } from './operations.mjs';
 import { ROUTES } from './routes.mjs';
+import { uploadShape } from './uploads.mjs';
 
 export const OPENAPI_PATH = join(ROOT, 'schema', 'rest-openapi.json');
 
@@ -222,6 +223,7 @@ function dropNull(schema) {
  * @param {import('./routes.mjs').Route} route
  */
 function requestBody(schema, route) {
+  if (route.upload) return formBody(schema, route);
   if (route.kind !== 'mutation' || !route.body) return undefined;
   const field = rootField(schema, route);
   const keys = new Set([...route.path.matchAll(/\{(\w+)\}/g)].map((m) => camel(m[1])));
@@ -240,6 +242,21 @@ function requestBody(schema, route) {
     body = dropNull(inputSchema(inputTypeAt(field, route.body)));
   }
   return { required: route.body !== 'args', content: { 'application/json': { schema: body } } };
+}
+
+/**
+ * A multipart form: one optional file field per kind of document, each one file or several.
+ * @param {import('graphql').GraphQLSchema} schema
+ * @param {import('./routes.mjs').Route} route
+ */
+function formBody(schema, route) {
+  const shape = uploadShape(rootField(schema, route), route.upload ?? '');
+  const file = { type: 'string', contentMediaType: 'application/octet-stream' };
+  const properties = Object.fromEntries([...shape.kinds.keys()].map((k) => [k, { anyOf: [file, { type: 'array', items: file, minItems: 1 }] }]));
+  return {
+    required: true,
+    content: { 'multipart/form-data': { schema: { type: 'object', properties, additionalProperties: false, minProperties: 1 } } },
+  };
 }
 
 /** @param {import('graphql').GraphQLSchema} schema */
@@ -294,7 +311,7 @@ function responses(schema, route) {
     found[409] = problem('Conflict with the current state');
     found[412] = problem('The version in If-Match is not the current one');
     found[413] = problem('Request body too large');
-    found[415] = problem('The body is not JSON');
+    found[415] = problem(route.upload ? 'The body is not a multipart form' : 'The body is not JSON');
   }
   found[429] = problem('Rate limited: retry after Retry-After seconds');
   found[503] = problem('A service behind the API is unavailable: retry after Retry-After seconds');

@@ -14,8 +14,9 @@
  *   field: string, viewset: string, summary: string,
  *   params?: Record<string, string>, required?: string[], ordering?: Orderings,
  *   body?: 'args' | string, result?: string, created?: boolean, noContent?: boolean,
- *   cookies?: boolean, public?: boolean,
+ *   cookies?: boolean, public?: boolean, upload?: string,
  * }} Route
+ *   `upload`: a multipart/form-data route; the list argument its files fill (uploads.mjs)
  */
 
 /** `?ordering=<name>` and `-<name>` for each sortable field, on an input `{ field, direction }`. */
@@ -83,6 +84,7 @@ const TABLE = [
   retrieve('DeviceViewSet', '/api/devices/{id}/', 'device'),
   action('DeviceViewSet', 'POST', '/api/devices/revoke/', 'revokeDevices', { body: 'args' }),
   action('DeviceViewSet', 'PATCH', '/api/devices/{id}/', 'updateDevicePushToken', { body: 'args', result: 'device' }),
+  action('KYCViewSet', 'POST', '/api/kyc/submit/', 'submitKyc', { upload: 'documents', result: 'submission', created: true }),
   retrieve('KYCViewSet', '/api/kyc/status/{user_id}/', 'kycStatus', { kind: 'object' }),
   list('SessionViewSet', '/api/sessions/', 'sessions', {
     params: { device: 'filter.deviceId', ip: 'filter.ip', active: 'filter.active', ...ID_FILTERS },

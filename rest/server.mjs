@@ -11,8 +11,9 @@ import { createServer } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { Pool } from 'undici';
+import { FormData, Pool } from 'undici';
 import { MAX_BODY, compile, handler } from './app.mjs';
+import { MAX_UPLOAD } from './uploads.mjs';
 import { loadSchema } from './operations.mjs';
 import { buildDocument } from './openapi.mjs';
 
@@ -48,7 +49,8 @@ export function start({ port = Number(process.env.REST_PORT ?? 4100), routerUrl 
       path: target.pathname,
       method: 'POST',
       headers,
-      body: JSON.stringify(body),
+      // A form (an upload) goes as it is: undici writes its multipart content type.
+      body: body instanceof FormData ? body : JSON.stringify(body),
       headersTimeout: 30_000,
       bodyTimeout: 30_000,
     });
@@ -71,11 +73,13 @@ export function start({ port = Number(process.env.REST_PORT ?? 4100), routerUrl 
     }
     /** @type {Buffer[]} */
     const chunks = [];
+    const form = (req.headers['content-type'] ?? '').toLowerCase().startsWith('multipart/form-data');
+    const limit = form ? MAX_UPLOAD : MAX_BODY;
     let size = 0;
     let refused = false;
     req.on('data', (chunk) => {
       size += chunk.length;
-      if (size > MAX_BODY) {
+      if (size > limit) {
         if (!refused) {
           refused = true;
           res.writeHead(413, { 'content-type': 'application/json', connection: 'close' }).end(JSON.stringify({ detail: 'Request body too large.' }));
@@ -90,8 +94,10 @@ export function start({ port = Number(process.env.REST_PORT ?? 4100), routerUrl 
       /** @type {Record<string, string | undefined>} */
       const headers = {};
       for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
-      const body = chunks.length ? Buffer.concat(chunks).toString('utf8') : undefined;
-      handle({ method: req.method ?? 'GET', url, headers, body, clientIp: req.socket.remoteAddress })
+      const raw = chunks.length ? Buffer.concat(chunks) : undefined;
+      // A form's bytes stay bytes (files); anything else is JSON text.
+      const body = raw && !form ? raw.toString('utf8') : undefined;
+      handle({ method: req.method ?? 'GET', url, headers, body, raw, clientIp: req.socket.remoteAddress })
         .then((reply) => {
           const text = reply.text ?? (reply.body === undefined ? '' : JSON.stringify(reply.body));
           res.writeHead(reply.status, reply.headers).end(req.method === 'HEAD' ? undefined : text);

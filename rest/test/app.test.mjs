@@ -266,3 +266,41 @@ test('a 304 for an answer evicted from the memo meanwhile asks the router again 
   assert.deepEqual(JSON.parse(a.text ?? ''), { id: 'a', title: 'a' });
   assert.deepEqual(asked, [undefined, 'W/"a"', undefined, undefined]);
 });
+
+test('a multipart form becomes a GraphQL multipart request: one document per file field, named by its kind', async () => {
+  /** @type {any[]} */
+  const sent = [];
+  const handle = handler(routes, async (body, headers) => {
+    sent.push({ body, headers });
+    return { status: 200, headers: {}, text: JSON.stringify({ data: { submitKyc: { submission: { id: 'k1' }, userErrors: [] } } }) };
+  });
+  const form = new FormData();
+  form.set('id_front', new Blob(['%PDF-1.4'], { type: 'application/pdf' }), 'front.pdf');
+  form.set('selfie', new Blob(['png'], { type: 'image/png' }), 'me.png');
+  /** @param {FormData} f @param {Record<string, string>} [extra] */
+  const post = async (f, extra = {}) => {
+    const request = new Request('http://s/', { method: 'POST', body: f });
+    const raw = Buffer.from(await request.arrayBuffer());
+    const headers = { 'content-type': request.headers.get('content-type') ?? '', ...extra };
+    return handle({ method: 'POST', url: new URL('http://s/api/kyc/submit/'), headers, body: undefined, raw });
+  };
+  const reply = await post(form);
+  assert.equal(reply.status, 201);
+  assert.deepEqual(reply.body, { id: 'k1' });
+  const outgoing = sent[0].body;
+  assert.equal(typeof outgoing.get, 'function', 'a form, not JSON');
+  const operation = JSON.parse(outgoing.get('operations'));
+  assert.deepEqual(operation.variables.documents, [{ kind: 'ID_FRONT', file: null }, { kind: 'SELFIE', file: null }]);
+  assert.deepEqual(JSON.parse(outgoing.get('map')), { 0: ['variables.documents.0.file'], 1: ['variables.documents.1.file'] });
+  assert.equal(await outgoing.get('1').text(), 'png');
+  assert.equal(sent[0].headers['content-type'], undefined, "the form's own multipart type goes out");
+
+  const wrong = new FormData();
+  wrong.set('passport_scan', new Blob(['x']), 'x.pdf');
+  wrong.set('selfie', 'not a file');
+  const refused = await post(wrong);
+  assert.equal(refused.status, 400);
+  assert.deepEqual(Object.keys(/** @type {any} */ (refused.body)).sort(), ['passport_scan', 'selfie']);
+  assert.equal((await handle({ method: 'POST', url: new URL('http://s/api/kyc/submit/'), headers: { 'content-type': 'application/json' }, body: '{}' })).status, 415);
+  assert.equal(sent.length, 1, 'nothing refused reaches the router');
+});

@@ -21,6 +21,7 @@ from tests.conftest import Caller, GraphQLClient
 from tests.e2e.checkout_helpers import check_out, fill_cart
 from tests.e2e.rest_helpers import graphql, headers, operation_ids, snake
 from tests.graphql.catalog import CatalogBuilder, unique
+from tests.graphql.kyc_helpers import PDF, PNG
 
 
 @dataclass
@@ -206,18 +207,19 @@ async def test_search_filters_and_orders_as_its_graphql_query(
 
 
 async def test_cursor_links_walk_forwards_and_back(rest: httpx.AsyncClient, world: World) -> None:
+    # Page size 1: the world's own three products make three pages even on a fresh database.
     seen: list[list[str]] = []
-    url: str | None = "/api/products/?page_size=2&ordering=created_at"
+    previous: str | None = None
+    url: str | None = "/api/products/?page_size=1&ordering=created_at"
     while url is not None and len(seen) < 3:
         page = (await rest.get(url)).json()
         seen.append([p["id"] for p in page["results"]])
-        url = page["next"]
+        url, previous = page["next"], page["previous"]
     assert len(seen) == 3
-    assert len({i for ids in seen for i in ids}) == 6  # no row twice
-    previous = (await rest.get(url or "")).json()["previous"] if url else None
-    back = (await rest.get(previous)).json() if previous else None
-    assert back is not None
-    assert [p["id"] for p in back["results"]] == seen[2]
+    assert len({i for ids in seen for i in ids}) == 3  # no row twice
+    assert previous is not None  # the third page links back to the second
+    back = (await rest.get(previous)).json()
+    assert [p["id"] for p in back["results"]] == seen[1]
 
 
 async def test_filters_and_ordering_reach_the_operation(rest: httpx.AsyncClient, world: World) -> None:
@@ -287,6 +289,57 @@ async def test_register_login_profile_and_refresh_by_cookie(rest: httpx.AsyncCli
     refreshed = await rest.post("/api/auth/refresh/", headers={"cookie": jar, "x-csrf-token": csrf})
     assert refreshed.status_code == 200, refreshed.text
     assert refreshed.json()["access_token"]
+
+
+async def test_kyc_documents_upload_as_a_multipart_form(
+    rest: httpx.AsyncClient, router_http: httpx.AsyncClient
+) -> None:
+    email = f"{unique('kyc')}@example.com".lower()
+    password = "a long enough password 42"
+    account = {"email": email, "password": password, "display_name": "Kyc", "kind": "SELLER"}
+    created = await rest.post("/api/register/", json=account)
+    assert created.status_code == 201, created.text
+    login = await rest.post(
+        "/api/auth/login/", json={"email": email, "password": password, "device": {"id": "rest-kyc"}}
+    )
+    token = login.json()["access_token"]
+    auth = {"authorization": f"Bearer {token}"}
+    user_id = created.json()["id"]
+
+    # One file field per kind of document, as a DRF form names them.
+    files = [("id_front", ("front.pdf", PDF, "application/pdf")), ("selfie", ("me.png", PNG, "image/png"))]
+    submitted = await rest.post("/api/kyc/submit/", files=files, headers=auth)
+    assert submitted.status_code == 201, submitted.text
+    body = submitted.json()
+    assert [(d["kind"], d["content_type"], d["size"]) for d in body["documents"]] == [
+        ("ID_FRONT", "application/pdf", len(PDF)),
+        ("SELFIE", "image/png", len(PNG)),
+    ]
+    status = await rest.get(f"/api/kyc/status/{user_id}/", headers=auth)
+    expected = await graphql(
+        router_http,
+        operation_ids()[("GET", "/api/kyc/status/{user_id}/")],
+        {"userId": user_id},
+        Caller(uuid.UUID(user_id), token),
+    )
+    assert status.json() == snake(expected["data"]["kycStatus"])
+    assert status.json()["latest_submission"]["id"] == body["id"]
+
+    # What the form gets wrong is a field error; JSON is the wrong media type; anonymous is 401.
+    unknown = await rest.post("/api/kyc/submit/", files=[("passport_scan", ("p.pdf", PDF))], headers=auth)
+    assert unknown.status_code == 400
+    assert "passport_scan" in unknown.json()
+    not_a_file = await rest.post("/api/kyc/submit/", data={"selfie": "me.png"}, files=[], headers=auth)
+    assert not_a_file.status_code in (400, 415), not_a_file.text
+    as_json = await rest.post("/api/kyc/submit/", json={"selfie": "me.png"}, headers=auth)
+    assert as_json.status_code == 415
+    anonymous = await rest.post("/api/kyc/submit/", files=files)
+    assert anonymous.status_code == 401, anonymous.text
+    # A file the API refuses (not a PDF, JPEG or PNG) is its field error, not a 5xx.
+    refused = await rest.post(
+        "/api/kyc/submit/", files=[("selfie", ("me.exe", b"MZ\x90\x00" * 8))], headers=auth
+    )
+    assert refused.status_code == 400, refused.text
 
 
 async def test_add_to_cart_takes_an_idempotency_key_and_if_match(
