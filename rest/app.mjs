@@ -138,7 +138,8 @@ function pageVariables(c, query) {
   const max = c.route.field === 'search' ? SEARCH_PAGE_MAX : MAX_PAGE_SIZE;
   let size = DEFAULT_PAGE_SIZE;
   const raw = query.get('page_size');
-  if (raw) {
+  // Present, it must be a positive integer (blank too is refused: the document says integer).
+  if (raw !== null) {
     if (!/^\d{1,6}$/.test(raw) || Number(raw) < 1) throw new RestError(400, { page_size: ['A valid positive integer is required.'] });
     size = Math.min(Number(raw), max); // DRF clamps to the maximum
   }

@@ -18,9 +18,9 @@
  * revocation list (checked here as the subgraphs check it), and only among callers of the same
  * authorization class (roles, scopes, granted policies): never with anonymous callers.
  *
- * A stored answer is sent as the bytes serialized when it was stored, with an ETag naming them;
- * a caller (the REST shim) who sends that ETag back in If-None-Match, and would be answered
- * those same bytes now, gets a 304 without them.
+ * A stored answer's data is sent as the bytes serialized when it was stored (this request's own
+ * extensions around it), with an ETag naming them; a caller (the REST shim) who sends that ETag
+ * back in If-None-Match, and would be answered the same data now, gets a 304 without it.
  */
 import { createHash } from 'node:crypto';
 import type { GatewayPlugin } from '@graphql-hive/gateway';
@@ -34,8 +34,8 @@ export const CACHE_HEADER = 'x-cache';
 export const DEFAULT_TTL_MS = 30_000;
 export const VERSION_HEADER = 'x-cache-version';
 
-// `text` is the answer as sent (serialized once, when stored); `etag` names those bytes.
-type Entry = { version: string; result: unknown; text: string; etag: string; bytes: number; storedAt: number };
+// `data` is the answer's data serialized once, when stored; `etag` names those bytes.
+type Entry = { version: string; result: unknown; data: string; etag: string; bytes: number; storedAt: number };
 // The answers the cache can send itself: JSON, as the client asked for it (or as it takes anything).
 const SENT_AS = new Map([
   ['', 'application/json'],
@@ -128,11 +128,13 @@ class NamespaceVersions {
   }
 }
 
-/** The answer as Yoga would send it (its transport-only `extensions.http` left out). */
-function serialized(result: any): string {
-  if (!result.extensions?.http) return JSON.stringify(result);
-  const { http: _http, ...extensions } = result.extensions;
-  return JSON.stringify({ ...result, extensions: Object.keys(extensions).length ? extensions : undefined });
+/**
+ * The stored data with this request's own extensions (the edge's cost report, which depends on
+ * the caller's budget now), as Yoga would send them: the transport-only `http` left out.
+ */
+function withExtensions(data: string, extensions: Record<string, unknown> | undefined): string {
+  const { http: _http, ...sent } = extensions ?? {};
+  return Object.keys(sent).length ? `{"data":${data},"extensions":${JSON.stringify(sent)}}` : `{"data":${data}}`;
 }
 
 function split(tag: string): [string, string] {
@@ -223,10 +225,10 @@ export function usePublicCache(options: {
       const marker = markers.get(context);
       if (!key || !marker?.query || !marker.cacheable || marker.fetches === 0 || !marker.version) return;
       if (!result || Symbol.asyncIterator in result || result.errors?.length) return;
-      const text = serialized(result);
-      const etag = `W/"${createHash('sha1').update(text).digest('base64url')}"`;
+      const data = JSON.stringify(result.data);
+      const etag = `W/"${createHash('sha1').update(data).digest('base64url')}"`;
       versions.observed(marker.version);
-      const entry = { version: marker.version, result, text, etag, bytes: text.length, storedAt: Date.now() };
+      const entry = { version: marker.version, result, data, etag, bytes: data.length, storedAt: Date.now() };
       results.set(key, entry);
       stored.set(request, entry);
     },
@@ -238,9 +240,12 @@ export function usePublicCache(options: {
       if (!entry || !resultProcessor || !type) return;
       const fresh = !(request.headers.get('if-none-match') ?? '').split(',').some((t: string) => t.trim() === entry.etag);
       setResultProcessor(
-        (_result: unknown, fetchAPI: any) =>
+        (result: any, fetchAPI: any) =>
           fresh
-            ? new fetchAPI.Response(entry.text, { status: 200, headers: { 'content-type': `${type}; charset=utf-8`, etag: entry.etag } })
+            ? new fetchAPI.Response(withExtensions(entry.data, result?.extensions), {
+                status: 200,
+                headers: { 'content-type': `${type}; charset=utf-8`, etag: entry.etag },
+              })
             : new fetchAPI.Response(null, { status: 304, headers: { etag: entry.etag } }),
         type,
       );

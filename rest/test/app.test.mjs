@@ -98,6 +98,7 @@ test('bad query parameters are field errors, a bad cursor is 404 as in DRF', asy
     ['/api/products/?status=sold', 'status'],
     ['/api/products/?ordering=colour', 'ordering'],
     ['/api/products/?page_size=-3', 'page_size'],
+    ['/api/products/?page_size=', 'page_size'],
     ['/api/product-images/', 'product'],
   ];
   for (const [path, field] of cases) {

@@ -27,6 +27,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from subgraphs.platform.auth.activity import DeviceActivity
 from subgraphs.platform.auth.jwt import JwtVerifier
 from subgraphs.platform.auth.revocations import RedisRevocations
+from subgraphs.platform.gc_tuning import settle_after_startup
 from subgraphs.platform.logs import configure_logging
 from subgraphs.platform.settings import Settings
 from subgraphs.platform.sql.engine import create_engine
@@ -148,6 +149,8 @@ def build_app(
             asyncio.create_task(supervise(worker, stop), name=f"{subgraph.name}-{worker.name}")
             for worker in workers.workers
         ]
+        # Everything alive now lives as long as the process: no collection walks it again.
+        settle_after_startup()
         try:
             yield {"infrastructure": infra, "services": services, "graphql": endpoint, "workers": workers}
         finally:

@@ -27,6 +27,7 @@ _POSTGRES = (
     asyncpg.exceptions.TooManyConnectionsError,
     asyncpg.exceptions.InterfaceError,  # "connection is closed", "pool is closing"
     sqlalchemy.exc.TimeoutError,  # no pooled connection within pool_timeout
+    sqlalchemy.exc.DisconnectionError,  # a pooled connection that did not answer its ping
 )
 _REDIS = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, redis.exceptions.BusyLoadingError)
 _KAFKA = (KafkaConnectionError, KafkaTimeoutError, NodeNotReadyError, RequestTimedOutError)

@@ -31,6 +31,7 @@ from subgraphs.accounts.service_layer.read_models import (
 )
 from subgraphs.platform.auth.activity import DeviceActivity
 from subgraphs.platform.kernel.paging import Page, PageArgs
+from subgraphs.platform.sql.engine import reading
 from subgraphs.platform.sql.keyset import KeysetOrder, SortKey, ascending, escape_like, fetch_page, ids_param
 
 _USER_ORDERS = {
@@ -69,7 +70,7 @@ class SqlAccountsReads:
     def __init__(
         self, engine: AsyncEngine, profiles: ProfileCache, sessions: SessionIndex, activity: DeviceActivity
     ) -> None:
-        self._engine = engine
+        self._engine = reading(engine)
         self._profiles = profiles
         self._sessions = sessions
         self._activity = activity

@@ -12,6 +12,7 @@ from subgraphs.accounts.adapters import tables
 from subgraphs.accounts.adapters.address_repository import saved_address
 from subgraphs.accounts.domain.address_book import SavedAddress
 from subgraphs.platform.kernel.paging import Page, PageArgs
+from subgraphs.platform.sql.engine import reading
 from subgraphs.platform.sql.keyset import KeysetOrder, SortKey, fetch_page
 
 a = tables.addresses
@@ -22,7 +23,7 @@ NEWEST = KeysetOrder(
 
 class SqlAddressReads:
     def __init__(self, engine: AsyncEngine) -> None:
-        self._engine = engine
+        self._engine = reading(engine)
 
     async def addresses(self, user_id: uuid.UUID, page: PageArgs) -> Page[SavedAddress]:
         found = await fetch_page(self._engine, select(a).where(a.c.user_id == user_id), NEWEST, page)

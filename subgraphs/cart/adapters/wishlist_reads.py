@@ -12,12 +12,13 @@ from subgraphs.cart.adapters.repository import wishlist_from_row, wishlist_item_
 from subgraphs.cart.domain.model import Wishlist, WishlistItem
 from subgraphs.cart.service_layer.reads import WishlistItemQuery
 from subgraphs.platform.kernel.paging import Page, PageArgs
+from subgraphs.platform.sql.engine import reading
 from subgraphs.platform.sql.keyset import KeysetOrder, SortKey, ascending, fetch_page
 
 
 class SqlWishlistReads:
     def __init__(self, engine: AsyncEngine) -> None:
-        self._engine = engine
+        self._engine = reading(engine)
 
     async def wishlist_page(self, owner_id: uuid.UUID, page: PageArgs) -> Page[Wishlist]:
         w = t.wishlists

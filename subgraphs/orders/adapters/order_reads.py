@@ -32,6 +32,7 @@ from subgraphs.orders.service_layer.read_models import (
     Scope,
 )
 from subgraphs.platform.kernel.paging import Page, PageArgs
+from subgraphs.platform.sql.engine import reading
 from subgraphs.platform.sql.keyset import KeysetOrder, SortKey, fetch_page
 
 
@@ -56,7 +57,7 @@ def _item(row: Any) -> ItemRecord:
 
 class SqlOrderReads:
     def __init__(self, engine: AsyncEngine) -> None:
-        self._engine = engine
+        self._engine = reading(engine)
 
     async def keys(self, id: uuid.UUID) -> Keys | None:
         return await keys_of(self._engine, id)

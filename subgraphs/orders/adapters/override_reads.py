@@ -14,6 +14,7 @@ from subgraphs.orders.adapters.override_rows import override_from_row
 from subgraphs.orders.domain.overrides import AdminOverride
 from subgraphs.orders.service_layer.overrides import AuditEntry, AuditQuery, OverrideQuery
 from subgraphs.platform.kernel.paging import Page, PageArgs
+from subgraphs.platform.sql.engine import reading
 from subgraphs.platform.sql.keyset import KeysetOrder, SortKey, fetch_page
 
 
@@ -24,7 +25,7 @@ def _entry(row: Any) -> AuditEntry:
 
 class SqlOverrideReads:
     def __init__(self, engine: AsyncEngine) -> None:
-        self._engine = engine
+        self._engine = reading(engine)
 
     async def override(self, override_id: uuid.UUID) -> AdminOverride | None:
         k, o = t.order_keys, t.admin_overrides

@@ -13,12 +13,13 @@ from subgraphs.orders.adapters.settlement_repository import balance_from_row, ba
 from subgraphs.orders.domain.settlements import Balance, LedgerEntry
 from subgraphs.orders.service_layer.settlement_ports import EntryQuery
 from subgraphs.platform.kernel.paging import Page, PageArgs
+from subgraphs.platform.sql.engine import reading
 from subgraphs.platform.sql.keyset import KeysetOrder, SortKey, fetch_page
 
 
 class SqlSettlementReads:
     def __init__(self, engine: AsyncEngine) -> None:
-        self._engine = engine
+        self._engine = reading(engine)
 
     async def balances(self, seller_id: uuid.UUID, now: datetime) -> list[Balance]:
         async with self._engine.connect() as conn:

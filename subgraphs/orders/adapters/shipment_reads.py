@@ -20,12 +20,13 @@ from subgraphs.orders.domain.shipments import Shipment, TrackingEvent
 from subgraphs.orders.service_layer.fulfilment_ports import ShipmentQuery
 from subgraphs.orders.service_layer.ports import Keys
 from subgraphs.platform.kernel.paging import Page, PageArgs
+from subgraphs.platform.sql.engine import reading
 from subgraphs.platform.sql.keyset import fetch_page
 
 
 class SqlShipmentReads:
     def __init__(self, engine: AsyncEngine) -> None:
-        self._engine = engine
+        self._engine = reading(engine)
 
     async def keys(self, id: uuid.UUID) -> Keys | None:
         return await keys_of(self._engine, id)

@@ -2,16 +2,24 @@
 
 The counter is how tests prove DataLoaders work: it counts statements sent by the current
 asyncio task tree (a contextvar), so concurrent requests do not pollute each other's count.
+
+Round trips a read does not need are left out: a read adapter's connection is in autocommit
+(`reading`: no BEGIN before its statement, no ROLLBACK after), and a pooled connection is
+pinged at checkout only when it has been idle for a while (a connection used a moment ago is
+alive; one that died under a request is a disconnect error, which recycles the whole pool).
 """
 
 from __future__ import annotations
 
 import contextvars
+import time
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import event
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.pool import ConnectionPoolEntry, PoolProxiedConnection
 
 from subgraphs.platform.settings import Settings
 
@@ -37,11 +45,39 @@ def create_engine(settings: Settings) -> AsyncEngine:
         settings.database_url,
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_max_overflow,
-        # A pooled connection that died with a PostgreSQL restart is replaced at checkout (one
-        # round trip per checkout) instead of failing the next request on it.
-        pool_pre_ping=True,
+        # Pinged at checkout only after PING_AFTER_IDLE_SECONDS idle (`_ping_if_idle`).
+        pool_pre_ping=False,
         # Every connection is pinned to UTC so timestamps never depend on the server's zone.
         connect_args={"server_settings": {"timezone": "UTC", "application_name": settings.service_name}},
     )
     event.listen(engine.sync_engine, "before_cursor_execute", _count_statement)
+    event.listen(engine.sync_engine, "checkout", _ping_if_idle)
+    event.listen(engine.sync_engine, "checkin", _note_return)
     return engine
+
+
+# A connection that answered this recently is not pinged again at checkout.
+PING_AFTER_IDLE_SECONDS = 1.0
+_RETURNED_AT = "returned_at"
+
+
+def _ping_if_idle(dbapi_connection: Any, record: ConnectionPoolEntry, _proxy: PoolProxiedConnection) -> None:
+    returned = record.info.get(_RETURNED_AT)
+    if returned is not None and time.monotonic() - returned < PING_AFTER_IDLE_SECONDS:
+        return
+    try:
+        dbapi_connection.ping()  # the asyncpg adapter's, run in the checkout's greenlet
+    except Exception as exc:
+        # The pool discards this connection and checks out (or opens) another.
+        raise DisconnectionError("the pooled connection did not answer a ping") from exc
+
+
+def _note_return(_dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
+    record.info[_RETURNED_AT] = time.monotonic()
+
+
+def reading(engine: AsyncEngine) -> AsyncEngine:
+    """The engine for reads: each statement in autocommit (its own snapshot, as under READ
+    COMMITTED anyway), without the BEGIN and ROLLBACK round trips around it. Writes never use
+    it: a unit of work opens its transaction on the engine itself."""
+    return engine.execution_options(isolation_level="AUTOCOMMIT")

@@ -16,6 +16,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from subgraphs.platform.kernel.paging import Page, PageArgs
+from subgraphs.platform.sql.engine import reading
 from subgraphs.platform.sql.keyset import KeysetOrder, ascending, escape_like, fetch_page, ids_param
 from subgraphs.products.adapters import tables as t
 from subgraphs.products.adapters.category_counts import subtree_counts
@@ -48,7 +49,7 @@ def _by_name(table: Table, search: str | None) -> tuple[Select[Any], KeysetOrder
 
 class SqlCatalogReads:
     def __init__(self, engine: AsyncEngine) -> None:
-        self._engine = engine
+        self._engine = reading(engine)
 
     async def _rows(self, query: Select[Any]) -> list[Any]:
         async with self._engine.connect() as conn:

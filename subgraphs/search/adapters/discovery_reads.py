@@ -11,6 +11,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from subgraphs.platform.kernel.paging import Page, PageArgs
+from subgraphs.platform.sql.engine import reading
 from subgraphs.platform.sql.keyset import KeysetOrder, SortKey, fetch_page
 from subgraphs.search.adapters import tables as t
 from subgraphs.search.adapters.rule_rows import rule_from_row
@@ -25,7 +26,7 @@ def _log(row: Any) -> LogEntry:
 
 class SqlDiscoveryReads:
     def __init__(self, engine: AsyncEngine) -> None:
-        self._engine = engine
+        self._engine = reading(engine)
 
     async def top_of_user(self, user_id: uuid.UUID, size: int) -> list[uuid.UUID]:
         u = t.user_affinity
