@@ -26,7 +26,10 @@ def thresholds_from(environ: dict[str, str] | os._Environ[str]) -> tuple[int, in
     raw = environ.get("PY_GC_THRESHOLDS", "")
     if not raw.strip():
         return DEFAULT_THRESHOLDS
-    parts = [int(p) for p in raw.split(",")]
+    try:
+        parts = [int(p) for p in raw.split(",")]
+    except ValueError:
+        parts = []
     if len(parts) != 3 or min(parts) < 1:
         raise ValueError(f"PY_GC_THRESHOLDS takes three positive integers, not {raw!r}")
     return parts[0], parts[1], parts[2]

@@ -30,5 +30,5 @@ def test_thresholds_come_from_the_environment_or_the_defaults() -> None:
     assert thresholds_from({}) == DEFAULT_THRESHOLDS
     assert thresholds_from({"PY_GC_THRESHOLDS": "700,10,10"}) == (700, 10, 10)
     for bad in ("1,2", "0,1,1", "a,b,c"):
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match="PY_GC_THRESHOLDS"):
             thresholds_from({"PY_GC_THRESHOLDS": bad})
