@@ -37,6 +37,7 @@ from bench.measure import (
     statements_per_operation,
 )
 from bench.orders import OrdersFigures, measure_orders
+from bench.private import measure_private, render_private
 from bench.rest import measure_rest, render_rest
 from bench.search import SearchFigures, measure_search
 from deploy.local.profiles import get_profile, repo_root
@@ -170,6 +171,7 @@ def main() -> int:
             "router": rss_mib(sg.processes["router"].pid),
             "products subgraph": rss_mib(sg.processes["products"].pid),
         }
+        private = measure_private(sg, settings, signer, SECONDS, CONNECTIONS)
         identity = measure_identity(routed, settings, signer, SECONDS, CONNECTIONS)
         cart = measure_cart(routed, sg.urls["cart"], settings, signer, SECONDS, CONNECTIONS)
         rss["cart subgraph"] = rss_mib(sg.processes["cart"].pid)
@@ -185,6 +187,7 @@ def main() -> int:
         )
     results.append(ceiling())
     report = render(results, statements, rss, alone, exec_ms, profile_text, time.monotonic() - started)
+    report += render_private(private)
     report += render_identity(identity)
     report += render_cart(cart)
     report += render_orders(orders)
