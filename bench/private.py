@@ -148,20 +148,9 @@ def render_private(figures: PrivateFigures) -> str:
 
 def main() -> int:
     """`python -m bench.private` inside the bench stack: this section alone."""
-    from bench.measure import bench_environment
-    from bench.run import PORTS, WORKERS, prepare
-    from deploy.local.profiles import get_profile
-    from deploy.local.supergraph import running_supergraph
-    from subgraphs.accounts.entrypoints.revocation_keeper import restore_once
+    from bench.run import one_section
 
-    profile = get_profile("bench")
-    signer = TestSigner()
-    env = bench_environment(signer, profile.data_dir)
-    settings = Settings.from_env("products", env=env)
-    asyncio.run(restore_once(Settings.from_env("accounts", env=env)))
-    asyncio.run(prepare(settings))
-    router_env = {"ROUTER_DEDUPE": "0", "ROUTER_RATE_LIMIT": "0"}
-    with running_supergraph(env, profile.logs_dir, PORTS, workers=WORKERS, router_env=router_env) as sg:
+    with one_section() as (sg, settings, signer, _):
         figures = measure_private(sg, settings, signer, 10, 32)
     print(render_private(figures))
     return 0

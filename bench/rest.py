@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import asyncpg
 
-from bench.measure import LoadResult, bench_environment, load
+from bench.measure import LoadResult, load
 from deploy.local.profiles import repo_root
 from deploy.local.supergraph import Running
 from subgraphs.accounts.entrypoints.dev_signer import TestSigner
@@ -126,21 +126,10 @@ def render_rest(figures: RestFigures) -> str:
 def main() -> int:
     """`python -m bench.rest` inside the bench stack: this section alone."""
     from bench.orders import measure_orders
-    from bench.run import PORTS, WORKERS, prepare
-    from deploy.local.profiles import get_profile
-    from deploy.local.supergraph import running_supergraph
-    from subgraphs.accounts.entrypoints.revocation_keeper import restore_once
+    from bench.run import one_section
 
-    profile = get_profile("bench")
-    signer = TestSigner()
-    env = bench_environment(signer, profile.data_dir)
-    settings = Settings.from_env("products", env=env)
-    asyncio.run(restore_once(Settings.from_env("accounts", env=env)))
-    # A fresh bench stack is seeded as `make bench` seeds it: the catalogue, then (below) orders.
-    product_ids, _ = asyncio.run(prepare(settings))
-    router_env = {"ROUTER_DEDUPE": "0", "ROUTER_RATE_LIMIT": "0"}
-    with running_supergraph(env, profile.logs_dir, PORTS, workers=WORKERS, router_env=router_env) as sg:
-        if not asyncio.run(_buyers(settings, 64)):
+    with one_section() as (sg, settings, signer, product_ids):
+        if not asyncio.run(_buyers(settings, 64)):  # a fresh stack: orders first
             measure_orders(sg, settings, signer, 5, 8)
         figures = measure_rest(sg, settings, signer, product_ids, 10, 32)
     print(render_rest(figures))

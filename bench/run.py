@@ -9,6 +9,7 @@ router and subgraph share the CPUs, so compare ratios from the same run, not abs
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import json
 import os
@@ -16,6 +17,7 @@ import platform
 import random
 import subprocess
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -41,7 +43,7 @@ from bench.private import measure_private, render_private
 from bench.rest import measure_rest, render_rest
 from bench.search import SearchFigures, measure_search
 from deploy.local.profiles import get_profile, repo_root
-from deploy.local.supergraph import Ports, running_supergraph
+from deploy.local.supergraph import Ports, Running, running_supergraph
 from subgraphs.accounts.adapters.passwords import Argon2Hasher
 from subgraphs.accounts.entrypoints.dev_signer import TestSigner
 from subgraphs.accounts.entrypoints.revocation_keeper import restore_once
@@ -85,6 +87,22 @@ async def prepare(settings: Settings) -> tuple[list[str], str]:
     order = product_order(ProductSortField.PRICE, None)
     random.Random(7).shuffle(ids)
     return ids[:2000], encode_cursor(order.cursor, [deep["min_price"], deep["id"]])
+
+
+@contextlib.contextmanager
+def one_section() -> Iterator[tuple[Running, Settings, TestSigner, list[str]]]:
+    """For a section run alone (`python -m bench.<section>`): the bench stack seeded as `make
+    bench` seeds it and the supergraph in front; the running services, settings, the token
+    signer and 2,000 product ids."""
+    profile = get_profile("bench")
+    signer = TestSigner()
+    env = bench_environment(signer, profile.data_dir)
+    settings = Settings.from_env("products", env=env)
+    asyncio.run(restore_once(Settings.from_env("accounts", env=env)))
+    product_ids, _ = asyncio.run(prepare(settings))
+    router_env = {"ROUTER_DEDUPE": "0", "ROUTER_RATE_LIMIT": "0"}
+    with running_supergraph(env, profile.logs_dir, PORTS, workers=WORKERS, router_env=router_env) as sg:
+        yield sg, settings, signer, product_ids
 
 
 def ceiling() -> LoadResult:
