@@ -16,6 +16,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 from sqlalchemy import event
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
@@ -49,11 +50,18 @@ def create_engine(settings: Settings) -> AsyncEngine:
         pool_pre_ping=False,
         # Every connection is pinned to UTC so timestamps never depend on the server's zone.
         connect_args={"server_settings": {"timezone": "UTC", "application_name": settings.service_name}},
+        # JSONB columns (options, attributes, addresses) on every row read: orjson, not json.
+        json_deserializer=orjson.loads,
+        json_serializer=_json_text,
     )
     event.listen(engine.sync_engine, "before_cursor_execute", _count_statement)
     event.listen(engine.sync_engine, "checkout", _ping_if_idle)
     event.listen(engine.sync_engine, "checkin", _note_return)
     return engine
+
+
+def _json_text(value: Any) -> str:
+    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
 
 
 # A connection that answered this recently is not pinged again at checkout.
