@@ -22,6 +22,7 @@ from tests.e2e.checkout_helpers import check_out, fill_cart
 from tests.e2e.rest_helpers import graphql, headers, operation_ids, snake
 from tests.graphql.catalog import CatalogBuilder, unique
 from tests.graphql.kyc_helpers import PDF, PNG
+from tests.waiting import eventually
 
 
 @dataclass
@@ -315,15 +316,23 @@ async def test_kyc_documents_upload_as_a_multipart_form(
         ("ID_FRONT", "application/pdf", len(PDF)),
         ("SELFIE", "image/png", len(PNG)),
     ]
-    status = await rest.get(f"/api/kyc/status/{user_id}/", headers=auth)
+
+    # The automatic checks move the submission on asynchronously (SUBMITTED -> PENDING_REVIEW):
+    # compare once it has settled, so both reads see the same state.
+    async def checked() -> dict[str, Any] | None:
+        response = await rest.get(f"/api/kyc/status/{user_id}/", headers=auth)
+        found: dict[str, Any] = response.json()
+        return found if found["latest_submission"]["status"] != "SUBMITTED" else None
+
+    status = await eventually(checked, within=30, every=0.3)
     expected = await graphql(
         router_http,
         operation_ids()[("GET", "/api/kyc/status/{user_id}/")],
         {"userId": user_id},
         Caller(uuid.UUID(user_id), token),
     )
-    assert status.json() == snake(expected["data"]["kycStatus"])
-    assert status.json()["latest_submission"]["id"] == body["id"]
+    assert status == snake(expected["data"]["kycStatus"])
+    assert status["latest_submission"]["id"] == body["id"]
 
     # What the form gets wrong is a field error; JSON is the wrong media type; anonymous is 401.
     unknown = await rest.post("/api/kyc/submit/", files=[("passport_scan", ("p.pdf", PDF))], headers=auth)
