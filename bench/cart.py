@@ -88,28 +88,53 @@ async def _fill_carts(router: str, tokens: list[str], variants: list[list[str]])
     return errors
 
 
-def measure_cart(
-    router: str, cart_url: str, settings: Settings, signer: TestSigner, seconds: int, connections: int
-) -> CartFigures:
-    figures = CartFigures()
+def auth(token: str) -> dict[str, str]:
+    return {"authorization": f"Bearer {token}"}
+
+
+@dataclass
+class CartWorkload:
+    """BUYERS buyers with LINES_PER_CART lines each, and the requests a run sends."""
+
+    tokens: list[str]
+    per_buyer: list[list[str]]
+    fill_errors: int
+    adds: list[dict[str, Any]]  # existing line +1: the steady state of a shopping session
+    views: list[dict[str, Any]]
+
+
+def cart_workload(router: str, settings: Settings, signer: TestSigner) -> CartWorkload | str:
+    """Carts filled through the router, or why they could not be."""
     pool = asyncio.run(_in_stock_variants(settings, BUYERS * LINES_PER_CART))
     if len(pool) < BUYERS * LINES_PER_CART:
-        figures.lines.append(f"- not enough in-stock variants ({len(pool)}); cart figures skipped")
-        return figures
+        return f"not enough in-stock variants ({len(pool)})"
     tokens = [signer.token(roles=["buyer"], ttl=3600) for _ in range(BUYERS)]
     per_buyer = [pool[i * LINES_PER_CART : (i + 1) * LINES_PER_CART] for i in range(BUYERS)]
     fill_errors = asyncio.run(_fill_carts(router, tokens, per_buyer))
-
-    def auth(token: str) -> dict[str, str]:
-        return {"authorization": f"Bearer {token}"}
-
-    # Adds land on lines that exist (quantity +1): the steady state of a shopping session.
     adds: list[dict[str, Any]] = [
         {"query": ADD, "variables": {"v": per_buyer[b][k]}, "$headers": auth(tokens[b])}
         for k in range(LINES_PER_CART)
         for b in range(BUYERS)
     ]
-    views = [{"query": VIEW, "$headers": auth(t)} for t in tokens]
+    views: list[dict[str, Any]] = [{"query": VIEW, "$headers": auth(t)} for t in tokens]
+    return CartWorkload(tokens, per_buyer, fill_errors, adds, views)
+
+
+def measure_cart(
+    router: str, cart_url: str, settings: Settings, signer: TestSigner, seconds: int, connections: int
+) -> CartFigures:
+    figures = CartFigures()
+    carts = cart_workload(router, settings, signer)
+    if isinstance(carts, str):
+        figures.lines.append(f"- {carts}; cart figures skipped")
+        return figures
+    tokens, per_buyer, fill_errors, adds, views = (
+        carts.tokens,
+        carts.per_buyer,
+        carts.fill_errors,
+        carts.adds,
+        carts.views,
+    )
     cart_only = [{"query": VIEW_CART_ONLY, "$headers": auth(t)} for t in tokens]
     products_only = [
         {

@@ -67,7 +67,7 @@ class OrdersFigures:
     lines: list[str] = field(default_factory=list)
 
 
-async def _skus(settings: Settings) -> list[str]:
+async def sellable_skus(settings: Settings) -> list[str]:
     conn = await asyncpg.connect(settings.asyncpg_dsn)
     try:
         rows = await conn.fetch(
@@ -149,7 +149,7 @@ async def _seed_seller_orders(settings: Settings, seller: uuid.UUID, count: int)
     return [str(i) for i in ids]
 
 
-async def _checkouts(router: str, tokens: list[str], skus: list[str], seconds: float) -> dict[str, Any]:
+async def run_checkouts(router: str, tokens: list[str], skus: list[str], seconds: float) -> dict[str, Any]:
     completed, failed, refused, errors = 0, 0, 0, 0
     latencies: list[float] = []
     deadline = time.monotonic() + seconds
@@ -258,7 +258,7 @@ def measure_orders(
 ) -> OrdersFigures:
     figures = OrdersFigures()
     router = sg.router_url
-    skus = asyncio.run(_skus(settings))
+    skus = asyncio.run(sellable_skus(settings))
     tokens = [signer.token(roles=["buyer"], ttl=3600) for _ in range(BUYERS)]
     names = ["router", "products", "accounts", "cart", "orders"]
     before = {n: cpu_seconds(sg.processes[n].pid) for n in names}
@@ -266,7 +266,7 @@ def measure_orders(
     profiles = {
         n: _profile(sg.processes[n].pid, min(8, max(seconds, 10) - 2)) for n in ("orders", "products", "cart")
     }
-    run = asyncio.run(_checkouts(router, tokens, skus, float(max(seconds, 10))))
+    run = asyncio.run(run_checkouts(router, tokens, skus, float(max(seconds, 10))))
     elapsed = time.monotonic() - started
     hot = {n: _hottest(p) for n, p in profiles.items()}
     spent = {n: cpu_seconds(sg.processes[n].pid) - before[n] for n in names}

@@ -16,12 +16,11 @@ from __future__ import annotations
 import asyncio
 import time
 from dataclasses import dataclass, field
-from typing import Any
 
 from bench import scenarios
-from bench.cart import ADD, BUYERS, LINES_PER_CART, VIEW, _fill_carts, _in_stock_variants
+from bench.cart import BUYERS, cart_workload
 from bench.measure import LoadResult, cpu_seconds, load, rss_mib
-from bench.orders import _checkouts, _skus
+from bench.orders import run_checkouts, sellable_skus
 from deploy.local.supergraph import Running
 from subgraphs.accounts.entrypoints.dev_signer import TestSigner
 from subgraphs.platform.settings import Settings
@@ -75,20 +74,10 @@ def measure_private(
     )
     figures.results += [listing, alone]
 
-    pool = asyncio.run(_in_stock_variants(settings, BUYERS * LINES_PER_CART))
-    tokens = [signer.token(roles=["buyer"], ttl=3600) for _ in range(BUYERS)]
-    per_buyer = [pool[i * LINES_PER_CART : (i + 1) * LINES_PER_CART] for i in range(BUYERS)]
-    fill_errors = asyncio.run(_fill_carts(router, tokens, per_buyer))
-    adds: list[dict[str, Any]] = [
-        {
-            "query": ADD,
-            "variables": {"v": per_buyer[b][k]},
-            "$headers": {"authorization": f"Bearer {tokens[b]}"},
-        }
-        for k in range(LINES_PER_CART)
-        for b in range(BUYERS)
-    ]
-    views = [{"query": VIEW, "$headers": {"authorization": f"Bearer {t}"}} for t in tokens]
+    carts = cart_workload(router, settings, signer)
+    if isinstance(carts, str):
+        raise SystemExit(f"bench.private: {carts}")
+    fill_errors, adds, views = carts.fill_errors, carts.adds, carts.views
     load("warm-up", router, views, seconds=2, connections=4)
     add = load(
         "add to cart (existing line +1) — via router", router, adds, seconds=seconds, connections=connections
@@ -102,10 +91,10 @@ def measure_private(
     )
     figures.results += [add, view]
 
-    skus = asyncio.run(_skus(settings))
+    skus = asyncio.run(sellable_skus(settings))
     buyers = [signer.token(roles=["buyer"], ttl=3600) for _ in range(BUYERS)]
     started = time.monotonic()
-    run = asyncio.run(_checkouts(router, buyers, skus, float(max(seconds, 10))))
+    run = asyncio.run(run_checkouts(router, buyers, skus, float(max(seconds, 10))))
     rate = run["completed"] / (time.monotonic() - started)
     figures.rss = {n: rss_mib(sg.processes[n].pid) for n in PROCESSES if n in sg.processes}
     total_rss = sum(figures.rss.values())

@@ -313,19 +313,16 @@ export function handler(routes, send, { memoSize = 2_000 } = {}) {
       const variables = variablesFor(c, m.slice(1), url.searchParams, body, req.headers);
       const headers = forwardedHeaders(req);
       const operation = { documentId: `sha256:${c.id}`, operationName: c.route.name, variables };
-      if (c.upload && upload) {
+      if (upload) {
         Object.assign(variables, upload.variables);
-        delete headers['content-type'];
-        const answer = await send(multipartRequest(operation, c.upload, upload.files), headers);
-        if (answer.text !== undefined) answer.body = parseOrUndefined(answer.text);
-        return shape(c, answer, url, variables);
+        delete headers['content-type']; // the form's own multipart type goes out
       }
       // The router's ETag of the last answer here: if it would send those bytes again, it says
       // 304 instead, and the answer shaped from them before is served.
       const tag = wanted === 'GET' ? routerTags.get(url.href) : undefined;
       if (tag && memo.has(`${url.href}\n${tag}`)) headers['if-none-match'] = tag;
       const asked = performance.now();
-      let upstream = await send(operation, headers);
+      let upstream = await send(c.upload && upload ? multipartRequest(operation, c.upload, upload.files) : operation, headers);
       let key = upstream.status === 304 && tag ? `${url.href}\n${tag}` : undefined;
       if (key && !memo.has(key)) {
         delete headers['if-none-match']; // evicted meanwhile: ask for the bytes

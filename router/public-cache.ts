@@ -35,7 +35,7 @@ export const DEFAULT_TTL_MS = 30_000;
 export const VERSION_HEADER = 'x-cache-version';
 
 // `data` is the answer's data serialized once, when stored; `etag` names those bytes.
-type Entry = { version: string; result: unknown; data: string; etag: string; bytes: number; storedAt: number };
+type Entry = { version: string; result: unknown; data: string; etag: string; storedAt: number };
 // The answers the cache can send itself: JSON, as the client asked for it (or as it takes anything).
 const SENT_AS = new Map([
   ['', 'application/json'],
@@ -62,14 +62,14 @@ class ResultLru {
 
   set(key: string, entry: Entry): void {
     const old = this.entries.get(key);
-    if (old) this.total -= old.bytes;
+    if (old) this.total -= old.data.length;
     this.entries.delete(key);
     this.entries.set(key, entry);
-    this.total += entry.bytes;
+    this.total += entry.data.length;
     for (const [k, e] of this.entries) {
       if (this.total <= this.maxBytes) break;
       this.entries.delete(k);
-      this.total -= e.bytes;
+      this.total -= e.data.length;
     }
   }
 }
@@ -228,7 +228,7 @@ export function usePublicCache(options: {
       const data = JSON.stringify(result.data);
       const etag = `W/"${createHash('sha1').update(data).digest('base64url')}"`;
       versions.observed(marker.version);
-      const entry = { version: marker.version, result, data, etag, bytes: data.length, storedAt: Date.now() };
+      const entry = { version: marker.version, result, data, etag, storedAt: Date.now() };
       results.set(key, entry);
       stored.set(request, entry);
     },
