@@ -32,6 +32,7 @@ from subgraphs.platform.logs import configure_logging
 from subgraphs.platform.settings import Settings
 from subgraphs.platform.sql.engine import create_engine
 from subgraphs.platform.sql.migrations import migrate
+from subgraphs.platform.sql.read_pool import close_read_pools
 from subgraphs.platform.subgraph import Infrastructure, Subgraph
 from subgraphs.platform.web.graphql_view import SubgraphGraphQL
 from subgraphs.platform.web.middleware import BodyLimitMiddleware, RequestIdMiddleware
@@ -76,6 +77,7 @@ async def open_infrastructure(settings: Settings) -> Infrastructure:
 
 async def close_infrastructure(infra: Infrastructure) -> None:
     await infra.redis.aclose()
+    await close_read_pools()
     await infra.engine.dispose()
 
 

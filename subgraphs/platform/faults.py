@@ -18,6 +18,7 @@ import sqlalchemy.exc
 from aiokafka.errors import KafkaConnectionError, KafkaTimeoutError, NodeNotReadyError, RequestTimedOutError
 
 from subgraphs.platform.kernel.errors import ServiceUnavailable
+from subgraphs.platform.sql.read_pool import ReadPoolUnavailable
 
 _POSTGRES = (
     asyncpg.exceptions.ConnectionDoesNotExistError,
@@ -28,6 +29,7 @@ _POSTGRES = (
     asyncpg.exceptions.InterfaceError,  # "connection is closed", "pool is closing"
     sqlalchemy.exc.TimeoutError,  # no pooled connection within pool_timeout
     sqlalchemy.exc.DisconnectionError,  # a pooled connection that did not answer its ping
+    ReadPoolUnavailable,  # no connection for a prepared read
 )
 _REDIS = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, redis.exceptions.BusyLoadingError)
 _KAFKA = (KafkaConnectionError, KafkaTimeoutError, NodeNotReadyError, RequestTimedOutError)

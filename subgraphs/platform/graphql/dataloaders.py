@@ -9,11 +9,12 @@ call its read models (`ctx.services`); they never hold SQL themselves.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import uuid
 from abc import ABC, abstractmethod
-from collections.abc import Hashable
-from typing import Any, Generic, Self, TypeVar
+from collections.abc import Callable, Hashable, Iterable
+from typing import Any, Generic, Self, TypeVar, cast
 
 from strawberry.dataloader import DataLoader
 
@@ -22,6 +23,7 @@ from subgraphs.platform.kernel.ids import parse_id
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
+R = TypeVar("R")
 CtxT = TypeVar("CtxT", bound=Context[Any])
 
 
@@ -45,6 +47,25 @@ class ContextLoader(DataLoader[K, V], ABC, Generic[CtxT, K, V]):
         with contextlib.suppress(KeyError):
             self.clear(key)
         return await self.load(key)
+
+    def now_or_later(self, key: K, convert: Callable[[V], R]) -> R:
+        """`convert(value)` at once when this request loaded `key` already (a prefetch, or an
+        earlier field), else an awaitable of it. A resolver that returns this is a plain
+        function: graphql-core completes a ready value without a coroutine, a task or a gather,
+        and awaits the other kind as it would an async resolver's."""
+        future = self.cache_map.get(key)
+        if future is not None and future.done() and not future.cancelled() and future.exception() is None:
+            return convert(future.result())
+
+        async def later() -> R:
+            return convert(await self.load(key))
+
+        return cast(R, later())
+
+    async def prefetch(self, keys: Iterable[K]) -> None:
+        """Loads `keys` in one batch now, so the fields that ask later find them ready. A
+        failure stays on the keys' futures: each field that asks gets it, as without this."""
+        await asyncio.gather(*map(self.load, keys), return_exceptions=True)
 
     async def _load(self, keys: list[K]) -> list[V]:
         return await self.fetch_many(keys)

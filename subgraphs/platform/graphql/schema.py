@@ -9,9 +9,14 @@ from graphql import GraphQLError
 from strawberry.types.graphql import OperationType
 
 from subgraphs.platform.graphql.errors import code_errors
+from subgraphs.platform.graphql.fast_execution import FastExecutionContext
 
 
 class SubgraphSchema(strawberry.federation.Schema):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("execution_context_class", FastExecutionContext)
+        super().__init__(*args, **kwargs)
+
     def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
         # Strawberry logs every error by default, user mistakes included; `code_errors` logs the
         # unexpected ones with the request id. HTTP answers are coded by the view; subscription

@@ -1,7 +1,9 @@
 """`CatalogReads` on PostgreSQL: one statement per page or per DataLoader batch.
 
-Batches return rows aligned with their keys (None or [] where nothing matched); rows are
-SQLAlchemy rows, read as the records of `service_layer.read_models` without copying.
+Batches return rows aligned with their keys (None or [] where nothing matched). They are the
+hottest reads (every listing, every `_entities` call), so they run as prepared statements on
+the read pool (`platform.sql.prepared`); pages and searches, whose shape varies, go through
+SQLAlchemy. Either way rows are read as the records of `service_layer.read_models` without copying.
 """
 
 from __future__ import annotations
@@ -11,13 +13,14 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any, cast
 
-from sqlalchemy import Select, String, Table, any_, literal, select
+from sqlalchemy import Select, String, Table, any_, bindparam, select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from subgraphs.platform.kernel.paging import Page, PageArgs
 from subgraphs.platform.sql.engine import reading
-from subgraphs.platform.sql.keyset import KeysetOrder, ascending, escape_like, fetch_page, ids_param
+from subgraphs.platform.sql.keyset import KeysetOrder, ascending, escape_like, fetch_page
+from subgraphs.platform.sql.prepared import UUIDS, PreparedRead
 from subgraphs.products.adapters import tables as t
 from subgraphs.products.adapters.category_counts import subtree_counts
 from subgraphs.products.adapters.listing import filtered_products, order_of, visible
@@ -47,6 +50,63 @@ def _by_name(table: Table, search: str | None) -> tuple[Select[Any], KeysetOrder
     return query, ascending(table.name, (table.c.name, str), (table.c.id, uuid.UUID))
 
 
+def _ids() -> Any:
+    return any_(bindparam("ids", type_=UUIDS))
+
+
+def _by_id(table: Table) -> PreparedRead:
+    return PreparedRead(lambda: select(table).where(table.c.id == _ids()))
+
+
+_BY_ID = {
+    table.name: _by_id(table)
+    for table in (t.products, t.variants, t.images, t.categories, t.brands, t.attributes, t.inventory)
+}
+_VARIANTS_BY_SKU = PreparedRead(
+    lambda: (
+        select(t.variants)
+        .join(t.variant_skus, t.variant_skus.c.variant_id == t.variants.c.id)
+        .where(t.variant_skus.c.sku == any_(bindparam("skus", type_=ARRAY(String))))
+    )
+)
+_VARIANTS_OF_PRODUCTS = PreparedRead(
+    lambda: (
+        select(t.variants)
+        .where(t.variants.c.product_id == _ids())
+        .order_by(t.variants.c.position, t.variants.c.id)
+    )
+)
+_IMAGES_OF_PRODUCTS = PreparedRead(
+    lambda: (
+        select(t.images).where(t.images.c.product_id == _ids()).order_by(t.images.c.position, t.images.c.id)
+    )
+)
+_ATTRIBUTE_VALUES_OF_PRODUCTS = PreparedRead(
+    lambda: (
+        select(
+            t.attribute_values.c.product_id,
+            t.attribute_values.c.value,
+            t.attributes.c.id,
+            t.attributes.c.name,
+            t.attributes.c.slug,
+        )
+        .join(t.attributes, t.attributes.c.id == t.attribute_values.c.attribute_id)
+        .where(t.attribute_values.c.product_id == _ids())
+        .order_by(t.attributes.c.name, t.attribute_values.c.value)
+    )
+)
+_INVENTORY_OF_VARIANTS = PreparedRead(
+    lambda: select(t.inventory).where(t.inventory.c.variant_id == _ids()).order_by(t.inventory.c.warehouse)
+)
+_CHILDREN_OF_CATEGORIES = PreparedRead(
+    lambda: (
+        select(t.categories)
+        .where(t.categories.c.parent_id == _ids())
+        .order_by(t.categories.c.position, t.categories.c.name, t.categories.c.id)
+    )
+)
+
+
 class SqlCatalogReads:
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = reading(engine)
@@ -57,16 +117,6 @@ class SqlCatalogReads:
 
     async def _page(self, query: Select[Any], order: KeysetOrder, page: PageArgs) -> Page[Any]:
         return await fetch_page(self._engine, query, order, page)
-
-    async def _by_ids(self, table: Table, ids: Sequence[uuid.UUID]) -> list[Any]:
-        found = {r.id: r for r in await self._rows(select(table).where(table.c.id == ids_param(ids)))}
-        return [found.get(k) for k in ids]
-
-    async def _grouped(self, query: Select[Any], key: str, ids: Sequence[uuid.UUID]) -> list[list[Any]]:
-        grouped: dict[uuid.UUID, list[Any]] = defaultdict(list)
-        for r in await self._rows(query):
-            grouped[getattr(r, key)].append(r)
-        return [grouped.get(k, []) for k in ids]
 
     # Pages
 
@@ -130,7 +180,17 @@ class SqlCatalogReads:
         rows = await self._rows(select(t.categories).where(t.categories.c.slug == slug))
         return cast(CategoryRecord, rows[0]) if rows else None
 
-    # Batches for DataLoaders
+    # Batches for DataLoaders: prepared statements on the read pool (the hottest reads)
+
+    async def _by_ids(self, table: Table, ids: Sequence[uuid.UUID]) -> list[Any]:
+        found = {r.id: r for r in await _BY_ID[table.name].fetch(self._engine, ids=list(ids))}
+        return [found.get(k) for k in ids]
+
+    async def _grouped(self, read: PreparedRead, key: str, ids: Sequence[uuid.UUID]) -> list[list[Any]]:
+        grouped: dict[uuid.UUID, list[Any]] = defaultdict(list)
+        for r in await read.fetch(self._engine, ids=list(ids)):
+            grouped[r[key]].append(r)
+        return [grouped.get(k, []) for k in ids]
 
     async def products_by_id(self, ids: Sequence[uuid.UUID]) -> list[ProductRecord | None]:
         return await self._by_ids(t.products, ids)
@@ -154,46 +214,25 @@ class SqlCatalogReads:
         return await self._by_ids(t.inventory, ids)
 
     async def variants_by_sku(self, skus: Sequence[str]) -> list[VariantRecord | None]:
-        v, s = t.variants, t.variant_skus
-        query = (
-            select(v)
-            .join(s, s.c.variant_id == v.c.id)
-            .where(s.c.sku == any_(literal(list(skus), ARRAY(String))))
-        )
-        found = {r.sku: r for r in await self._rows(query)}
+        found = {r.sku: r for r in await _VARIANTS_BY_SKU.fetch(self._engine, skus=list(skus))}
         return [found.get(k) for k in skus]
 
     async def variants_of_products(self, ids: Sequence[uuid.UUID]) -> list[list[VariantRecord]]:
-        v = t.variants
-        query = select(v).where(v.c.product_id == ids_param(ids)).order_by(v.c.position, v.c.id)
-        return await self._grouped(query, "product_id", ids)
+        return await self._grouped(_VARIANTS_OF_PRODUCTS, "product_id", ids)
 
     async def images_of_products(self, ids: Sequence[uuid.UUID]) -> list[list[ImageRecord]]:
-        i = t.images
-        query = select(i).where(i.c.product_id == ids_param(ids)).order_by(i.c.position, i.c.id)
-        return await self._grouped(query, "product_id", ids)
+        return await self._grouped(_IMAGES_OF_PRODUCTS, "product_id", ids)
 
     async def attribute_values_of_products(
         self, ids: Sequence[uuid.UUID]
     ) -> list[list[AttributeValueRecord]]:
-        av, a = t.attribute_values, t.attributes
-        query = (
-            select(av.c.product_id, av.c.value, a.c.id, a.c.name, a.c.slug)
-            .join(a, a.c.id == av.c.attribute_id)
-            .where(av.c.product_id == ids_param(ids))
-            .order_by(a.c.name, av.c.value)
-        )
-        return await self._grouped(query, "product_id", ids)
+        return await self._grouped(_ATTRIBUTE_VALUES_OF_PRODUCTS, "product_id", ids)
 
     async def inventory_of_variants(self, ids: Sequence[uuid.UUID]) -> list[list[InventoryRecord]]:
-        inv = t.inventory
-        query = select(inv).where(inv.c.variant_id == ids_param(ids)).order_by(inv.c.warehouse)
-        return await self._grouped(query, "variant_id", ids)
+        return await self._grouped(_INVENTORY_OF_VARIANTS, "variant_id", ids)
 
     async def children_of_categories(self, ids: Sequence[uuid.UUID]) -> list[list[CategoryRecord]]:
-        c = t.categories
-        query = select(c).where(c.c.parent_id == ids_param(ids)).order_by(c.c.position, c.c.name, c.c.id)
-        return await self._grouped(query, "parent_id", ids)
+        return await self._grouped(_CHILDREN_OF_CATEGORIES, "parent_id", ids)
 
     async def product_counts(self, category_ids: Sequence[uuid.UUID]) -> list[int]:
         async with self._engine.connect() as conn:

@@ -8,6 +8,7 @@ from subgraphs.contracts.access import CATALOG_WRITE, SELLER
 from subgraphs.platform.graphql.arguments import id_filter, page_args
 from subgraphs.platform.graphql.authz import requires_scopes
 from subgraphs.platform.graphql.cost import PAGINATED
+from subgraphs.platform.graphql.selection import connection_node_fields
 from subgraphs.platform.graphql.types import Connection, SortDirection
 from subgraphs.platform.kernel.errors import BadUserInput
 from subgraphs.platform.kernel.ids import parse_id
@@ -30,6 +31,7 @@ from subgraphs.products.graphql.types import (
     ProductAttribute,
     ProductImage,
     ProductVariant,
+    prefetch_relations,
     shows_product,
 )
 from subgraphs.products.service_layer import read_models as rm
@@ -92,7 +94,9 @@ class CatalogQuery:
         wanted, order = _product_filter(filter), _sort(sort)
         page = page_args(info.context, first, after, last, before)
         rows = await info.context.services.reads.product_page(view_of(info), wanted, order, page)
-        return Connection.from_page(rows, Product.from_row)
+        connection = Connection.from_page(rows, Product.from_row)
+        await prefetch_relations(info, connection_node_fields(info), connection.nodes)
+        return connection
 
     @strawberry.field(description="A product by id or by slug (exactly one).")
     async def product(

