@@ -64,6 +64,7 @@ async def test_rows_read_as_attributes_and_mappings_with_json_decoded_and_are_co
     assert "nothing" not in row._mapping
     with pytest.raises(AttributeError):
         _ = row.nothing
+    assert isinstance(type(row).__dict__["next"], property)  # a column is read by position, not by lookup
     assert counter.count == 1
 
 
