@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import copy
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from types import TracebackType
 from typing import Generic, Self, TypeVar
 
@@ -30,6 +30,7 @@ class FakeUnitOfWork(Generic[RepoT]):
         self.claims: set[tuple[str, uuid.UUID]] = set()
         self.commits = 0
         self._claim: Claim | None = None
+        self._pending: set[tuple[str, uuid.UUID]] = set()  # batch claims until the commit
 
     def __call__(self, claim: Claim | None = None) -> Self:
         self._claim = claim
@@ -47,8 +48,18 @@ class FakeUnitOfWork(Generic[RepoT]):
     ) -> None:
         self.repo = self.store
         self._claim = None
+        self._pending = set()
+
+    async def claim_new(self, consumer: str, event_ids: Sequence[uuid.UUID]) -> set[uuid.UUID]:
+        fresh = {
+            i for i in event_ids if (consumer, i) not in self.claims and (consumer, i) not in self._pending
+        }
+        self._pending |= {(consumer, i) for i in fresh}
+        return fresh
 
     async def commit(self) -> None:
+        self.claims |= self._pending
+        self._pending = set()
         self.store = self.repo
         self.published.extend(self.events)
         if self._claim is not None:

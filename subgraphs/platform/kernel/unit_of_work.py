@@ -13,6 +13,7 @@ transaction as the effect and raises `AlreadyProcessed` for an event it has appl
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Protocol, Self, TypeVar
@@ -47,6 +48,11 @@ class UnitOfWork(Protocol[RepoT_co]):
     ) -> None: ...
 
     async def commit(self) -> None: ...
+
+    async def claim_new(self, consumer: str, event_ids: Sequence[uuid.UUID]) -> set[uuid.UUID]:
+        """A batch consumer's claims: the events `consumer` had not applied, claimed in this
+        transaction (so they count once, if it commits); the others are left out."""
+        ...
 
 
 class UnitOfWorkFactory(Protocol[RepoT_co]):

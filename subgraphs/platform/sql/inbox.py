@@ -7,6 +7,7 @@ nothing and its handler does not run again. No read-then-write race is possible.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 
 from sqlalchemy import Column, DateTime, Index, MetaData, String, Table, Uuid, func
 from sqlalchemy.dialects.postgresql import insert
@@ -33,3 +34,18 @@ async def claim_event(conn: AsyncConnection, table: Table, consumer: str, event_
         .returning(table.c.event_id)
     )
     return result.first() is not None
+
+
+async def claim_events(
+    conn: AsyncConnection, table: Table, consumer: str, event_ids: Sequence[uuid.UUID]
+) -> set[uuid.UUID]:
+    """The ids of `event_ids` that `consumer` sees for the first time, claimed in one statement."""
+    if not event_ids:
+        return set()
+    result = await conn.execute(
+        insert(table)
+        .values([{"consumer": consumer, "event_id": event_id} for event_id in dict.fromkeys(event_ids)])
+        .on_conflict_do_nothing()
+        .returning(table.c.event_id)
+    )
+    return {row.event_id for row in result}

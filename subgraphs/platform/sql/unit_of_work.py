@@ -12,7 +12,8 @@ best effort (the first already made the write safe).
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+import uuid
+from collections.abc import Awaitable, Callable, Sequence
 from types import TracebackType
 from typing import Generic, Self, TypeVar
 
@@ -21,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from subgraphs.platform.kernel.messages import EventContract
 from subgraphs.platform.kernel.unit_of_work import AlreadyProcessed, Claim
-from subgraphs.platform.sql.inbox import claim_event
+from subgraphs.platform.sql.inbox import claim_event, claim_events
 from subgraphs.platform.sql.outbox import write_events
 
 RepoT = TypeVar("RepoT")
@@ -81,6 +82,10 @@ class SqlUnitOfWork(Generic[RepoT]):
             await self._conn.close()
             self._conn = None
             self._repo = None
+
+    async def claim_new(self, consumer: str, event_ids: Sequence[uuid.UUID]) -> set[uuid.UUID]:
+        assert self._conn is not None
+        return await claim_events(self._conn, self._processed, consumer, event_ids)
 
     async def commit(self) -> None:
         assert self._conn is not None

@@ -3,6 +3,7 @@ shoppers do feeds recommendations; the recommendation log is persisted in batche
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import uuid
 from dataclasses import dataclass, field
@@ -25,10 +26,10 @@ from subgraphs.contracts.search import (
 )
 from subgraphs.platform.faults import unavailable_dependency
 from subgraphs.platform.kernel.messages import Envelope
-from subgraphs.platform.kernel.unit_of_work import Claim
+from subgraphs.platform.kernel.unit_of_work import AlreadyProcessed, Claim
 from subgraphs.platform.messaging.batches import Rejected
-from subgraphs.platform.subgraph import BatchConsumer, Consumer
-from subgraphs.search.domain.behaviour import Interest
+from subgraphs.platform.subgraph import BatchConsumer
+from subgraphs.search.domain.behaviour import Interest, Signal
 from subgraphs.search.service_layer.discovery_ports import LogEntry
 from subgraphs.search.service_layer.services import SearchServices
 
@@ -110,18 +111,61 @@ async def index_products(services: SearchServices, envelopes: list[Envelope]) ->
     return rejected
 
 
-async def learn_behaviour(services: SearchServices, envelope: Envelope, claim: Claim) -> None:
-    """Views, cart adds, wishlist saves and purchases: trending, affinities, also-bought."""
-    event, at, behaviour = envelope.event(), envelope.occurred_at, services.behaviour
+BEHAVIOUR_GROUP = "search-behaviour"
+
+
+def _signal(envelope: Envelope) -> Signal | None:
+    """A view, cart add or wishlist save as a signal (None for any other event)."""
+    event = envelope.event()
     if isinstance(event, ProductViewed):
-        await behaviour.interest(claim, event.product_id, event.user_id, Interest.VIEW, event.at)
-    elif isinstance(event, CartItemAdded):
+        return Signal(event.product_id, event.user_id, Interest.VIEW, event.at)
+    if isinstance(event, CartItemAdded):
         shopper = event.owner_id if event.owner_kind == "USER" else None
-        await behaviour.interest(claim, event.product_id, shopper, Interest.CART, at)
-    elif isinstance(event, WishlistItemAdded):
-        await behaviour.interest(claim, event.product_id, event.owner_id, Interest.WISHLIST, at)
-    elif isinstance(event, OrderPaid) and event.product_ids:
-        await behaviour.bought(claim, event.checkout_id, event.buyer_id, event.product_ids, at)
+        return Signal(event.product_id, shopper, Interest.CART, envelope.occurred_at)
+    if isinstance(event, WishlistItemAdded):
+        return Signal(event.product_id, event.owner_id, Interest.WISHLIST, envelope.occurred_at)
+    return None
+
+
+async def _bought(services: SearchServices, envelope: Envelope) -> None:
+    event = envelope.event()
+    if isinstance(event, OrderPaid) and event.product_ids:
+        claim = Claim(BEHAVIOUR_GROUP, envelope.id)
+        with contextlib.suppress(AlreadyProcessed):
+            await services.behaviour.bought(
+                claim, event.checkout_id, event.buyer_id, event.product_ids, envelope.occurred_at
+            )
+
+
+async def learn_behaviour(services: SearchServices, envelopes: list[Envelope]) -> Rejected:
+    """Views, cart adds, wishlist saves and purchases: trending, affinities, also-bought.
+
+    A poll's views and adds are summed in one transaction (they come in bursts: one statement
+    per product hour and per shopper's product, whatever the number of events); a purchase is
+    applied on its own (its basket and pairs). A poll that fails for another reason than an
+    outage is applied one event at a time, and only the events that fail are set aside."""
+    signals = [(e.id, signal) for e in envelopes if (signal := _signal(e)) is not None]
+    try:
+        await services.behaviour.interests(BEHAVIOUR_GROUP, signals)
+        for envelope in envelopes:
+            await _bought(services, envelope)
+        return ()
+    except Exception as exc:
+        if unavailable_dependency(exc) is not None:
+            raise  # retried whole until the service is back
+        log.warning("a behaviour batch failed (%s); applying its events one at a time", exc)
+    rejected: list[tuple[Envelope, Exception]] = []
+    for envelope in envelopes:
+        try:
+            signal = _signal(envelope)
+            if signal is not None:
+                await services.behaviour.interests(BEHAVIOUR_GROUP, [(envelope.id, signal)])
+            await _bought(services, envelope)
+        except Exception as exc:
+            if unavailable_dependency(exc) is not None:
+                raise
+            rejected.append((envelope, exc))
+    return rejected
 
 
 async def persist_log(services: SearchServices, envelopes: list[Envelope]) -> None:
@@ -144,10 +188,10 @@ async def persist_log(services: SearchServices, envelopes: list[Envelope]) -> No
     await services.log_batches.persist(entries)
 
 
-CONSUMERS = (
-    Consumer("search-behaviour", (BEHAVIOUR_TOPIC, CART_TOPIC, WISHLIST_TOPIC, ORDER_TOPIC), learn_behaviour),
-)
 BATCH_CONSUMERS = (
+    BatchConsumer(
+        BEHAVIOUR_GROUP, (BEHAVIOUR_TOPIC, CART_TOPIC, WISHLIST_TOPIC, ORDER_TOPIC), learn_behaviour
+    ),
     BatchConsumer("search-indexer", (PRODUCT_TOPIC, INVENTORY_TOPIC, CATALOG_TOPIC), index_products),
     BatchConsumer("search-recommendation-log", (RECOMMENDATION_LOG_TOPIC,), persist_log),
 )

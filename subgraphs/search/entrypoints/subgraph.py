@@ -9,7 +9,7 @@ from subgraphs.platform.subgraph import RetentionJob, Subgraph
 from subgraphs.search.adapters import tables
 from subgraphs.search.entrypoints.bootstrap import bootstrap
 from subgraphs.search.entrypoints.config import SearchConfig
-from subgraphs.search.entrypoints.consumers import BATCH_CONSUMERS, CONSUMERS
+from subgraphs.search.entrypoints.consumers import BATCH_CONSUMERS
 from subgraphs.search.graphql.schema import build_schema
 from subgraphs.search.service_layer.services import SearchServices
 
@@ -26,7 +26,6 @@ SEARCH: Subgraph[SearchServices, SearchConfig] = Subgraph(
     storage=tables.STORAGE,
     config=SearchConfig.from_env,
     bootstrap=bootstrap,
-    consumers=CONSUMERS,
     batch_consumers=BATCH_CONSUMERS,
     retention=(
         RetentionJob(tables.product_activity, older_than(tables.product_activity.c.bucket, ACTIVITY_KEPT)),

@@ -1,7 +1,8 @@
 """Learning from what shoppers do (the behaviour consumer's use cases).
 
-The signal is recorded in PostgreSQL with the event's claim (once, whatever the redeliveries);
-then the lists it changes are dropped from the cache. After a purchase the buyer's list is
+Signals are recorded in PostgreSQL with their events' claims (once, whatever the redeliveries),
+a whole poll of views and adds in one transaction; then the lists they change are dropped from
+the cache. After a purchase the buyer's list is
 computed again at once (best effort: if that fails, the next request computes it); views, cart
 and wishlist adds, which come in bursts, leave it to the next request.
 """
@@ -29,16 +30,20 @@ class Behaviour:
     cache: RecommendationCache
     recommendations: Recommendations
 
-    async def interest(
-        self, claim: Claim, product_id: uuid.UUID, user_id: uuid.UUID | None, interest: Interest, at: datetime
-    ) -> None:
-        async with self.uow(claim) as uow:
-            await uow.repo.record([Signal(product_id, user_id, interest, at)])
+    async def interests(self, consumer: str, signals: Sequence[tuple[uuid.UUID, Signal]]) -> int:
+        """A poll's views, cart and wishlist adds (event id, signal) in one transaction: each
+        event counts once, whatever the redeliveries (claimed together with the sums); then
+        every shopper's list is dropped in one call. The number of signals that counted."""
+        async with self.uow() as uow:
+            fresh = await uow.claim_new(consumer, [event_id for event_id, _ in signals])
+            counted = [signal for event_id, signal in signals if event_id in fresh]
+            if counted:
+                await uow.repo.record(counted)
             await uow.commit()
-        if user_id is not None:
-            # Views and cart adds come in bursts: the list is dropped and computed again by the
-            # next request (then cached), not once per signal.
-            await self.cache.drop([user_key(user_id)])
+        shoppers = sorted({s.user_id for s in counted if s.user_id is not None})
+        if shoppers:
+            await self.cache.drop([user_key(u) for u in shoppers])
+        return len(counted)
 
     async def bought(
         self,
