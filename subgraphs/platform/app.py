@@ -55,6 +55,9 @@ def redis_client(url: str) -> Redis:
         retry=Retry(NoBackoff(), 1),
         retry_on_error=[RedisConnectionError],
         health_check_interval=0,
+        # No CLIENT SETINFO: it costs a round trip per new connection, and redis-py reads its
+        # own package metadata for it each time (≈ 1 ms of CPU: seen in the checkout profile).
+        driver_info=None,
     )
 
 

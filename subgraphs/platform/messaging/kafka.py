@@ -24,6 +24,8 @@ from subgraphs.platform.kernel.unit_of_work import AlreadyProcessed, Claim
 logger = logging.getLogger("kafka")
 
 EventHandler = Callable[[Envelope, Claim], Awaitable[None]]
+# Keys of one partition whose events are applied side by side (each key's in order).
+KEYS_IN_FLIGHT = 16
 
 
 async def close_quietly(client: AIOKafkaConsumer | AIOKafkaProducer, seconds: float = 5.0) -> None:
@@ -62,7 +64,8 @@ class IdempotentConsumer:
     `AlreadyProcessed`, and the event is acknowledged without effect.
 
     An offset is committed only after its event's effect: a failing event is retried from its
-    own offset (the partition waits, so per-key order holds) with capped exponential backoff.
+    own offset (its key waits, so per-key order holds) with capped exponential backoff; the
+    events of other keys are applied meanwhile (`_apply_in_order`).
     An outage (`unavailable_dependency`) is retried until the service is back; any other
     failure `max_attempts` times, then the event goes to the dead-letter topic and the
     partition moves on. `state` says which (`/ready` reports it).
@@ -167,7 +170,34 @@ class IdempotentConsumer:
     async def _apply_in_order(
         self, messages: list[ConsumerRecord[bytes, bytes]]
     ) -> tuple[int | None, tuple[str, int] | None]:
-        """(the last offset done with, (why, offset) of the event it stopped at, if any)."""
+        """(the last offset done with, (why, offset) of the event it stopped at, if any).
+
+        Order holds per key (an aggregate's events share a key): a key's events are applied one
+        after another, different keys side by side (at most KEYS_IN_FLIGHT), so one slow
+        aggregate (a payment) does not hold up the others in its partition. When a key stops at
+        an event, the partition resumes there: other keys' events applied past it come again,
+        and their claims make them no-ops."""
+        by_key: dict[bytes | None, list[ConsumerRecord[bytes, bytes]]] = {}
+        for message in messages:
+            by_key.setdefault(message.key, []).append(message)
+        if len(by_key) == 1:
+            return await self._apply_sequence(messages)
+        gate = asyncio.Semaphore(KEYS_IN_FLIGHT)
+
+        async def one_key(sequence: list[ConsumerRecord[bytes, bytes]]) -> tuple[str, int] | None:
+            async with gate:
+                return (await self._apply_sequence(sequence))[1]
+
+        stops = [s for s in await asyncio.gather(*(one_key(q) for q in by_key.values())) if s is not None]
+        if not stops:
+            return messages[-1].offset, None
+        why, first = min(stops, key=lambda stop: stop[1])
+        before = [m.offset for m in messages if m.offset < first]
+        return (before[-1] if before else None), (why, first)
+
+    async def _apply_sequence(
+        self, messages: list[ConsumerRecord[bytes, bytes]]
+    ) -> tuple[int | None, tuple[str, int] | None]:
         applied: int | None = None
         for message in messages:
             waiting_on = await self._apply(message)
