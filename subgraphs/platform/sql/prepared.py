@@ -12,8 +12,8 @@ processing), ≈ 0.2 ms here. Only reads use it: writes stay in a unit of work's
     rows = await VARIANTS.fetch(reading_engine, ids=[...])
 
 Rows answer attributes (`row.title`) like SQLAlchemy rows, and `row._mapping` for `row_to`.
-A connection that fails under a statement is discarded, so the pool never hands it out again;
-a server error (a bad statement) leaves the connection as it is.
+A connection that fails under a statement, for any reason, is discarded: the pool never hands
+out one whose protocol may still be mid-operation.
 """
 
 from __future__ import annotations
@@ -113,13 +113,11 @@ class PreparedRead:
         connection = await pool.acquire()
         try:
             rows: list[Row] = await connection.fetch(compiled.sql, *args, record_class=compiled.row_class)
-        except BaseException as exc:
-            # Lost, reset or cancelled mid-statement: this connection is not reused. A
-            # statement the server refused leaves an open connection as it was.
-            if connection.is_closed() or not isinstance(exc, asyncpg.PostgresError):
-                pool.discard(connection)
-            else:
-                pool.release(connection)
+        except BaseException:
+            # Whatever went wrong (lost, reset, cancelled, or a server error such as an admin
+            # shutdown that arrives before the socket closes), this connection is not reused:
+            # its protocol may still be mid-operation.
+            pool.discard(connection)
             raise
         pool.release(connection)
         return rows

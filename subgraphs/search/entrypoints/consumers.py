@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from subgraphs.contracts.cart import CART_TOPIC, WISHLIST_TOPIC, CartItemAdded, WishlistItemAdded
@@ -80,35 +81,45 @@ async def _index(services: SearchServices, named: Named) -> None:
     await services.indexer.refresh(products, seen_versions=seen, parallel=INDEXING_PARALLEL)
 
 
+async def _whole_or_one_by_one(
+    envelopes: list[Envelope], apply: Callable[[list[Envelope]], Awaitable[None]], what: str
+) -> Rejected:
+    """A poll applied whole. If that fails for another reason than an outage, its events are
+    applied one at a time and only those that fail are set aside; an outage is retried whole
+    until the service is back."""
+    try:
+        await apply(envelopes)
+        return ()
+    except Exception as exc:
+        if unavailable_dependency(exc) is not None:
+            raise
+        log.warning("a %s batch failed (%s); applying its events one at a time", what, exc)
+    rejected: list[tuple[Envelope, Exception]] = []
+    for envelope in envelopes:
+        try:
+            await apply([envelope])
+        except Exception as exc:
+            if unavailable_dependency(exc) is not None:
+                raise
+            rejected.append((envelope, exc))
+    return rejected
+
+
 async def index_products(services: SearchServices, envelopes: list[Envelope]) -> Rejected:
     """Products changed (or their stock did, or their brand's or category's name): their
     documents follow the catalogue, a whole poll at once.
 
     No claim per event: indexing is idempotent by construction (the current state is read and
     written under the next revision; an unchanged document is not written), so a redelivered
-    batch converges on the same index. If the batch fails for another reason than an outage,
-    its events are applied one at a time and only those that fail are set aside."""
-    named = Named()
-    for envelope in envelopes:
-        named.add(envelope)
-    try:
+    batch converges on the same index."""
+
+    async def index(batch: list[Envelope]) -> None:
+        named = Named()
+        for envelope in batch:
+            named.add(envelope)
         await _index(services, named)
-        return ()
-    except Exception as exc:
-        if unavailable_dependency(exc) is not None:
-            raise  # retried whole until the service is back
-        log.warning("an indexing batch failed (%s); applying its events one at a time", exc)
-    rejected: list[tuple[Envelope, Exception]] = []
-    for envelope in envelopes:
-        one = Named()
-        one.add(envelope)
-        try:
-            await _index(services, one)
-        except Exception as exc:
-            if unavailable_dependency(exc) is not None:
-                raise
-            rejected.append((envelope, exc))
-    return rejected
+
+    return await _whole_or_one_by_one(envelopes, index, "indexing")
 
 
 BEHAVIOUR_GROUP = "search-behaviour"
@@ -142,30 +153,15 @@ async def learn_behaviour(services: SearchServices, envelopes: list[Envelope]) -
 
     A poll's views and adds are summed in one transaction (they come in bursts: one statement
     per product hour and per shopper's product, whatever the number of events); a purchase is
-    applied on its own (its basket and pairs). A poll that fails for another reason than an
-    outage is applied one event at a time, and only the events that fail are set aside."""
-    signals = [(e.id, signal) for e in envelopes if (signal := _signal(e)) is not None]
-    try:
+    applied on its own (its basket and pairs)."""
+
+    async def learn(batch: list[Envelope]) -> None:
+        signals = [(e.id, signal) for e in batch if (signal := _signal(e)) is not None]
         await services.behaviour.interests(BEHAVIOUR_GROUP, signals)
-        for envelope in envelopes:
+        for envelope in batch:
             await _bought(services, envelope)
-        return ()
-    except Exception as exc:
-        if unavailable_dependency(exc) is not None:
-            raise  # retried whole until the service is back
-        log.warning("a behaviour batch failed (%s); applying its events one at a time", exc)
-    rejected: list[tuple[Envelope, Exception]] = []
-    for envelope in envelopes:
-        try:
-            signal = _signal(envelope)
-            if signal is not None:
-                await services.behaviour.interests(BEHAVIOUR_GROUP, [(envelope.id, signal)])
-            await _bought(services, envelope)
-        except Exception as exc:
-            if unavailable_dependency(exc) is not None:
-                raise
-            rejected.append((envelope, exc))
-    return rejected
+
+    return await _whole_or_one_by_one(envelopes, learn, "behaviour")
 
 
 async def persist_log(services: SearchServices, envelopes: list[Envelope]) -> None:

@@ -34,6 +34,8 @@ class Behaviour:
         """A poll's views, cart and wishlist adds (event id, signal) in one transaction: each
         event counts once, whatever the redeliveries (claimed together with the sums); then
         every shopper's list is dropped in one call. The number of signals that counted."""
+        if not signals:
+            return 0
         async with self.uow() as uow:
             fresh = await uow.claim_new(consumer, [event_id for event_id, _ in signals])
             counted = [signal for event_id, signal in signals if event_id in fresh]
