@@ -4,20 +4,16 @@ counts once however often the poll is redelivered, and shoppers' lists are dropp
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from types import SimpleNamespace
 from typing import Any
 
-import pytest
 from sqlalchemy import func, insert, select
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from subgraphs.contracts.cart import CartItemAdded
 from subgraphs.contracts.search import ProductViewed
 from subgraphs.platform.kernel.messages import Envelope
-from subgraphs.platform.settings import Settings
-from subgraphs.platform.sql.migrations import migrate
 from subgraphs.search.adapters import tables
 from subgraphs.search.adapters.unit_of_work import search_unit_of_work
 from subgraphs.search.entrypoints.consumers import learn_behaviour
@@ -33,21 +29,15 @@ class DroppedLists:
         self.dropped.append(sorted(keys))
 
 
-@pytest.fixture(scope="module")
-async def engine(settings: Settings) -> AsyncIterator[AsyncEngine]:
-    created = create_async_engine(settings.database_url)
-    await migrate(created, tables.STORAGE.migrations, tables.STORAGE.schema)
-    yield created
-    await created.dispose()
-
-
 def _envelope(event: Any) -> Envelope:
     return Envelope.from_json(Envelope.wrap(event).to_json())
 
 
-async def test_a_redelivered_poll_counts_each_event_once(engine: AsyncEngine) -> None:
+async def test_a_redelivered_poll_counts_each_event_once(search_database: AsyncEngine) -> None:
     product, shopper = uuid.uuid4(), uuid.uuid4()
-    async with engine.begin() as conn:  # the product is in the index (signals about others are dropped)
+    async with (
+        search_database.begin() as conn
+    ):  # the product is in the index (signals about others are dropped)
         await conn.execute(insert(tables.indexed_products).values(product_id=product, fingerprint="f"))
     now = datetime.now(UTC)
     poll = [
@@ -70,13 +60,13 @@ async def test_a_redelivered_poll_counts_each_event_once(engine: AsyncEngine) ->
         ),
     ]
     lists = DroppedLists()
-    behaviour = Behaviour(search_unit_of_work(engine), lists, recommendations=None)  # type: ignore[arg-type]
+    behaviour = Behaviour(search_unit_of_work(search_database), lists, recommendations=None)  # type: ignore[arg-type]
     services: Any = SimpleNamespace(behaviour=behaviour)
     assert await learn_behaviour(services, poll) == ()
     assert await learn_behaviour(services, poll) == ()  # redelivered whole
     assert await learn_behaviour(services, poll[1:]) == ()  # and in part
 
-    async with engine.connect() as conn:
+    async with search_database.connect() as conn:
         activity = (
             await conn.execute(
                 select(func.sum(tables.product_activity.c.score)).where(

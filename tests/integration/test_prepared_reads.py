@@ -27,6 +27,12 @@ SLEEP = PreparedRead(
         column("slept").label("slept"),
     ).select_from(text("(SELECT pg_sleep(:seconds) AS slept) AS s").bindparams(bindparam("seconds")))
 )
+DIVIDE = PreparedRead(
+    lambda: select(
+        literal_column("pg_backend_pid()").label("pid"),
+        (literal_column("1") / bindparam("by", type_=Integer)).label("quotient"),
+    )
+)
 JSON_AND_NUMBER = PreparedRead(
     lambda: select(
         bindparam("doc", type_=JSONB).label("doc"),
@@ -103,6 +109,22 @@ async def test_a_connection_killed_under_a_read_is_a_coded_outage_once_and_then_
         (row,) = await BACKEND.fetch(engine)
         assert row.pid > 0
     assert held.pid > 0
+
+
+async def test_a_statement_the_server_refuses_discards_its_connection(engine: AsyncEngine) -> None:
+    (row,) = await DIVIDE.fetch(engine, by=1)  # opens the pool's first connection and returns it
+    with pytest.raises(asyncpg.DivisionByZeroError):
+        await DIVIDE.fetch(engine, by=0)  # the same (most recently returned) connection
+    (after,) = await DIVIDE.fetch(engine, by=1)
+    assert after.pid != row.pid  # the refused statement's connection was not handed out again
+    await asyncio.sleep(0.2)
+    async with engine.connect() as conn:
+        alive = (
+            await conn.execute(
+                text("SELECT count(*) FROM pg_stat_activity WHERE pid = :pid"), {"pid": row.pid}
+            )
+        ).scalar_one()
+    assert alive == 0  # and it was closed, not left open outside the pool
 
 
 async def test_a_read_cancelled_mid_statement_leaves_no_busy_connection_behind(engine: AsyncEngine) -> None:

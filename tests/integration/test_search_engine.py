@@ -16,9 +16,6 @@ from opensearchpy import AsyncOpenSearch
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from subgraphs.platform.kernel.errors import InvalidCursor
-from subgraphs.platform.settings import Settings
-from subgraphs.platform.sql.migrations import migrate
-from subgraphs.search.adapters import tables
 from subgraphs.search.adapters.opensearch_index import OpenSearchIndex
 from subgraphs.search.adapters.postgres_index import PostgresIndex
 from subgraphs.search.domain.documents import SearchDocument
@@ -58,14 +55,6 @@ async def client() -> AsyncIterator[AsyncOpenSearch]:
     await client.close()
 
 
-@pytest.fixture(scope="module")
-async def database(settings: Settings) -> AsyncIterator[AsyncEngine]:
-    engine = create_async_engine(settings.database_url)
-    await migrate(engine, tables.STORAGE.migrations, tables.STORAGE.schema)
-    yield engine
-    await engine.dispose()
-
-
 class Indexes:
     """Fresh, empty indexes of one engine, each under its own alias, dropped at the end."""
 
@@ -95,9 +84,9 @@ class Indexes:
 
 @pytest.fixture(scope="module", params=["opensearch", "postgres"])
 async def indexes(
-    request: pytest.FixtureRequest, client: AsyncOpenSearch, database: AsyncEngine
+    request: pytest.FixtureRequest, client: AsyncOpenSearch, search_database: AsyncEngine
 ) -> AsyncIterator[Indexes]:
-    made = Indexes(request.param, client, database)
+    made = Indexes(request.param, client, search_database)
     yield made
     await made.drop()
 

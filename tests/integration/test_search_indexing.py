@@ -27,7 +27,6 @@ from subgraphs.contracts.products import ProductUpdated
 from subgraphs.platform.kernel.messages import Envelope
 from subgraphs.platform.kernel.unit_of_work import AlreadyProcessed, Claim
 from subgraphs.platform.settings import Settings
-from subgraphs.platform.sql.migrations import migrate
 from subgraphs.search.adapters import tables
 from subgraphs.search.adapters.opensearch_index import OpenSearchIndex
 from subgraphs.search.adapters.postgres_index import PostgresIndex
@@ -68,14 +67,6 @@ class MemoryCatalog:
 
     async def count_listed(self) -> int | None:
         return len(self.products)
-
-
-@pytest.fixture(scope="module")
-async def engine(settings: Settings) -> AsyncIterator[AsyncEngine]:
-    created = create_async_engine(settings.database_url)
-    await migrate(created, tables.STORAGE.migrations, tables.STORAGE.schema)
-    yield created
-    await created.dispose()
 
 
 Index = OpenSearchIndex | PostgresIndex
@@ -141,7 +132,7 @@ World = tuple[Indexer, MemoryCatalog, Index, Peek]
 
 @pytest.fixture(params=["opensearch", "postgres"])
 async def world(
-    request: pytest.FixtureRequest, engine: AsyncEngine, settings: Settings
+    request: pytest.FixtureRequest, search_database: AsyncEngine, settings: Settings
 ) -> AsyncIterator[World]:
     client = AsyncOpenSearch(hosts=[os.environ["OPENSEARCH_URL"]], timeout=30)
     redis = Redis.from_url(settings.redis_url)
@@ -156,12 +147,12 @@ async def world(
     )
     catalog = MemoryCatalog()
     indexer = Indexer(
-        uow=search_unit_of_work(engine),
+        uow=search_unit_of_work(search_database),
         catalog=catalog,
         index=index,
         cache=RedisQueryCache(redis, prefix=alias),
     )
-    peek = Peek(index, client, engine)
+    peek = Peek(index, client, search_database)
     yield indexer, catalog, index, peek
     await peek.drop()
     await own_pool.dispose()
@@ -202,7 +193,7 @@ async def test_an_event_converges_on_what_the_catalogue_says_now(
 
 
 async def test_concurrent_writers_leave_the_index_and_the_ledger_agreeing(
-    world: World, engine: AsyncEngine
+    world: World, search_database: AsyncEngine
 ) -> None:
     """The catalogue moves on while 40 writers index one product at once. Whatever order they
     finish in, the document in the engine is the one the ledger has the fingerprint of (else a
@@ -240,7 +231,7 @@ async def test_concurrent_writers_leave_the_index_and_the_ledger_agreeing(
     racing = dataclasses.replace(indexer, index=SlowToAnswer())
     for _ in range(3):  # a race: three rounds make missing it unlikely
         await asyncio.gather(*(racing.refresh([facts.product_id]) for _ in range(40)))
-        async with engine.connect() as conn:
+        async with search_database.connect() as conn:
             row = (
                 await conn.execute(
                     select(tables.indexed_products.c.fingerprint).where(
@@ -303,7 +294,6 @@ async def test_a_rebuild_swaps_the_alias_and_keeps_live_changes_made_during_it(
 
 async def test_the_engine_away_leaves_the_ledger_unchanged_and_the_event_retried(
     world: World,
-    engine: AsyncEngine,
     settings: Settings,
 ) -> None:
     indexer, catalog, index, _ = world

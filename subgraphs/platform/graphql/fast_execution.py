@@ -25,9 +25,10 @@ from __future__ import annotations
 import collections
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from graphql import (
+    GraphQLField,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
@@ -102,16 +103,27 @@ def _complete(plan: _ObjectPlan, source: Any) -> dict[str, Any]:
     return out
 
 
+def _plain_read(field_def: GraphQLField | None) -> Read | None:
+    """The field's read when it is resolved by attribute (no resolver, no extension, no
+    permission, no arguments); None otherwise."""
+    if field_def is None or field_def.args or not getattr(field_def.resolve, "_is_default", False):
+        return None
+    return cast(Read, field_def.resolve)
+
+
+def _without_non_null(kind: Any) -> tuple[Any, bool]:
+    return (kind.of_type, True) if isinstance(kind, GraphQLNonNull) else (kind, False)
+
+
 def _leaf_plan(parent_type: GraphQLObjectType, name: str) -> tuple[Read, Serialize, bool] | None:
     field = parent_type.fields.get(name)
-    if field is None or field.args or not getattr(field.resolve, "_is_default", False):
+    read = _plain_read(field)
+    if field is None or read is None:
         return None
-    kind, non_null = field.type, False
-    if isinstance(kind, GraphQLNonNull):
-        kind, non_null = kind.of_type, True
+    kind, non_null = _without_non_null(field.type)
     if not is_leaf_type(kind):
         return None
-    return field.resolve, kind.coerce_output_value, non_null
+    return read, kind.coerce_output_value, non_null
 
 
 def _has_directives(node: Any, fragments: dict[str, Any], seen: set[str]) -> bool:
@@ -241,29 +253,20 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
                 fields.append(_Field(key, None, True, False, False, None, None, object_type.name))
                 continue
             field_def = object_type.fields.get(name)
-            if (
-                field_def is None
-                or field_def.args
-                or node.arguments
-                or not getattr(field_def.resolve, "_is_default", False)
-            ):
+            read = None if node.arguments else _plain_read(field_def)
+            if field_def is None or read is None:
                 return None
-            built = self._field_plan(key, field_def.resolve, field_def.type, details)
+            built = self._field_plan(key, read, field_def.type, details)
             if built is None:
                 return None
             fields.append(built)
         return _ObjectPlan(tuple(fields), nodes)
 
     def _field_plan(self, key: str, read: Read, kind: Any, details: Any) -> _Field | None:
-        non_null = isinstance(kind, GraphQLNonNull)
-        if non_null:
-            kind = kind.of_type
+        kind, non_null = _without_non_null(kind)
         is_list, item_non_null = isinstance(kind, GraphQLList), False
         if is_list:
-            kind = kind.of_type
-            item_non_null = isinstance(kind, GraphQLNonNull)
-            if item_non_null:
-                kind = kind.of_type
+            kind, item_non_null = _without_non_null(kind.of_type)
             if isinstance(kind, GraphQLList):
                 return None  # lists of lists take the ordinary path
         if is_leaf_type(kind):

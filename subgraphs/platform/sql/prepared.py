@@ -43,6 +43,9 @@ class Row(asyncpg.Record):  # type: ignore[misc]  # asyncpg ships no types
     __slots__ = ()
 
     def __getattr__(self, name: str) -> Any:
+        # Only a fallback: each statement's row class (`_row_class`) gives its declared columns
+        # properties, so this is reached only for a column the compiled statement did not name
+        # (a textual `*`), at ≈ 1.4 µs a read.
         try:
             return self[name]
         except KeyError:
@@ -108,8 +111,7 @@ class PreparedRead:
         counter = statement_counter_var.get()
         if counter is not None:
             counter.count += 1
-        size = max(2, min(10, engine.sync_engine.pool.size()))  # type: ignore[attr-defined]
-        pool = read_pool(engine.url, size)
+        pool = read_pool(engine)
         connection = await pool.acquire()
         try:
             rows: list[Row] = await connection.fetch(compiled.sql, *args, record_class=compiled.row_class)

@@ -18,7 +18,8 @@ import weakref
 
 import asyncpg
 import orjson
-from sqlalchemy.engine import URL
+from sqlalchemy.engine import URL, Engine
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 CONNECT_TIMEOUT_SECONDS = 5.0
 ACQUIRE_TIMEOUT_SECONDS = 30.0  # as SQLAlchemy's pool_timeout
@@ -116,18 +117,21 @@ class ReadPool:
             await self._idle.pop().close()
 
 
-# One pool per event loop and database (tests run many loops; a process serves on one).
-_POOLS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, ReadPool]] = (
+# One pool per event loop and reading engine (tests run many loops; a process serves on one).
+# Keyed by the engine itself: an identity lookup per read, no URL rendering.
+_POOLS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[Engine, ReadPool]] = (
     weakref.WeakKeyDictionary()
 )
 
 
-def read_pool(url: URL, size: int) -> ReadPool:
+def read_pool(engine: AsyncEngine) -> ReadPool:
+    """The pool for `engine`, sized like its own pool (2 to 10), made on first use."""
     pools = _POOLS.setdefault(asyncio.get_running_loop(), {})
-    key = url.render_as_string(hide_password=False)
-    pool = pools.get(key)
+    sync_engine = engine.sync_engine
+    pool = pools.get(sync_engine)
     if pool is None:
-        pool = pools[key] = ReadPool(url, size)
+        size = max(2, min(10, sync_engine.pool.size()))  # type: ignore[attr-defined]
+        pool = pools[sync_engine] = ReadPool(engine.url, size)
     return pool
 
 
