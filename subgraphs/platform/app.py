@@ -36,6 +36,7 @@ from subgraphs.platform.sql.read_pool import close_read_pools
 from subgraphs.platform.subgraph import Infrastructure, Subgraph
 from subgraphs.platform.web.graphql_view import SubgraphGraphQL
 from subgraphs.platform.web.middleware import BodyLimitMiddleware, RequestIdMiddleware
+from subgraphs.platform.web.peer_client import close_peer_sessions
 from subgraphs.platform.workers import Workers, background_workers, supervise
 
 ServicesT = TypeVar("ServicesT")
@@ -81,6 +82,7 @@ async def open_infrastructure(settings: Settings) -> Infrastructure:
 async def close_infrastructure(infra: Infrastructure) -> None:
     await infra.redis.aclose()
     await close_read_pools()
+    await close_peer_sessions()
     await infra.engine.dispose()
 
 

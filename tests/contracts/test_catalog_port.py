@@ -11,6 +11,7 @@ import pytest
 from subgraphs.cart.adapters.products_catalog import ProductsCatalog
 from subgraphs.cart.service_layer.ports import Catalog
 from subgraphs.platform.kernel.ids import new_id
+from subgraphs.platform.web.peer_client import HttpxPeerClient
 from tests.conftest import GraphQLClient
 from tests.fakes.cart import FakeCatalog
 from tests.graphql.catalog import CatalogBuilder
@@ -60,7 +61,7 @@ class TestProductsCatalog(CatalogContract):
         self.builder = CatalogBuilder(gql, make_caller("admin"))
         self.seller = make_caller("seller")
         self.taxonomy = await self.builder.taxonomy()
-        return ProductsCatalog(products_http, "http://products.test/graphql")
+        return ProductsCatalog(HttpxPeerClient(products_http), "http://products.test/graphql")
 
     async def listed(self, price: int) -> tuple[uuid.UUID, uuid.UUID]:
         sku = f"CAT-{new_id().hex[:10]}"

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import uuid
+from typing import cast
 
 import pytest
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from subgraphs.platform.kernel.ids import new_id
 from subgraphs.platform.kernel.unit_of_work import AlreadyProcessed, Claim
+from subgraphs.products.adapters.repository import SqlCatalogRepository
 from subgraphs.products.adapters.unit_of_work import catalog_unit_of_work
 from subgraphs.products.service_layer.ports import OpenCatalogUnitOfWork
 from tests.fakes.products import catalog_unit_of_work as fake_catalog_unit_of_work
@@ -58,6 +61,18 @@ class UnitOfWorkContract:
         async with open_uow(claim) as uow:
             await uow.commit()
 
+    async def test_a_read_only_unit_of_work_reads_committed_work_and_cannot_commit(
+        self, open_uow: OpenCatalogUnitOfWork
+    ) -> None:
+        category_id, row = category_row()
+        async with open_uow() as uow:
+            await uow.repo.add_categories([row])
+            await uow.commit()
+        async with open_uow(read_only=True) as uow:
+            assert await uow.repo.get_category_path(category_id) == (f"/{category_id}/", 0)
+            with pytest.raises(RuntimeError):
+                await uow.commit()
+
 
 class TestFakeUnitOfWork(UnitOfWorkContract):
     @pytest.fixture
@@ -69,3 +84,15 @@ class TestSqlUnitOfWork(UnitOfWorkContract):
     @pytest.fixture
     def open_uow(self, engine: AsyncEngine) -> OpenCatalogUnitOfWork:
         return catalog_unit_of_work(engine)
+
+    async def test_read_only_work_opens_no_transaction(self, open_uow: OpenCatalogUnitOfWork) -> None:
+        async def two_ids(read_only: bool) -> tuple[object, object]:
+            async with open_uow(read_only=read_only) as uow:
+                conn = cast(SqlCatalogRepository, uow.repo).conn
+                first = (await conn.execute(text("SELECT txid_current()"))).scalar_one()
+                return first, (await conn.execute(text("SELECT txid_current()"))).scalar_one()
+
+        first, second = await two_ids(read_only=True)
+        assert first != second  # no BEGIN (and no ROLLBACK): each statement on its own
+        first, second = await two_ids(read_only=False)
+        assert first == second  # the ordinary unit of work: one transaction

@@ -23,6 +23,7 @@ from deploy.local.profiles import get_profile
 from deploy.local.supergraph import Ports, Running, start_router, start_subgraph, stop, subgraph_urls
 from subgraphs.accounts.entrypoints.dev_signer import TestSigner
 from subgraphs.platform.kernel.ids import new_id
+from subgraphs.platform.web.peer_client import AiohttpPeerClient, close_peer_sessions
 from subgraphs.search.adapters.postgres_index import PostgresIndex
 from subgraphs.search.adapters.products_catalog import ProductsCatalog
 from subgraphs.search.domain.documents import SearchDocument
@@ -82,10 +83,10 @@ async def listed(
     ]
     engine = create_async_engine(os.environ["DATABASE_URL"])
     try:
-        async with httpx.AsyncClient(timeout=30) as http:
-            facts = await ProductsCatalog(http, fallback.urls["products"]).facts(
-                [uuid.UUID(p["id"]) for p in products]
-            )
+        facts = await ProductsCatalog(AiohttpPeerClient(30.0), fallback.urls["products"]).facts(
+            [uuid.UUID(p["id"]) for p in products]
+        )
+        await close_peer_sessions()
         docs = [SearchDocument.from_facts(f) for f in facts.values()]
         await PostgresIndex(engine, alias=ALIAS).write([Versioned(d.product_id, 1, d) for d in docs])
         yield word, products

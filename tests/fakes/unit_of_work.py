@@ -30,10 +30,12 @@ class FakeUnitOfWork(Generic[RepoT]):
         self.claims: set[tuple[str, uuid.UUID]] = set()
         self.commits = 0
         self._claim: Claim | None = None
+        self._read_only = False
         self._pending: set[tuple[str, uuid.UUID]] = set()  # batch claims until the commit
 
-    def __call__(self, claim: Claim | None = None) -> Self:
+    def __call__(self, claim: Claim | None = None, *, read_only: bool = False) -> Self:
         self._claim = claim
+        self._read_only = read_only
         return self
 
     async def __aenter__(self) -> Self:
@@ -58,6 +60,8 @@ class FakeUnitOfWork(Generic[RepoT]):
         return fresh
 
     async def commit(self) -> None:
+        if self._read_only:
+            raise RuntimeError("a read-only unit of work has nothing to commit")
         self.claims |= self._pending
         self._pending = set()
         self.store = self.repo

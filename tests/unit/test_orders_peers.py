@@ -8,6 +8,7 @@ import pytest
 from subgraphs.orders.adapters.peers import CataloguePeer, Peer
 from subgraphs.platform.kernel.errors import ServiceUnavailable
 from subgraphs.platform.kernel.ids import new_id
+from subgraphs.platform.web.peer_client import HttpxPeerClient
 
 
 def _failing(exc: Exception) -> httpx.AsyncClient:
@@ -28,7 +29,7 @@ def _failing(exc: Exception) -> httpx.AsyncClient:
 )
 async def test_a_failing_catalogue_call_is_a_coded_outage(failure: Exception) -> None:
     async with _failing(failure) as client:
-        catalogue = CataloguePeer(Peer(client, "http://products.test/graphql", "products"))
+        catalogue = CataloguePeer(Peer(HttpxPeerClient(client), "http://products.test/graphql", "products"))
         with pytest.raises(ServiceUnavailable) as refused:
             await catalogue.offers([new_id()])
     assert refused.value.extensions["dependency"] == "products"
@@ -40,4 +41,6 @@ async def test_an_error_answer_is_a_coded_outage_too() -> None:
 
     async with httpx.AsyncClient(transport=httpx.MockTransport(handler)) as client:
         with pytest.raises(ServiceUnavailable):
-            await CataloguePeer(Peer(client, "http://products.test/graphql", "products")).offers([new_id()])
+            await CataloguePeer(
+                Peer(HttpxPeerClient(client), "http://products.test/graphql", "products")
+            ).offers([new_id()])

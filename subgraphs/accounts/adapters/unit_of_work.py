@@ -32,9 +32,17 @@ def accounts_unit_of_work(engine: AsyncEngine, profiles: ProfileCache) -> UnitOf
     def store(conn: AsyncConnection) -> SqlAccountsStore:
         return SqlAccountsStore(conn, profiles)
 
-    def open_unit_of_work(claim: Claim | None = None) -> SqlUnitOfWork[SqlAccountsStore]:
+    def open_unit_of_work(
+        claim: Claim | None = None, *, read_only: bool = False
+    ) -> SqlUnitOfWork[SqlAccountsStore]:
         return SqlUnitOfWork(
-            engine, store, tables.outbox, tables.processed_events, claim, invalidate=profiles.forget_changed
+            engine,
+            store,
+            tables.outbox,
+            tables.processed_events,
+            claim,
+            invalidate=profiles.forget_changed,
+            read_only=read_only,
         )
 
     return open_unit_of_work

@@ -12,10 +12,9 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-import httpx
-
 from subgraphs.cart.domain.model import VariantFacts
 from subgraphs.platform.kernel.errors import AppError
+from subgraphs.platform.web.peer_client import PeerClient, PeerUnreachable
 
 QUERY = """query CartVariantFacts($r: [_Any!]!) {
   _entities(representations: $r) {
@@ -34,7 +33,7 @@ class CatalogUnavailable(AppError):
 
 
 class ProductsCatalog:
-    def __init__(self, client: httpx.AsyncClient, url: str) -> None:
+    def __init__(self, client: PeerClient, url: str) -> None:
         self._client = client
         self._url = url
 
@@ -43,15 +42,13 @@ class ProductsCatalog:
         if not representations:
             return []
         try:
-            response = await self._client.post(
-                self._url, json={"query": query, "variables": {"r": representations}}
+            response = await self._client.post_json(
+                self._url, {"query": query, "variables": {"r": representations}}
             )
-            body: dict[str, Any] = response.json()
-        except Exception as exc:
-            # Any failure of the call is "not answering" (httpx errors, a bad body, and the
-            # transport's own bugs on a socket reset mid-connect: an AttributeError in anyio).
+        except PeerUnreachable as exc:
             raise CatalogUnavailable("The catalogue is not answering; try again shortly.") from exc
-        if response.status_code != 200 or body.get("errors") or "data" not in body:
+        body = response.body
+        if response.status != 200 or not isinstance(body, dict) or body.get("errors") or "data" not in body:
             raise CatalogUnavailable("The catalogue is not answering; try again shortly.")
         return list(body["data"]["_entities"])
 

@@ -28,9 +28,17 @@ def cart_unit_of_work(engine: AsyncEngine, views: CartViews) -> OpenCartUnitOfWo
     async def drop_cached(events: list[EventContract]) -> None:
         await views.drop(owners_named(events))
 
-    def open_unit_of_work(claim: Claim | None = None) -> SqlUnitOfWork[SqlCartRepository]:
+    def open_unit_of_work(
+        claim: Claim | None = None, *, read_only: bool = False
+    ) -> SqlUnitOfWork[SqlCartRepository]:
         return SqlUnitOfWork(
-            engine, SqlCartRepository, tables.outbox, tables.processed_events, claim, invalidate=drop_cached
+            engine,
+            SqlCartRepository,
+            tables.outbox,
+            tables.processed_events,
+            claim,
+            invalidate=drop_cached,
+            read_only=read_only,
         )
 
     return open_unit_of_work

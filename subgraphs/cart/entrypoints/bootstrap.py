@@ -21,17 +21,15 @@ from subgraphs.cart.service_layer.services import CartServices
 from subgraphs.cart.service_layer.wishlists import Wishlists
 from subgraphs.platform.kernel.clock import utcnow
 from subgraphs.platform.subgraph import Infrastructure
+from subgraphs.platform.web.peer_client import peer_client
 
 
 def bootstrap(
     infra: Infrastructure, config: CartConfig, *, products_http: httpx.AsyncClient | None = None
 ) -> CartServices:
     """`products_http` lets tests route the catalogue calls to an in-process products subgraph."""
-    # One pooled client for the process; lives as long as the app (closed with the event loop).
-    http = products_http or httpx.AsyncClient(
-        timeout=httpx.Timeout(5.0), limits=httpx.Limits(max_keepalive_connections=20)
-    )
-    catalog = ProductsCatalog(http, config.products_url)
+    # One pooled client for the process; its sessions close with the app (close_infrastructure).
+    catalog = ProductsCatalog(peer_client(products_http), config.products_url)
     views = CartCache(infra.redis)
     uow = cart_unit_of_work(infra.engine, views)
     carts = Carts(uow=uow, catalog=catalog, views=views, clock=utcnow)

@@ -128,7 +128,7 @@ class Carts:
         prefix: str = "",
     ) -> CartChange:
         check_quantities(changes, prefix)
-        async with self.uow() as uow:
+        async with self.uow(read_only=True) as uow:
             current = await uow.repo.active_cart(owner, create=False, lock=False)
         changed = {line_id for line_id, _ in changes}
         # Fresh price and stock for the lines being changed (read before any lock is taken).

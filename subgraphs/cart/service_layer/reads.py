@@ -27,7 +27,7 @@ class CartReads:
         if create:
             cart = await self.carts.open(owner)
         else:
-            async with self.uow() as uow:
+            async with self.uow(read_only=True) as uow:
                 cart = await uow.repo.active_cart(owner, create=False, lock=False)
         if cart is not None:
             await self.views.put(cart, generation)
@@ -38,7 +38,7 @@ class CartReads:
         active = await self.active_cart(owner, create=False)
         if active is not None and active.id == cart_id:
             return active
-        async with self.uow() as uow:
+        async with self.uow(read_only=True) as uow:
             return await uow.repo.cart_by_id(owner.id, cart_id)
 
 

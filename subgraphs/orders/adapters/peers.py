@@ -12,11 +12,10 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-import httpx
-
 from subgraphs.contracts.addresses import Address
 from subgraphs.orders.domain.checkout import CartLineView, CartView, Offer
 from subgraphs.platform.kernel.errors import ServiceUnavailable
+from subgraphs.platform.web.peer_client import PeerClient, PeerUnreachable
 
 CART_QUERY = """query CheckoutCart {
   cart {
@@ -38,7 +37,7 @@ ADDRESS_QUERY = f"query CheckoutAddress($id: ID!) {{ address(id: $id) {{ {ADDRES
 
 
 class Peer:
-    def __init__(self, client: httpx.AsyncClient, url: str, name: str) -> None:
+    def __init__(self, client: PeerClient, url: str, name: str) -> None:
         self._client, self._url, self._name = client, url, name
 
     async def ask(
@@ -46,17 +45,20 @@ class Peer:
     ) -> dict[str, Any]:
         headers = {"authorization": authorization} if authorization else {}
         try:
-            response = await self._client.post(
-                self._url, json={"query": query, "variables": variables}, headers=headers
+            response = await self._client.post_json(
+                self._url, {"query": query, "variables": variables}, headers
             )
-            body: dict[str, Any] = response.json()
-        except Exception as exc:
-            # Any failure of the call is "not answering" (httpx errors, a bad body, and the
-            # transport's own bugs on a socket reset mid-connect: an AttributeError in anyio).
+        except PeerUnreachable as exc:
             raise ServiceUnavailable(
                 f"The {self._name} service is not answering.", dependency=self._name
             ) from exc
-        if response.status_code != 200 or body.get("errors") or not isinstance(body.get("data"), dict):
+        body = response.body
+        if (
+            response.status != 200
+            or not isinstance(body, dict)
+            or body.get("errors")
+            or not isinstance(body.get("data"), dict)
+        ):
             raise ServiceUnavailable(f"The {self._name} service is not answering.", dependency=self._name)
         data: dict[str, Any] = body["data"]
         return data

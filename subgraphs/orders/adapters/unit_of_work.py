@@ -32,7 +32,9 @@ def orders_unit_of_work(
         await decisions.drop_changed(events)
         await recent.drop_changed(events)
 
-    def open_unit_of_work(claim: Claim | None = None) -> SqlUnitOfWork[SqlOrdersRepository]:
+    def open_unit_of_work(
+        claim: Claim | None = None, *, read_only: bool = False
+    ) -> SqlUnitOfWork[SqlOrdersRepository]:
         return SqlUnitOfWork(
             engine,
             repository,
@@ -40,6 +42,7 @@ def orders_unit_of_work(
             tables.processed_events,
             claim,
             invalidate=drop_cached,
+            read_only=read_only,
         )
 
     return open_unit_of_work
@@ -48,7 +51,16 @@ def orders_unit_of_work(
 def settlement_unit_of_work(engine: AsyncEngine) -> OpenSettlementUnitOfWork:
     """The sellers' ledgers: same schema and outbox; no cache to drop."""
 
-    def open_unit_of_work(claim: Claim | None = None) -> SqlUnitOfWork[SqlSettlementRepository]:
-        return SqlUnitOfWork(engine, SqlSettlementRepository, tables.outbox, tables.processed_events, claim)
+    def open_unit_of_work(
+        claim: Claim | None = None, *, read_only: bool = False
+    ) -> SqlUnitOfWork[SqlSettlementRepository]:
+        return SqlUnitOfWork(
+            engine,
+            SqlSettlementRepository,
+            tables.outbox,
+            tables.processed_events,
+            claim,
+            read_only=read_only,
+        )
 
     return open_unit_of_work

@@ -47,13 +47,16 @@ from subgraphs.platform.files import FilesystemBlobStore
 from subgraphs.platform.kernel.clock import utcnow
 from subgraphs.platform.messaging.live_feed import LiveFeed
 from subgraphs.platform.subgraph import Infrastructure
+from subgraphs.platform.web.peer_client import peer_client
 
 
 def bootstrap(
     infra: Infrastructure, config: OrdersConfig, *, http: httpx.AsyncClient | None = None
 ) -> OrdersServices:
     """`http` lets tests route the peers' calls to in-process subgraphs."""
-    # One pooled client for the process; lives as long as the app (closed with the event loop).
+    # Pooled clients for the process: the peers' queries (aiohttp, closed with the app), and
+    # the payment provider's webhook calls (httpx; lives as long as the app).
+    peers = peer_client(http)
     client = http or httpx.AsyncClient(
         timeout=httpx.Timeout(5.0), limits=httpx.Limits(max_keepalive_connections=50)
     )
@@ -74,9 +77,9 @@ def bootstrap(
     )
     checkouts = Checkouts(
         uow=uow,
-        carts=CartPeer(Peer(client, config.cart_url, "cart")),
-        addresses=AddressBookPeer(Peer(client, config.accounts_url, "accounts")),
-        catalogue=CataloguePeer(Peer(client, config.products_url, "products")),
+        carts=CartPeer(Peer(peers, config.cart_url, "cart")),
+        addresses=AddressBookPeer(Peer(peers, config.accounts_url, "accounts")),
+        catalogue=CataloguePeer(Peer(peers, config.products_url, "products")),
         signal=PgSettleSignal(infra.settings.asyncpg_dsn),
         policy=CheckoutPolicy(
             default_shipping=ShippingRate(config.default_shipping),

@@ -99,7 +99,7 @@ class Checkouts:
     async def checkout(self, buyer: Principal, authorization: str, cmd: CheckoutCommand) -> Checkout:
         _validate(cmd)
         digest = request_hash(cmd)
-        async with self.uow() as uow:
+        async with self.uow(read_only=True) as uow:
             earlier = await uow.repo.checkout_by_key(buyer.user_id, cmd.idempotency_key)
         if earlier is not None:
             return await self._replay(earlier, digest)
@@ -147,7 +147,7 @@ class Checkouts:
 
         async def read() -> bool:
             nonlocal latest
-            async with self.uow() as uow:
+            async with self.uow(read_only=True) as uow:
                 latest = await uow.repo.checkout(checkout.buyer_id, checkout.id) or latest
             return latest.settled
 
@@ -189,7 +189,7 @@ class Checkouts:
         if problems:
             raise InputErrors(problems)
         currency = cart.currency or lines[0].currency
-        async with self.uow() as uow:
+        async with self.uow(read_only=True) as uow:
             rates = await uow.repo.shipping_rates(list(dict.fromkeys(ln.seller_id for ln in lines)), currency)
         shipping = {}
         for seller_id in dict.fromkeys(line.seller_id for line in lines):

@@ -110,7 +110,7 @@ class CheckoutSaga:
     clock: Callable[[], datetime]
 
     async def _buyer_of(self, checkout_id: uuid.UUID) -> uuid.UUID | None:
-        async with self.uow() as uow:
+        async with self.uow(read_only=True) as uow:
             keys = await uow.repo.keys(checkout_id)
         return keys.buyer_id if keys else None
 
@@ -152,7 +152,7 @@ class CheckoutSaga:
             await uow.commit()
 
     async def pay(self, buyer_id: uuid.UUID, checkout_id: uuid.UUID) -> None:
-        async with self.uow() as uow:
+        async with self.uow(read_only=True) as uow:
             checkout = await uow.repo.checkout(buyer_id, checkout_id)
         if checkout is None or checkout.stage is not CheckoutStage.RESERVED:
             return
@@ -293,7 +293,7 @@ class CheckoutSaga:
         buyer_id = await self._buyer_of(reference)
         if buyer_id is None:
             return
-        async with self.uow() as uow:
+        async with self.uow(read_only=True) as uow:
             checkout = await uow.repo.checkout(buyer_id, reference)
         if checkout is not None and checkout.stage is CheckoutStage.FAILED:
             await self._settle_payment(reference, authorization_id, refund=None)
@@ -302,7 +302,7 @@ class CheckoutSaga:
         """Runs the payment of checkouts a dead process left RESERVED, and fails checkouts whose
         stock answer never came; how many it touched."""
         now = self.clock()
-        async with self.uow() as uow:
+        async with self.uow(read_only=True) as uow:
             paying = await uow.repo.stalled(
                 CheckoutStage.RESERVED.value, now - self.policy.stalled_after, limit
             )

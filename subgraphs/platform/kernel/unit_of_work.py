@@ -5,7 +5,8 @@
         uow.events.append(SomethingHappened(...))
         await uow.commit()               # events go to the outbox in the same transaction
 
-Leaving the block without `commit()` rolls everything back, events included. A consumer
+Leaving the block without `commit()` rolls everything back, events included. A use case that
+only reads opens it with `read_only=True` (no transaction, nothing to commit). A consumer
 passes `claim=Claim(group, event_id)`: the unit of work records the claim in the same
 transaction as the effect and raises `AlreadyProcessed` for an event it has applied before.
 """
@@ -56,6 +57,10 @@ class UnitOfWork(Protocol[RepoT_co]):
 
 
 class UnitOfWorkFactory(Protocol[RepoT_co]):
-    """Opens a unit of work (with a consumer's claim when an event triggered the work)."""
+    """Opens a unit of work (with a consumer's claim when an event triggered the work).
 
-    def __call__(self, claim: Claim | None = None) -> UnitOfWork[RepoT_co]: ...
+    `read_only=True`: a use case that only reads through the repository (no lock, no write,
+    no commit). Each statement then runs on its own, without the transaction's BEGIN and
+    ROLLBACK round trips; one statement is one snapshot, as the repositories' reads are written."""
+
+    def __call__(self, claim: Claim | None = None, *, read_only: bool = False) -> UnitOfWork[RepoT_co]: ...

@@ -87,5 +87,12 @@ def _note_return(_dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
 def reading(engine: AsyncEngine) -> AsyncEngine:
     """The engine for reads: each statement in autocommit (its own snapshot, as under READ
     COMMITTED anyway), without the BEGIN and ROLLBACK round trips around it. Writes never use
-    it: a unit of work opens its transaction on the engine itself."""
-    return engine.execution_options(isolation_level="AUTOCOMMIT")
+    it: a unit of work opens its transaction on the engine itself. Made once per engine."""
+    held = engine.sync_engine.__dict__  # kept on the engine: it lives and goes with it
+    made: AsyncEngine | None = held.get(_READING)
+    if made is None:
+        made = held[_READING] = engine.execution_options(isolation_level="AUTOCOMMIT")
+    return made
+
+
+_READING = "_marketplace_reading_engine"

@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from subgraphs.platform.kernel.messages import EventContract
 from subgraphs.platform.kernel.unit_of_work import AlreadyProcessed, Claim
+from subgraphs.platform.sql.engine import reading
 from subgraphs.platform.sql.inbox import claim_event, claim_events
 from subgraphs.platform.sql.outbox import write_events
 
@@ -39,8 +40,12 @@ class SqlUnitOfWork(Generic[RepoT]):
         processed_events: Table,
         claim: Claim | None = None,
         invalidate: AfterCommit | None = None,
+        *,
+        read_only: bool = False,
     ) -> None:
-        self._engine = engine
+        assert not (read_only and claim), "a consumer's claim is a write"
+        self._engine = reading(engine) if read_only else engine
+        self._read_only = read_only
         self._make_repo = make_repo
         self._outbox = outbox
         self._processed = processed_events
@@ -58,6 +63,10 @@ class SqlUnitOfWork(Generic[RepoT]):
 
     async def __aenter__(self) -> Self:
         conn = await self._engine.connect()
+        if self._read_only:  # autocommit: each statement on its own, nothing to roll back
+            self._conn, self._repo = conn, self._make_repo(conn)
+            self.events, self.committed = [], False
+            return self
         await conn.begin()
         if self._claim is not None and not await claim_event(
             conn, self._processed, self._claim.consumer, self._claim.event_id
@@ -76,7 +85,7 @@ class SqlUnitOfWork(Generic[RepoT]):
     ) -> None:
         assert self._conn is not None
         try:
-            if not self.committed:
+            if not self.committed and not self._read_only:
                 await self._conn.rollback()
         finally:
             await self._conn.close()
@@ -89,6 +98,8 @@ class SqlUnitOfWork(Generic[RepoT]):
 
     async def commit(self) -> None:
         assert self._conn is not None
+        if self._read_only:
+            raise RuntimeError("a read-only unit of work has nothing to commit")
         await write_events(self._conn, self._outbox, self.events)
         if self._invalidate is not None:
             await self._invalidate(self.events)  # raises (and rolls back) when the cache is away

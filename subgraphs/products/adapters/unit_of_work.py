@@ -14,14 +14,27 @@ from subgraphs.products.service_layer.reservation_ports import OpenReservationUn
 
 
 def catalog_unit_of_work(engine: AsyncEngine) -> OpenCatalogUnitOfWork:
-    def open_unit_of_work(claim: Claim | None = None) -> SqlUnitOfWork[SqlCatalogRepository]:
-        return SqlUnitOfWork(engine, SqlCatalogRepository, tables.outbox, tables.processed_events, claim)
+    def open_unit_of_work(
+        claim: Claim | None = None, *, read_only: bool = False
+    ) -> SqlUnitOfWork[SqlCatalogRepository]:
+        return SqlUnitOfWork(
+            engine, SqlCatalogRepository, tables.outbox, tables.processed_events, claim, read_only=read_only
+        )
 
     return open_unit_of_work
 
 
 def reservation_unit_of_work(engine: AsyncEngine) -> OpenReservationUnitOfWork:
-    def open_unit_of_work(claim: Claim | None = None) -> SqlUnitOfWork[SqlReservationRepository]:
-        return SqlUnitOfWork(engine, SqlReservationRepository, tables.outbox, tables.processed_events, claim)
+    def open_unit_of_work(
+        claim: Claim | None = None, *, read_only: bool = False
+    ) -> SqlUnitOfWork[SqlReservationRepository]:
+        return SqlUnitOfWork(
+            engine,
+            SqlReservationRepository,
+            tables.outbox,
+            tables.processed_events,
+            claim,
+            read_only=read_only,
+        )
 
     return open_unit_of_work

@@ -7,9 +7,23 @@ import uuid
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import delete, literal, select, update
+from sqlalchemy import (
+    ARRAY,
+    BigInteger,
+    DateTime,
+    Uuid,
+    bindparam,
+    column,
+    delete,
+    func,
+    literal,
+    select,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.sql.elements import ColumnClause
 
 from subgraphs.search.adapters import tables as t
 from subgraphs.search.adapters.ledger import SqlIndexLedger
@@ -19,11 +33,74 @@ from subgraphs.search.domain.rules import Rule
 from subgraphs.search.service_layer.discovery_ports import LogEntry, RuleStats
 
 _LEDGER = t.indexed_products
+_STAMP = DateTime(timezone=True)
+
+
+def _rows(*columns: ColumnClause[Any]) -> Any:
+    """`unnest(:a, :b, …) AS rows(a, b, …)`: a statement's rows, one array per column."""
+    arrays = [bindparam(f"{c.name}s", type_=ARRAY(c.type)) for c in columns]
+    return func.unnest(*arrays).table_valued(*columns).render_derived(name="rows")
+
+
+def _known(rows: Any) -> Any:
+    """Only products the index shows: a report about an unknown id leaves no row."""
+    return rows.join(
+        _LEDGER, (_LEDGER.c.product_id == rows.c.product_id) & _LEDGER.c.fingerprint.is_not(None)
+    )
+
+
+def _activity_statement() -> Any:
+    a = t.product_activity
+    rows = _rows(column("product_id", Uuid), column("bucket", _STAMP), column("score", BigInteger))
+    chosen = select(rows.c.product_id, rows.c.bucket, _LEDGER.c.category_ids, rows.c.score)
+    statement = insert(a).from_select(
+        ["product_id", "bucket", "category_ids", "score"], chosen.select_from(_known(rows))
+    )
+    return statement.on_conflict_do_update(
+        index_elements=[a.c.product_id, a.c.bucket],
+        set_={"score": a.c.score + statement.excluded.score, "category_ids": statement.excluded.category_ids},
+    )
+
+
+def _affinity_statement() -> Any:
+    u = t.user_affinity
+    rows = _rows(
+        column("user_id", Uuid),
+        column("product_id", Uuid),
+        column("score", BigInteger),
+        column("last_at", _STAMP),
+    )
+    chosen = select(rows.c.user_id, rows.c.product_id, rows.c.score, rows.c.last_at)
+    statement = insert(u).from_select(
+        ["user_id", "product_id", "score", "last_at"], chosen.select_from(_known(rows))
+    )
+    return statement.on_conflict_do_update(
+        index_elements=[u.c.user_id, u.c.product_id],
+        set_={"score": u.c.score + statement.excluded.score, "last_at": statement.excluded.last_at},
+    )
+
+
+def _pairs_statement() -> Any:
+    c = t.co_purchases
+    rows = _rows(column("product_id", Uuid), column("other_id", Uuid))
+    at = bindparam("at", type_=_STAMP)
+    chosen = select(rows.c.product_id, rows.c.other_id, literal(1, BigInteger), at).select_from(rows)
+    statement = insert(c).from_select(["product_id", "other_id", "count", "last_at"], chosen)
+    return statement.on_conflict_do_update(
+        index_elements=[c.c.product_id, c.c.other_id],
+        set_={"count": c.c.count + 1, "last_at": statement.excluded.last_at},
+    )
+
+
+_ADD_ACTIVITY = _activity_statement()
+_ADD_AFFINITY = _affinity_statement()
+_ADD_PAIRS = _pairs_statement()
 
 
 class SqlSearchRepository(SqlIndexLedger):
     async def record(self, signals: Sequence[Signal]) -> None:
-        # Summed per row first: one statement per product hour and per shopper's product.
+        # Summed per row first, then one statement per table for the whole poll (rows in key
+        # order, so two polls lock shared rows in the same order).
         activity: dict[tuple[uuid.UUID, datetime], int] = defaultdict(int)
         affinity: dict[tuple[uuid.UUID, uuid.UUID], tuple[int, datetime]] = {}
         for s in signals:
@@ -31,42 +108,26 @@ class SqlSearchRepository(SqlIndexLedger):
             if s.user_id is not None:
                 score, last = affinity.get((s.user_id, s.product_id), (0, s.at))
                 affinity[(s.user_id, s.product_id)] = (score + s.weight, max(last, s.at))
-        a = t.product_activity
-        for (product_id, bucket), score in sorted(activity.items()):
-            # Only products the index shows: a report about an unknown id leaves no row.
-            known = select(
-                literal(product_id).label("product_id"),
-                literal(bucket).label("bucket"),
-                _LEDGER.c.category_ids,
-                literal(score).label("score"),
-            ).where(_LEDGER.c.product_id == product_id, _LEDGER.c.fingerprint.is_not(None))
-            statement = insert(a).from_select(["product_id", "bucket", "category_ids", "score"], known)
+        if activity:
+            rows = sorted(activity.items())
             await self._conn.execute(
-                statement.on_conflict_do_update(
-                    index_elements=[a.c.product_id, a.c.bucket],
-                    set_={
-                        "score": a.c.score + statement.excluded.score,
-                        "category_ids": statement.excluded.category_ids,
-                    },
-                )
+                _ADD_ACTIVITY,
+                {
+                    "product_ids": [k[0] for k, _ in rows],
+                    "buckets": [k[1] for k, _ in rows],
+                    "scores": [v for _, v in rows],
+                },
             )
-        u = t.user_affinity
-        for (user_id, product_id), (score, last) in sorted(affinity.items()):
-            known = select(
-                literal(user_id).label("user_id"),
-                literal(product_id).label("product_id"),
-                literal(score).label("score"),
-                literal(last).label("last_at"),
-            ).where(_LEDGER.c.product_id == product_id, _LEDGER.c.fingerprint.is_not(None))
-            statement = insert(u).from_select(["user_id", "product_id", "score", "last_at"], known)
+        if affinity:
+            pairs = sorted(affinity.items())
             await self._conn.execute(
-                statement.on_conflict_do_update(
-                    index_elements=[u.c.user_id, u.c.product_id],
-                    set_={
-                        "score": u.c.score + statement.excluded.score,
-                        "last_at": statement.excluded.last_at,
-                    },
-                )
+                _ADD_AFFINITY,
+                {
+                    "user_ids": [k[0] for k, _ in pairs],
+                    "product_ids": [k[1] for k, _ in pairs],
+                    "scores": [v[0] for _, v in pairs],
+                    "last_ats": [v[1] for _, v in pairs],
+                },
             )
 
     async def record_basket(
@@ -86,15 +147,13 @@ class SqlSearchRepository(SqlIndexLedger):
         return list(before or ())
 
     async def add_pairs(self, pairs: Sequence[tuple[uuid.UUID, uuid.UUID]], at: datetime) -> None:
-        c = t.co_purchases
-        for product_id, other_id in pairs:
-            statement = insert(c).values(product_id=product_id, other_id=other_id, count=1, last_at=at)
-            await self._conn.execute(
-                statement.on_conflict_do_update(
-                    index_elements=[c.c.product_id, c.c.other_id],
-                    set_={"count": c.c.count + 1, "last_at": at},
-                )
-            )
+        if not pairs:
+            return
+        ordered = sorted(set(pairs))
+        await self._conn.execute(
+            _ADD_PAIRS,
+            {"product_ids": [p for p, _ in ordered], "other_ids": [o for _, o in ordered], "at": at},
+        )
 
     async def rules_by_id(self, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Rule]:
         r = t.merchandising_rules

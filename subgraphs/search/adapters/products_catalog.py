@@ -13,9 +13,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-import httpx
-
 from subgraphs.platform.kernel.errors import ServiceUnavailable
+from subgraphs.platform.web.peer_client import PeerClient, PeerUnreachable
 from subgraphs.search.domain.documents import AttributePair, CategoryRef, ProductFacts
 
 _FIELDS = """id sellerId title description currency version createdAt popularity
@@ -73,17 +72,17 @@ def _facts(entity: dict[str, Any]) -> ProductFacts:
 
 
 class ProductsCatalog:
-    def __init__(self, client: httpx.AsyncClient, url: str) -> None:
+    def __init__(self, client: PeerClient, url: str) -> None:
         self._client = client
         self._url = url
 
     async def _ask(self, query: str, variables: dict[str, Any]) -> dict[str, Any]:
         try:
-            response = await self._client.post(self._url, json={"query": query, "variables": variables})
-            body: dict[str, Any] = response.json()
-        except Exception as exc:
+            response = await self._client.post_json(self._url, {"query": query, "variables": variables})
+        except PeerUnreachable as exc:
             raise CatalogUnavailable() from exc
-        if response.status_code != 200 or body.get("errors") or "data" not in body:
+        body = response.body
+        if response.status != 200 or not isinstance(body, dict) or body.get("errors") or "data" not in body:
             raise CatalogUnavailable()
         data: dict[str, Any] = body["data"]
         return data

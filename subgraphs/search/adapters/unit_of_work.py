@@ -13,7 +13,11 @@ from subgraphs.search.service_layer.ports import OpenSearchUnitOfWork
 
 
 def search_unit_of_work(engine: AsyncEngine) -> OpenSearchUnitOfWork:
-    def open_unit_of_work(claim: Claim | None = None) -> SqlUnitOfWork[SqlSearchRepository]:
-        return SqlUnitOfWork(engine, SqlSearchRepository, tables.outbox, tables.processed_events, claim)
+    def open_unit_of_work(
+        claim: Claim | None = None, *, read_only: bool = False
+    ) -> SqlUnitOfWork[SqlSearchRepository]:
+        return SqlUnitOfWork(
+            engine, SqlSearchRepository, tables.outbox, tables.processed_events, claim, read_only=read_only
+        )
 
     return open_unit_of_work

@@ -15,6 +15,7 @@ from opensearchpy import AsyncOpenSearch
 from subgraphs.platform.kernel.clock import utcnow
 from subgraphs.platform.sql.engine import create_engine
 from subgraphs.platform.subgraph import Infrastructure
+from subgraphs.platform.web.peer_client import peer_client
 from subgraphs.search.adapters.discovery_reads import SqlDiscoveryReads
 from subgraphs.search.adapters.opensearch_index import OpenSearchIndex
 from subgraphs.search.adapters.postgres_index import PostgresIndex
@@ -71,11 +72,8 @@ def bootstrap(
     products_http: httpx.AsyncClient | None = None,
     client: AsyncOpenSearch | None = None,
 ) -> SearchServices:
-    http = products_http or httpx.AsyncClient(
-        timeout=httpx.Timeout(10.0), limits=httpx.Limits(max_keepalive_connections=10)
-    )
     prefix = f"search:{config.index_alias}"
-    catalog = ProductsCatalog(http, config.products_url)
+    catalog = ProductsCatalog(peer_client(products_http, timeout_seconds=10.0), config.products_url)
     index = product_index(infra, config, client)
     cache: QueryCache = RedisQueryCache(infra.redis, prefix=prefix) if config.query_cache else NoQueryCache()
     uow = search_unit_of_work(infra.engine)
