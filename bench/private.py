@@ -112,6 +112,9 @@ def measure_private(
         "",
         f"- CPU per executed listing: router {figures.cpu_ms['router']:.1f} ms, products subgraph "
         f"{figures.cpu_ms['products']:.1f} ms (the load driver shares the 2 cores)",
+        f"- checkout outcomes: completed {run['completed']}, failed {run['failed']}, refused "
+        f"{run['refused']}, errors {run['errors']}"
+        + (f" ({', '.join(f'{k}: {v}' for k, v in run['why'].items())})" if run["why"] else ""),
         "- RSS by process (MiB): " + ", ".join(f"{n} {v:,.0f}" for n, v in figures.rss.items()),
         f"- carts filled with {fill_errors} errors; checkouts completed {run['completed']}, failed "
         f"{run['failed']}, refused {run['refused']}, errors {run['errors']}",
