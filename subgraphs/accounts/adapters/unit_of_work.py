@@ -17,8 +17,8 @@ from subgraphs.accounts.adapters.profile_cache import ProfileCache
 from subgraphs.accounts.adapters.repository import SqlAccountsRepository
 from subgraphs.accounts.adapters.revocation_records import SqlRevocationRecords
 from subgraphs.accounts.service_layer.ports import AccountsStore
-from subgraphs.platform.kernel.unit_of_work import Claim, UnitOfWorkFactory
-from subgraphs.platform.sql.unit_of_work import SqlUnitOfWork
+from subgraphs.platform.kernel.unit_of_work import UnitOfWorkFactory
+from subgraphs.platform.sql.unit_of_work import SqlUnitOfWorkFactory
 
 
 class SqlAccountsStore(
@@ -32,17 +32,6 @@ def accounts_unit_of_work(engine: AsyncEngine, profiles: ProfileCache) -> UnitOf
     def store(conn: AsyncConnection) -> SqlAccountsStore:
         return SqlAccountsStore(conn, profiles)
 
-    def open_unit_of_work(
-        claim: Claim | None = None, *, read_only: bool = False
-    ) -> SqlUnitOfWork[SqlAccountsStore]:
-        return SqlUnitOfWork(
-            engine,
-            store,
-            tables.outbox,
-            tables.processed_events,
-            claim,
-            invalidate=profiles.forget_changed,
-            read_only=read_only,
-        )
-
-    return open_unit_of_work
+    return SqlUnitOfWorkFactory(
+        engine, store, tables.outbox, tables.processed_events, invalidate=profiles.forget_changed
+    )

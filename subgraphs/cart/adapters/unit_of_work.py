@@ -14,8 +14,7 @@ from subgraphs.cart.adapters import tables
 from subgraphs.cart.adapters.repository import SqlCartRepository
 from subgraphs.cart.service_layer.ports import CartViews, OpenCartUnitOfWork
 from subgraphs.platform.kernel.messages import EventContract
-from subgraphs.platform.kernel.unit_of_work import Claim
-from subgraphs.platform.sql.unit_of_work import SqlUnitOfWork
+from subgraphs.platform.sql.unit_of_work import SqlUnitOfWorkFactory
 
 
 def owners_named(events: list[EventContract]) -> set[uuid.UUID]:
@@ -28,17 +27,6 @@ def cart_unit_of_work(engine: AsyncEngine, views: CartViews) -> OpenCartUnitOfWo
     async def drop_cached(events: list[EventContract]) -> None:
         await views.drop(owners_named(events))
 
-    def open_unit_of_work(
-        claim: Claim | None = None, *, read_only: bool = False
-    ) -> SqlUnitOfWork[SqlCartRepository]:
-        return SqlUnitOfWork(
-            engine,
-            SqlCartRepository,
-            tables.outbox,
-            tables.processed_events,
-            claim,
-            invalidate=drop_cached,
-            read_only=read_only,
-        )
-
-    return open_unit_of_work
+    return SqlUnitOfWorkFactory(
+        engine, SqlCartRepository, tables.outbox, tables.processed_events, invalidate=drop_cached
+    )

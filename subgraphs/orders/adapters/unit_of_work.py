@@ -16,8 +16,7 @@ from subgraphs.orders.adapters.settlement_repository import SqlSettlementReposit
 from subgraphs.orders.service_layer.ports import OpenOrdersUnitOfWork
 from subgraphs.orders.service_layer.settlement_ports import OpenSettlementUnitOfWork
 from subgraphs.platform.kernel.messages import EventContract
-from subgraphs.platform.kernel.unit_of_work import Claim
-from subgraphs.platform.sql.unit_of_work import SqlUnitOfWork
+from subgraphs.platform.sql.unit_of_work import SqlUnitOfWorkFactory
 
 
 def orders_unit_of_work(
@@ -32,35 +31,12 @@ def orders_unit_of_work(
         await decisions.drop_changed(events)
         await recent.drop_changed(events)
 
-    def open_unit_of_work(
-        claim: Claim | None = None, *, read_only: bool = False
-    ) -> SqlUnitOfWork[SqlOrdersRepository]:
-        return SqlUnitOfWork(
-            engine,
-            repository,
-            tables.outbox,
-            tables.processed_events,
-            claim,
-            invalidate=drop_cached,
-            read_only=read_only,
-        )
-
-    return open_unit_of_work
+    return SqlUnitOfWorkFactory(
+        engine, repository, tables.outbox, tables.processed_events, invalidate=drop_cached
+    )
 
 
 def settlement_unit_of_work(engine: AsyncEngine) -> OpenSettlementUnitOfWork:
     """The sellers' ledgers: same schema and outbox; no cache to drop."""
 
-    def open_unit_of_work(
-        claim: Claim | None = None, *, read_only: bool = False
-    ) -> SqlUnitOfWork[SqlSettlementRepository]:
-        return SqlUnitOfWork(
-            engine,
-            SqlSettlementRepository,
-            tables.outbox,
-            tables.processed_events,
-            claim,
-            read_only=read_only,
-        )
-
-    return open_unit_of_work
+    return SqlUnitOfWorkFactory(engine, SqlSettlementRepository, tables.outbox, tables.processed_events)

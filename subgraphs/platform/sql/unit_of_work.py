@@ -110,3 +110,30 @@ class SqlUnitOfWork(Generic[RepoT]):
                 await self._invalidate(self.events)
             except Exception:  # committed already; the drop before the commit made it safe
                 logger.warning("cache drop after commit failed", exc_info=True)
+
+
+class SqlUnitOfWorkFactory(Generic[RepoT]):
+    """A subgraph's `UnitOfWorkFactory`: its engine, repository, outbox and claims table, and
+    the caches its events make stale, bound once; each call opens one unit of work."""
+
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        make_repo: Callable[[AsyncConnection], RepoT],
+        outbox: Table,
+        processed_events: Table,
+        invalidate: AfterCommit | None = None,
+    ) -> None:
+        self._engine, self._make_repo, self._invalidate = engine, make_repo, invalidate
+        self._outbox, self._processed = outbox, processed_events
+
+    def __call__(self, claim: Claim | None = None, *, read_only: bool = False) -> SqlUnitOfWork[RepoT]:
+        return SqlUnitOfWork(
+            self._engine,
+            self._make_repo,
+            self._outbox,
+            self._processed,
+            claim,
+            invalidate=self._invalidate,
+            read_only=read_only,
+        )

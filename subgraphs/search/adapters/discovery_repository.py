@@ -13,6 +13,7 @@ from sqlalchemy import (
     ARRAY,
     BigInteger,
     DateTime,
+    Table,
     Uuid,
     bindparam,
     column,
@@ -23,6 +24,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.sql import Select
 from sqlalchemy.sql.elements import ColumnClause
 
 from subgraphs.search.adapters import tables as t
@@ -49,52 +51,56 @@ def _known(rows: Any) -> Any:
     )
 
 
-def _activity_statement() -> Any:
-    a = t.product_activity
-    rows = _rows(column("product_id", Uuid), column("bucket", _STAMP), column("score", BigInteger))
-    chosen = select(rows.c.product_id, rows.c.bucket, _LEDGER.c.category_ids, rows.c.score)
-    statement = insert(a).from_select(
-        ["product_id", "bucket", "category_ids", "score"], chosen.select_from(_known(rows))
-    )
+def _sum_into(table: Table, chosen: Select[Any], keys: tuple[str, ...], summed: str, replaced: str) -> Any:
+    """INSERT … SELECT `chosen` (its columns named as the table's); where a row with those keys
+    is there already, `summed` adds up and `replaced` takes the new value."""
+    statement = insert(table).from_select([c.name for c in chosen.selected_columns], chosen)
     return statement.on_conflict_do_update(
-        index_elements=[a.c.product_id, a.c.bucket],
-        set_={"score": a.c.score + statement.excluded.score, "category_ids": statement.excluded.category_ids},
+        index_elements=[table.c[k] for k in keys],
+        set_={
+            summed: table.c[summed] + statement.excluded[summed],
+            replaced: statement.excluded[replaced],
+        },
     )
 
 
-def _affinity_statement() -> Any:
-    u = t.user_affinity
-    rows = _rows(
+def _statements() -> tuple[Any, Any, Any]:
+    seen = _rows(column("product_id", Uuid), column("bucket", _STAMP), column("score", BigInteger))
+    activity = select(seen.c.product_id, seen.c.bucket, _LEDGER.c.category_ids, seen.c.score)
+    liked = _rows(
         column("user_id", Uuid),
         column("product_id", Uuid),
         column("score", BigInteger),
         column("last_at", _STAMP),
     )
-    chosen = select(rows.c.user_id, rows.c.product_id, rows.c.score, rows.c.last_at)
-    statement = insert(u).from_select(
-        ["user_id", "product_id", "score", "last_at"], chosen.select_from(_known(rows))
+    affinity = select(liked.c.user_id, liked.c.product_id, liked.c.score, liked.c.last_at)
+    bought = _rows(column("product_id", Uuid), column("other_id", Uuid))
+    pairs = select(
+        bought.c.product_id,
+        bought.c.other_id,
+        literal(1, BigInteger).label("count"),
+        bindparam("at", type_=_STAMP).label("last_at"),
     )
-    return statement.on_conflict_do_update(
-        index_elements=[u.c.user_id, u.c.product_id],
-        set_={"score": u.c.score + statement.excluded.score, "last_at": statement.excluded.last_at},
+    return (
+        _sum_into(
+            t.product_activity,
+            activity.select_from(_known(seen)),
+            ("product_id", "bucket"),
+            "score",
+            "category_ids",
+        ),
+        _sum_into(
+            t.user_affinity,
+            affinity.select_from(_known(liked)),
+            ("user_id", "product_id"),
+            "score",
+            "last_at",
+        ),
+        _sum_into(t.co_purchases, pairs.select_from(bought), ("product_id", "other_id"), "count", "last_at"),
     )
 
 
-def _pairs_statement() -> Any:
-    c = t.co_purchases
-    rows = _rows(column("product_id", Uuid), column("other_id", Uuid))
-    at = bindparam("at", type_=_STAMP)
-    chosen = select(rows.c.product_id, rows.c.other_id, literal(1, BigInteger), at).select_from(rows)
-    statement = insert(c).from_select(["product_id", "other_id", "count", "last_at"], chosen)
-    return statement.on_conflict_do_update(
-        index_elements=[c.c.product_id, c.c.other_id],
-        set_={"count": c.c.count + 1, "last_at": statement.excluded.last_at},
-    )
-
-
-_ADD_ACTIVITY = _activity_statement()
-_ADD_AFFINITY = _affinity_statement()
-_ADD_PAIRS = _pairs_statement()
+_ADD_ACTIVITY, _ADD_AFFINITY, _ADD_PAIRS = _statements()
 
 
 class SqlSearchRepository(SqlIndexLedger):
