@@ -127,6 +127,25 @@ async def test_a_statement_the_server_refuses_discards_its_connection(engine: As
     assert alive == 0  # and it was closed, not left open outside the pool
 
 
+async def test_a_driver_protocol_error_under_a_read_is_a_coded_outage_and_its_connection_dropped(
+    engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (row,) = await BACKEND.fetch(engine)
+    lost = asyncpg.InternalClientError("cannot switch to state 12; another operation (2) is in progress")
+
+    async def broken(*_: object, **__: object) -> None:
+        raise lost
+
+    # The next read takes the connection just returned (the pool hands out the latest first).
+    monkeypatch.setattr(asyncpg.Connection, "fetch", broken)
+    with pytest.raises(ReadPoolUnavailable) as caught:
+        await BACKEND.fetch(engine)
+    assert faults.unavailable_dependency(caught.value) == "postgres"
+    monkeypatch.undo()
+    (after,) = await BACKEND.fetch(engine)
+    assert after.pid != row.pid  # the connection it happened on was not handed out again
+
+
 async def test_a_read_cancelled_mid_statement_leaves_no_busy_connection_behind(engine: AsyncEngine) -> None:
     sleeping = asyncio.create_task(SLEEP.fetch(engine, seconds=5))
     await asyncio.sleep(0.3)

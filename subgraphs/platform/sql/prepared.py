@@ -31,7 +31,7 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.expression import ClauseElement
 
 from subgraphs.platform.sql.engine import statement_counter_var
-from subgraphs.platform.sql.read_pool import read_pool
+from subgraphs.platform.sql.read_pool import ReadPoolUnavailable, read_pool
 
 # A bind parameter's type for `= ANY(:ids)`: one prepared statement whatever the number of ids.
 UUIDS = ARRAY(Uuid)
@@ -115,6 +115,13 @@ class PreparedRead:
         connection = await pool.acquire()
         try:
             rows: list[Row] = await connection.fetch(compiled.sql, *args, record_class=compiled.row_class)
+        except asyncpg.InternalClientError as exc:
+            # The driver met a protocol state it did not expect. Seen when PostgreSQL ends the
+            # session under a statement: an admin shutdown's FATAL arrived between the prepare
+            # and its type introspection ("another operation is in progress"). The connection
+            # is gone either way, so this is an outage the caller may retry, never a 500.
+            pool.discard(connection)
+            raise ReadPoolUnavailable("the connection was lost under a read") from exc
         except BaseException:
             # Whatever went wrong (lost, reset, cancelled, or a server error such as an admin
             # shutdown that arrives before the socket closes), this connection is not reused:
