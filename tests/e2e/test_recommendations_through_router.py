@@ -65,6 +65,9 @@ async def test_views_saves_and_purchases_become_recommendations(
 
     async def indexed() -> bool | None:
         body = await router(SEARCH, {"q": name})
+        if "data" not in body:  # a fresh stack's index may not exist yet: a coded "try again"
+            assert {e["extensions"]["code"] for e in body["errors"]} == {"SEARCH_UNAVAILABLE"}, body
+            return None
         return {n["id"] for n in body["data"]["search"]["nodes"]} == ids or None
 
     await eventually(indexed, within=30, every=0.3)

@@ -33,7 +33,12 @@ class RecommendationReason(enum.Enum):
 
 @strawberry.type(description="One recommended product, with why and the rule that placed it, if any.")
 class RecommendedProduct:
-    product: Product
+    # Null when the product was removed or hidden after the list was computed: the list comes
+    # from search's copy, which follows the catalogue within seconds; the router then finds no
+    # such product. A non-null field would be a promise the router cannot keep.
+    product: Product | None = strawberry.field(
+        description="The product; null when it was removed or hidden since the list was computed."
+    )
     reason: RecommendationReason
     rule_id: strawberry.ID | None
     score: float
