@@ -14,7 +14,7 @@ from typing import Any
 
 from subgraphs.cart.domain.model import VariantFacts
 from subgraphs.platform.kernel.errors import AppError
-from subgraphs.platform.web.peer_client import PeerClient, PeerUnreachable
+from subgraphs.platform.web.peer_client import PeerClient, PeerUnreachable, ask
 
 QUERY = """query CartVariantFacts($r: [_Any!]!) {
   _entities(representations: $r) {
@@ -42,15 +42,10 @@ class ProductsCatalog:
         if not representations:
             return []
         try:
-            response = await self._client.post_json(
-                self._url, {"query": query, "variables": {"r": representations}}
-            )
+            data = await ask(self._client, self._url, query, {"r": representations})
         except PeerUnreachable as exc:
             raise CatalogUnavailable("The catalogue is not answering; try again shortly.") from exc
-        body = response.body
-        if response.status != 200 or not isinstance(body, dict) or body.get("errors") or "data" not in body:
-            raise CatalogUnavailable("The catalogue is not answering; try again shortly.")
-        return list(body["data"]["_entities"])
+        return list(data["_entities"])
 
     async def products(self, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, uuid.UUID]:
         """Seller id of each listed, existing product; the others are absent."""

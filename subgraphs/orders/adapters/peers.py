@@ -15,7 +15,7 @@ from typing import Any
 from subgraphs.contracts.addresses import Address
 from subgraphs.orders.domain.checkout import CartLineView, CartView, Offer
 from subgraphs.platform.kernel.errors import ServiceUnavailable
-from subgraphs.platform.web.peer_client import PeerClient, PeerUnreachable
+from subgraphs.platform.web.peer_client import PeerClient, PeerUnreachable, ask
 
 CART_QUERY = """query CheckoutCart {
   cart {
@@ -45,23 +45,11 @@ class Peer:
     ) -> dict[str, Any]:
         headers = {"authorization": authorization} if authorization else {}
         try:
-            response = await self._client.post_json(
-                self._url, {"query": query, "variables": variables}, headers
-            )
+            return await ask(self._client, self._url, query, variables, headers)
         except PeerUnreachable as exc:
             raise ServiceUnavailable(
                 f"The {self._name} service is not answering.", dependency=self._name
             ) from exc
-        body = response.body
-        if (
-            response.status != 200
-            or not isinstance(body, dict)
-            or body.get("errors")
-            or not isinstance(body.get("data"), dict)
-        ):
-            raise ServiceUnavailable(f"The {self._name} service is not answering.", dependency=self._name)
-        data: dict[str, Any] = body["data"]
-        return data
 
 
 class CartPeer:

@@ -110,6 +110,25 @@ class HttpxPeerClient:
         return _decoded(response.status_code, response.content)
 
 
+async def ask(
+    client: PeerClient,
+    url: str,
+    query: str,
+    variables: Mapping[str, Any],
+    headers: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """A query's `data`. Anything else (no answer, a status other than 200, GraphQL errors, no
+    data object) is `PeerUnreachable`: a peer answers a query it was built to answer."""
+    response = await client.post_json(url, {"query": query, "variables": variables}, headers)
+    body = response.body
+    if response.status != 200 or not isinstance(body, dict) or body.get("errors"):
+        raise PeerUnreachable(f"HTTP {response.status} without a clean answer")
+    data = body.get("data")
+    if not isinstance(data, dict):
+        raise PeerUnreachable("an answer without data")
+    return data
+
+
 def peer_client(http: httpx.AsyncClient | None, timeout_seconds: float = TIMEOUT_SECONDS) -> PeerClient:
     """The process's client, or the httpx client a caller hands (a test's in-process peer)."""
     return HttpxPeerClient(http) if http is not None else AiohttpPeerClient(timeout_seconds)

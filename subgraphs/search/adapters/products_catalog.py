@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from subgraphs.platform.kernel.errors import ServiceUnavailable
-from subgraphs.platform.web.peer_client import PeerClient, PeerUnreachable
+from subgraphs.platform.web.peer_client import PeerClient, PeerUnreachable, ask
 from subgraphs.search.domain.documents import AttributePair, CategoryRef, ProductFacts
 
 _FIELDS = """id sellerId title description currency version createdAt popularity
@@ -78,14 +78,9 @@ class ProductsCatalog:
 
     async def _ask(self, query: str, variables: dict[str, Any]) -> dict[str, Any]:
         try:
-            response = await self._client.post_json(self._url, {"query": query, "variables": variables})
+            return await ask(self._client, self._url, query, variables)
         except PeerUnreachable as exc:
             raise CatalogUnavailable() from exc
-        body = response.body
-        if response.status != 200 or not isinstance(body, dict) or body.get("errors") or "data" not in body:
-            raise CatalogUnavailable()
-        data: dict[str, Any] = body["data"]
-        return data
 
     async def facts(self, product_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, ProductFacts]:
         representations = [{"__typename": "Product", "id": str(i)} for i in dict.fromkeys(product_ids)]
